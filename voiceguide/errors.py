@@ -1,0 +1,49 @@
+"""Errors a user can cause or meet. Each carries one line saying what to do.
+
+Only ``cli.py`` turns them into exit codes.
+"""
+
+
+class VoiceguideError(Exception):
+    """Base class: the message is shown to the user as one line."""
+
+    exit_code = 1
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or self.__doc__ or "Something went wrong")
+
+
+class DeviceUnavailable(VoiceguideError):
+    """No audio device could be opened. Run `voiceguide doctor` to see why."""
+
+
+class AudioServerUnavailable(DeviceUnavailable):
+    """No audio server is reachable. Start PulseAudio or PipeWire, then run `voiceguide doctor`."""
+
+
+class EngineMissing(VoiceguideError):
+    """A speech engine is not installed. Run scripts/setup, then `voiceguide doctor`."""
+
+
+class EngineFailed(VoiceguideError):
+    """The speech engine failed. Run `voiceguide doctor` to see why."""
+
+
+class AudioFormatError(VoiceguideError):
+    """The audio could not be decoded. Use WAV, FLAC, MP3, OGG or M4A."""
+
+
+class ArticleError(VoiceguideError):
+    """The article could not be read."""
+
+
+class PatternError(VoiceguideError):
+    """The breathing pattern is not valid."""
+
+
+class JournalError(VoiceguideError):
+    """The journal could not be opened."""
+
+
+class SettingsError(VoiceguideError):
+    """A setting is not valid."""
