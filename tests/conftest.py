@@ -13,3 +13,31 @@ def voiceguide_home(tmp_path, monkeypatch):
     for var in ("VOICEGUIDE_PASSPHRASE", "VOICEGUIDE_MODEL", "VOICEGUIDE_VOICE"):
         monkeypatch.delenv(var, raising=False)
     return home
+
+
+@pytest.fixture(scope="session")
+def pulse():
+    """The private PulseAudio server. In CI a server that will not start fails the run."""
+    import os
+
+    from tests.pulse import PrivatePulse, PulseError
+
+    server = PrivatePulse()
+    try:
+        server.start()
+    except PulseError as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"the private audio server did not start: {exc}", pytrace=False)
+        pytest.skip(f"no private audio server here ({exc}); scripts/test installs one")
+    saved = {k: os.environ.get(k) for k in server.env}
+    os.environ.update(server.env)
+    yield server
+    from voiceguide.audio import devices
+
+    devices.terminate()
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+    server.stop()

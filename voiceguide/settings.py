@@ -63,7 +63,7 @@ class AudioSettings:
     """PortAudio device index for recording; None means the default"""
     output_rate: int = 48000
     """Samples per second of the playback stream"""
-    buffer_ms: int = 20
+    buffer_ms: int = 5
     """Milliseconds per playback buffer; stop and pause act within one buffer"""
     record_rate: int = 16000
     """Samples per second of the recording stream (Whisper's rate)"""
