@@ -1,0 +1,1 @@
+"""Breathing patterns (built-in and the person's own TOML files) and the deadline scheduler."""

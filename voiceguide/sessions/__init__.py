@@ -1,0 +1,1 @@
+"""Sessions: orchestration of read, breathe, reflect and guide over injected collaborators."""

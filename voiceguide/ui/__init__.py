@@ -1,0 +1,1 @@
+"""Terminal views (rich) and their plain fallbacks."""
