@@ -105,3 +105,70 @@ BREATH_TIME_LEFT = "{time} left"
 BREATH_INTRO = "{name}: {cycles} cycles, {time}. {purpose}"
 BREATH_DONE = "Done: {cycles} cycles in {time}."
 BREATH_STOPPED = "Stopped after {completed} of {planned} cycles ({time})."
+
+# content: articles, sections and reflection prompts
+INTRODUCTION_TITLE = "Introduction"
+PART_TITLE = "Part {number}"
+UNTITLED_ARTICLE = "Untitled article"
+ARTICLE_MISSING = "The article {path} does not exist: check the path, or leave it out to read the bundled article."
+ARTICLE_IS_DIRECTORY = "{path} is a folder, not an article: give the path of a Markdown or plain-text file."
+ARTICLE_PERMISSION = "The article {path} cannot be read (permission denied): check its permissions."
+ARTICLE_UNREADABLE = "The article {path} could not be read ({reason}): check the file and try again."
+ARTICLE_NOT_UTF8 = "The article {path} is not UTF-8 text: save it as UTF-8 plain text or Markdown and try again."
+ARTICLE_EMPTY = "The article {path} has no words to read: add some text or choose another file."
+SECTION_OUT_OF_RANGE = (
+    "There is no section {number}: this article has sections 1 to {count}. "
+    "Run `voiceguide sections` to see them."
+)
+LISTENING_RATE_INVALID = "The listening rate must be a positive number of words per minute, not {wpm}."
+PROMPTS_INVALID = (
+    "The reflection prompts file {path} is not valid ({reason}): fix it, or move it away to use general prompts."
+)
+PROMPTS_NONE = "There are no reflection prompts for section {number}."
+GENERIC_PROMPTS = (
+    "What in '{title}' speaks to you most right now?",
+    "Where have you met something like '{title}' in your own life?",
+    "After listening to '{title}', what is one small step you would like to take?",
+)
+
+# journal
+JOURNAL_BUSY = "The journal is busy in another voiceguide process; try again in a moment."
+JOURNAL_CORRUPT = (
+    "The journal {path} is damaged or is not a voiceguide journal; it was left untouched. "
+    "Move it aside (or restore a backup) and run voiceguide again."
+)
+JOURNAL_WRONG_PASSPHRASE = "The journal {path} could not be unlocked: check the passphrase."
+JOURNAL_READ_ONLY = (
+    "The journal {path} is read-only: make the file and its folder writable, or set VOICEGUIDE_HOME."
+)
+JOURNAL_NEWER = "The journal {path} was written by a newer voiceguide: upgrade voiceguide to open it."
+JOURNAL_FAILED = "The journal {path} could not be used: {error}."
+JOURNAL_NEEDS_SQLCIPHER = (
+    "Encrypted journals need the sqlcipher3 package: pip install sqlcipher3-wheels, "
+    "then run `voiceguide doctor`."
+)
+JOURNAL_NO_ENTRY = "No journal entry {id}. `voiceguide journal list` shows the ids."
+JOURNAL_BAD_KIND = "Unknown entry kind {kind!r}: use reflection, note or breathing."
+JOURNAL_EMPTY_QUERY = "Give a word or a \"quoted phrase\" to search for."
+JOURNAL_JRNL_BAD_LINE = (
+    "{source} line {line}: {problem}. jrnl entries start with a line like "
+    "[2026-11-27 16:32] Title."
+)
+JOURNAL_JRNL_TEXT_BEFORE_ENTRY = "text before the first dated entry"
+JOURNAL_JRNL_BAD_DATE = "{date!r} is not a date and time"
+JOURNAL_EXPORT_TITLE = "Journal"
+JOURNAL_JRNL_NOT_UTF8 = "not UTF-8 text"
+JOURNAL_IMPORT_UNREADABLE = "{path} could not be read ({error}): check the path and its permissions."
+JOURNAL_FOREIGN = (
+    "{path} is an SQLite database but not a voiceguide journal; it was left untouched. "
+    "Choose another file, or leave out the path to use your journal."
+)
+JOURNAL_NEEDS_PYAV = "Compressing journal audio needs PyAV: pip install av."
+JOURNAL_AUDIO_UNKNOWN_CODEC = "Unknown journal audio codec {codec!r}: use one of {choices}."
+JOURNAL_AUDIO_UNDECODABLE = "The stored {codec} audio could not be decoded ({error}); the entry's text is unaffected."
+
+# speech
+BAD_RATE = "A speaking rate of {rate} words per minute is out of range: use {low} to {high}."
+BAD_VOLUME = "A volume of {volume} is out of range: use 0.0 to 1.0."
+UNKNOWN_VOICE = "There is no voice {voice!r}. `voiceguide voices` lists the voices you can use."
+TTS_FAILED = "Speech synthesis failed for {text!r}. Run `voiceguide doctor`."

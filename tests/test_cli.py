@@ -1,0 +1,43 @@
+"""The root command: help, version, and the exit policy."""
+
+from __future__ import annotations
+
+from tests.cli_helpers import run_voiceguide
+from voiceguide import __version__
+
+
+def test_help_lists_commands_without_loading_audio_or_models():
+    probe = ("import sys, runpy; sys.argv=['voiceguide','--help']\n"
+             "try:\n    runpy.run_module('voiceguide', run_name='__main__')\n"
+             "except SystemExit as e:\n    assert e.code == 0, e.code\n"
+             "heavy = [m for m in ('numpy','pyaudio','faster_whisper','pyttsx3','rich') if m in sys.modules]\n"
+             "print('HEAVY', heavy)")
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert "Usage: voiceguide" in out.stdout and "doctor" in out.stdout
+    assert "HEAVY []" in out.stdout
+
+
+def test_version():
+    result = run_voiceguide("--version")
+    assert result.returncode == 0 and __version__ in result.stdout
+
+
+def test_unknown_command_and_bad_flag_exit_2():
+    assert run_voiceguide("no-such-command").returncode == 2
+    result = run_voiceguide("sections", "--no-such-flag")
+    assert result.returncode == 2 and "No such option" in result.stderr
+
+
+def test_user_error_is_one_line_and_exit_1(tmp_path):
+    result = run_voiceguide("sections", str(tmp_path / "missing.md"))
+    assert result.returncode == 1
+    assert result.stderr.strip().count("\n") == 0 and "missing.md" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_debug_shows_the_traceback(tmp_path):
+    result = run_voiceguide("--debug", "sections", str(tmp_path / "missing.md"))
+    assert result.returncode == 1 and "Traceback" in result.stderr

