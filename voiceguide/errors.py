@@ -47,3 +47,27 @@ class JournalError(VoiceguideError):
 
 class SettingsError(VoiceguideError):
     """A setting is not valid."""
+
+
+class JournalBusy(JournalError):
+    """The journal is busy in another voiceguide process; try again in a moment."""
+
+
+class JournalCorrupt(JournalError):
+    """The journal is damaged or is not a voiceguide journal; it was left untouched."""
+
+
+class JournalReadOnly(JournalError):
+    """The journal is read-only: make the file and its folder writable."""
+
+
+class EncryptionUnavailable(JournalError):
+    """Encrypted journals need the sqlcipher3 package."""
+
+
+class EntryNotFound(JournalError):
+    """No such journal entry. `voiceguide journal list` shows the ids."""
+
+
+class JournalImportError(JournalError):
+    """The file to import is not in jrnl's plain-text format."""

@@ -1,0 +1,240 @@
+"""Opening the journal file safely, and turning database errors into one-line user errors.
+
+The connection factory takes an optional passphrase so an encrypted (SQLCipher)
+connection, which speaks the same DB-API, can replace the stdlib one without
+touching the store.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import ModuleType
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+from voiceguide import messages
+from voiceguide.errors import (
+    EncryptionUnavailable,
+    JournalBusy,
+    JournalCorrupt,
+    JournalError,
+    JournalReadOnly,
+)
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+DEFAULT_BUSY_TIMEOUT = 5.0
+QUICK_CHECK_MAX_BYTES = 16 * 1024 * 1024
+"""Files up to this size get a full read-only ``quick_check`` when opened (about 15 ms);
+larger ones (years of audio) only have their header and schema read, and damage
+found later is still reported as a damaged journal"""
+SIDE_FILES = ("-wal", "-shm", "-journal")
+
+T = TypeVar("T")
+
+
+def driver_for(passphrase: str | None) -> ModuleType:
+    """The DB-API module to use: stdlib sqlite3, or sqlcipher3 (imported only when needed)."""
+    if passphrase is None:
+        return sqlite3
+    try:
+        import sqlcipher3  # type: ignore[import-not-found]
+    except ImportError as error:
+        raise EncryptionUnavailable(messages.JOURNAL_NEEDS_SQLCIPHER) from error
+    return getattr(sqlcipher3, "dbapi2", sqlcipher3)
+
+
+def _sql_literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def connect(
+    path: Path,
+    passphrase: str | None = None,
+    *,
+    timeout: float = DEFAULT_BUSY_TIMEOUT,
+    readonly: bool = False,
+) -> Any:
+    """A DB-API connection in autocommit mode with foreign keys on and a busy timeout.
+
+    With a passphrase the connection comes from sqlcipher3 and is keyed first, as
+    SQLCipher requires. ``readonly`` opens with ``mode=ro`` so probing a suspect
+    file can never change it.
+    """
+    driver = driver_for(passphrase)
+    uri = "file:" + quote(str(Path(path).absolute())) + ("?mode=ro" if readonly else "")
+    conn = driver.connect(
+        uri, uri=True, timeout=timeout, isolation_level=None, check_same_thread=False
+    )
+    try:
+        if passphrase is not None:
+            conn.execute(f"PRAGMA key = {_sql_literal(passphrase)}")
+        conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+        conn.execute("PRAGMA foreign_keys = ON")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def make_private(path: Path) -> None:
+    """Make the journal file and its WAL/SHM companions 0600: they hold the same reflections."""
+    for candidate in [path, *(path.with_name(path.name + suffix) for suffix in SIDE_FILES)]:
+        try:
+            if candidate.stat().st_mode & 0o777 != 0o600:
+                os.chmod(candidate, 0o600)
+        except FileNotFoundError:
+            continue
+        except PermissionError:
+            continue  # not ours to change; opening still works or fails clearly
+
+
+def create_private_file(path: Path) -> None:
+    """Create the journal file as 0600 before SQLite touches it: never world-readable."""
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return
+    except PermissionError as error:
+        raise JournalReadOnly(messages.JOURNAL_READ_ONLY.format(path=path)) from error
+    os.close(fd)
+
+
+def check_writable(path: Path) -> None:
+    """A read-only file or folder gives a clear error before SQLite's own vaguer one."""
+    folder = path.parent
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise JournalReadOnly(messages.JOURNAL_READ_ONLY.format(path=path))
+    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+        raise JournalReadOnly(messages.JOURNAL_READ_ONLY.format(path=path))
+
+
+def probe(path: Path, passphrase: str | None, timeout: float) -> None:
+    """Check, without writing anything, that an existing file is a readable SQLite database.
+
+    A damaged or foreign file must be left exactly as it is, so this looks at the
+    header and reads the schema through a ``mode=ro`` connection before any
+    connection that could write is opened.
+    """
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        return
+    if size == 0:
+        return  # a file we created but never wrote: a new journal
+    if passphrase is None:
+        try:
+            with open(path, "rb") as handle:
+                header = handle.read(len(SQLITE_HEADER))
+        except OSError as error:
+            raise JournalReadOnly(messages.JOURNAL_READ_ONLY.format(path=path)) from error
+        if header != SQLITE_HEADER:
+            raise JournalCorrupt(messages.JOURNAL_CORRUPT.format(path=path))
+    driver = driver_for(passphrase)
+    try:
+        conn = connect(path, passphrase, timeout=timeout, readonly=True)
+    except driver.Error as error:
+        raise translate(error, path, passphrase) from error
+    try:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+        if tables and "_migrations" not in tables:
+            raise JournalCorrupt(messages.JOURNAL_FOREIGN.format(path=path))
+        if size <= QUICK_CHECK_MAX_BYTES:
+            row = conn.execute("PRAGMA quick_check").fetchone()
+            if row is None or row[0] != "ok":
+                raise JournalCorrupt(messages.JOURNAL_CORRUPT.format(path=path))
+    except driver.Error as error:
+        message = str(error).lower()
+        if "unable to open" in message or "readonly" in message:
+            return  # mode=ro could not set up WAL files; the normal open decides
+        raise translate(error, path, passphrase) from error
+    finally:
+        conn.close()
+
+
+def translate(error: Exception, path: Path, passphrase: str | None = None) -> JournalError:
+    """One clear line for a database error; the user never sees sqlite3's wording alone."""
+    message = str(error).lower()
+    if "locked" in message or "busy" in message:
+        return JournalBusy(messages.JOURNAL_BUSY)
+    if "readonly" in message or "read-only" in message or "read only" in message:
+        return JournalReadOnly(messages.JOURNAL_READ_ONLY.format(path=path))
+    if "not a database" in message or "malformed" in message or "encrypted" in message:
+        if passphrase is not None:
+            return JournalCorrupt(messages.JOURNAL_WRONG_PASSPHRASE.format(path=path))
+        return JournalCorrupt(messages.JOURNAL_CORRUPT.format(path=path))
+    return JournalError(messages.JOURNAL_FAILED.format(path=path, error=error))
+
+
+class Database:
+    """A connection plus a lock, with transactions and error translation shared by the stores."""
+
+    def __init__(self, conn: Any, path: Path, passphrase: str | None = None) -> None:
+        self.conn = conn
+        self.path = path
+        self._driver = driver_for(passphrase)
+        self._passphrase = passphrase
+        self._lock = threading.RLock()
+        self._depth = 0
+
+    @contextmanager
+    def transaction(self) -> Iterator[Any]:
+        """A write transaction (BEGIN IMMEDIATE, so a busy journal fails at the start, not halfway).
+
+        Nested calls join the outer transaction, so an import of many entries
+        commits once.
+        """
+        with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield self.conn
+                finally:
+                    self._depth -= 1
+                return
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except self._driver.Error as error:
+                raise translate(error, self.path, self._passphrase) from error
+            self._depth = 1
+            try:
+                yield self.conn
+            except BaseException:
+                self._depth = 0
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
+            self._depth = 0
+            try:
+                self.conn.execute("COMMIT")
+            except self._driver.Error as error:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise translate(error, self.path, self._passphrase) from error
+
+    def _translate(self, error: Exception) -> JournalError:
+        return translate(error, self.path, self._passphrase)
+
+    def close(self) -> None:
+        """Close the connection; SQLite folds the WAL back into the file."""
+        with self._lock:
+            self.conn.close()
+
+
+def guarded(method: Callable[..., T]) -> Callable[..., T]:
+    """Run a store method under the connection lock and turn database errors into JournalError."""
+
+    @functools.wraps(method)
+    def wrapper(self: Database, *args: Any, **kwargs: Any) -> T:
+        with self._lock:
+            try:
+                return method(self, *args, **kwargs)
+            except self._driver.Error as error:
+                raise self._translate(error) from error
+
+    return wrapper

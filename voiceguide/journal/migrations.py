@@ -1,0 +1,228 @@
+"""Append-only schema migrations, recorded by name in the journal itself.
+
+Never edit or reorder a migration that has shipped: add a new one at the end.
+Each runs in its own transaction, so a journal is never left half-migrated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timezone
+from typing import Any
+
+MIGRATIONS: list[Callable[[Any], None]] = []
+
+
+def migration(fn: Callable[[Any], None]) -> Callable[[Any], None]:
+    """Register ``fn`` as the next migration; its name is what the journal records."""
+    MIGRATIONS.append(fn)
+    return fn
+
+
+def applied_migrations(db: Any) -> list[str]:
+    """Names already applied, in the order they ran (empty for a new journal)."""
+    exists = db.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_migrations'"
+    ).fetchone()
+    if not exists:
+        return []
+    return [row[0] for row in db.execute("SELECT name FROM _migrations ORDER BY rowid")]
+
+
+def unknown_migrations(db: Any) -> list[str]:
+    """Applied names this version does not know: the journal was written by a newer voiceguide."""
+    known = {fn.__name__ for fn in MIGRATIONS}
+    return [name for name in applied_migrations(db) if name not in known]
+
+
+def migrate(db: Any) -> list[str]:
+    """Apply the missing migrations in order and return their names.
+
+    Reads first and writes only when something is missing, so opening an
+    up-to-date journal never waits for another process's write lock. The check
+    is repeated inside the transaction because two processes may start at once.
+    """
+    if {fn.__name__ for fn in MIGRATIONS} <= set(applied_migrations(db)):
+        return []
+    done: list[str] = []
+    for fn in MIGRATIONS:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS _migrations ("
+                " name TEXT PRIMARY KEY, applied TEXT NOT NULL)"
+            )
+            already = db.execute(
+                "SELECT 1 FROM _migrations WHERE name = ?", (fn.__name__,)
+            ).fetchone()
+            if not already:
+                fn(db)
+                db.execute(
+                    "INSERT INTO _migrations (name, applied) VALUES (?, ?)",
+                    (fn.__name__, datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")),
+                )
+                done.append(fn.__name__)
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+    return done
+
+
+@migration
+def m001_entries(db: Any) -> None:
+    db.execute(
+        """
+        CREATE TABLE entries (
+            id INTEGER PRIMARY KEY,
+            created TEXT NOT NULL,
+            utc_offset_minutes INTEGER NOT NULL DEFAULT 0,
+            kind TEXT NOT NULL CHECK (kind IN ('reflection', 'note', 'breathing')),
+            article TEXT,
+            section INTEGER,
+            prompt TEXT,
+            text TEXT NOT NULL DEFAULT '',
+            words INTEGER NOT NULL DEFAULT 0,
+            engine TEXT,
+            model TEXT,
+            duration REAL,
+            confidence REAL,
+            segments TEXT NOT NULL DEFAULT '[]',
+            import_key TEXT UNIQUE,
+            needs_transcription INTEGER NOT NULL DEFAULT 0
+        )
+        """
+    )
+    db.execute("CREATE INDEX entries_created ON entries (created)")
+
+
+@migration
+def m002_entries_fts(db: Any) -> None:
+    db.execute(
+        """
+        CREATE VIRTUAL TABLE entries_fts USING fts5(
+            text, prompt,
+            content='entries', content_rowid='id',
+            tokenize='porter unicode61 remove_diacritics 2'
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TRIGGER entries_fts_insert AFTER INSERT ON entries BEGIN
+            INSERT INTO entries_fts (rowid, text, prompt) VALUES (new.id, new.text, new.prompt);
+        END
+        """
+    )
+    db.execute(
+        """
+        CREATE TRIGGER entries_fts_delete AFTER DELETE ON entries BEGIN
+            INSERT INTO entries_fts (entries_fts, rowid, text, prompt)
+            VALUES ('delete', old.id, old.text, old.prompt);
+        END
+        """
+    )
+    db.execute(
+        """
+        CREATE TRIGGER entries_fts_update AFTER UPDATE OF text, prompt ON entries BEGIN
+            INSERT INTO entries_fts (entries_fts, rowid, text, prompt)
+            VALUES ('delete', old.id, old.text, old.prompt);
+            INSERT INTO entries_fts (rowid, text, prompt) VALUES (new.id, new.text, new.prompt);
+        END
+        """
+    )
+    db.execute("INSERT INTO entries_fts (entries_fts) VALUES ('rebuild')")
+
+
+@migration
+def m003_entry_history(db: Any) -> None:
+    db.execute(
+        """
+        CREATE TABLE entry_history (
+            id INTEGER PRIMARY KEY,
+            entry_id INTEGER NOT NULL REFERENCES entries (id) ON DELETE CASCADE,
+            changed TEXT NOT NULL,
+            text TEXT NOT NULL,
+            engine TEXT,
+            model TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX entry_history_entry ON entry_history (entry_id)")
+
+
+@migration
+def m004_audio(db: Any) -> None:
+    db.execute(
+        """
+        CREATE TABLE audio (
+            entry_id INTEGER PRIMARY KEY REFERENCES entries (id) ON DELETE CASCADE,
+            codec TEXT NOT NULL,
+            rate INTEGER NOT NULL,
+            data BLOB NOT NULL
+        )
+        """
+    )
+
+
+@migration
+def m005_recordings(db: Any) -> None:
+    db.execute(
+        """
+        CREATE TABLE recordings (
+            id INTEGER PRIMARY KEY,
+            started TEXT NOT NULL,
+            utc_offset_minutes INTEGER NOT NULL DEFAULT 0,
+            updated TEXT NOT NULL,
+            pid INTEGER,
+            prompt TEXT,
+            article TEXT,
+            section INTEGER,
+            rate INTEGER NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE recording_chunks (
+            recording_id INTEGER NOT NULL REFERENCES recordings (id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            samples BLOB NOT NULL,
+            PRIMARY KEY (recording_id, seq)
+        )
+        """
+    )
+
+
+@migration
+def m006_breathing_sessions(db: Any) -> None:
+    db.execute(
+        """
+        CREATE TABLE breathing_sessions (
+            id INTEGER PRIMARY KEY,
+            started TEXT NOT NULL,
+            utc_offset_minutes INTEGER NOT NULL DEFAULT 0,
+            pattern TEXT NOT NULL,
+            planned_cycles INTEGER NOT NULL,
+            completed_cycles INTEGER NOT NULL,
+            seconds REAL NOT NULL,
+            interrupted INTEGER NOT NULL DEFAULT 0 CHECK (interrupted IN (0, 1))
+        )
+        """
+    )
+    db.execute("CREATE INDEX breathing_sessions_started ON breathing_sessions (started)")
+
+
+@migration
+def m007_reading_progress(db: Any) -> None:
+    db.execute(
+        """
+        CREATE TABLE reading_progress (
+            article TEXT PRIMARY KEY,
+            section INTEGER NOT NULL,
+            sentence INTEGER NOT NULL,
+            updated TEXT NOT NULL
+        )
+        """
+    )

@@ -1,0 +1,389 @@
+"""The journal: one private SQLite file with entries, their search index and audio.
+
+Opening checks the file read-only first, so a damaged or foreign file is
+reported and left as it is; a journal another process is writing waits for
+the busy timeout and then says so in one line.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from voiceguide import messages
+from voiceguide.errors import EntryNotFound, JournalCorrupt, JournalError, JournalReadOnly
+from voiceguide.journal import search as fts
+from voiceguide.journal.connection import (
+    DEFAULT_BUSY_TIMEOUT,
+    Database,
+    check_writable,
+    connect,
+    create_private_file,
+    driver_for,
+    guarded,
+    make_private,
+    probe,
+    translate,
+)
+from voiceguide.journal.migrations import migrate, unknown_migrations
+from voiceguide.journal.models import KINDS, Entry, HistoryItem, StoredAudio, segments_json
+from voiceguide.journal.practice import PracticeStore
+from voiceguide.journal.recordings import RecordingStore
+from voiceguide.journal.timestamps import local_date_sql, stamp, today, utc_ceiling, utc_floor
+from voiceguide.settings import ensure_private_dir, user_paths
+
+ENTRY_COLUMNS = (
+    "e.id, e.created, e.kind, e.text, e.prompt, e.article, e.section, e.engine, e.model, "
+    "e.duration, e.confidence, e.segments, "
+    "EXISTS (SELECT 1 FROM audio a WHERE a.entry_id = e.id) AS has_audio, "
+    "e.utc_offset_minutes, e.needs_transcription"
+)
+LOCAL_DATE = local_date_sql("e.created", "e.utc_offset_minutes")
+SNIPPET_TOKENS = 16
+
+
+def _entry(row: Any) -> Entry:
+    return Entry(
+        id=row[0],
+        created=row[1],
+        kind=row[2],
+        text=row[3],
+        prompt=row[4],
+        article=row[5],
+        section=row[6],
+        engine=row[7],
+        model=row[8],
+        duration=row[9],
+        confidence=row[10],
+        segments=json.loads(row[11] or "[]"),
+        has_audio=bool(row[12]),
+        utc_offset_minutes=row[13],
+        needs_transcription=bool(row[14]),
+    )
+
+
+class Journal(RecordingStore, PracticeStore, Database):
+    """Entries, search, audio, recordings, breathing and reading progress in one file."""
+
+    @classmethod
+    def open(
+        cls,
+        path: Path | None = None,
+        *,
+        passphrase: str | None = None,
+        busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+    ) -> Journal:
+        """Open (creating if needed) and migrate the journal at ``path`` (default: the user's).
+
+        The default folder is made 0700 and the files 0600: these are private
+        reflections. A folder the user chose elsewhere keeps its mode unless we
+        create it.
+        """
+        default = user_paths().journal
+        path = Path(path) if path is not None else default
+        driver = driver_for(passphrase)  # a missing sqlcipher3 is reported before anything else
+        try:
+            if path.is_dir():
+                raise JournalCorrupt(messages.JOURNAL_CORRUPT.format(path=path))
+            if not path.parent.exists() or path == default:
+                ensure_private_dir(path.parent)
+        except PermissionError as error:
+            raise JournalReadOnly(messages.JOURNAL_READ_ONLY.format(path=path)) from error
+        probe(path, passphrase, busy_timeout)
+        check_writable(path)
+        create_private_file(path)
+        try:
+            conn = connect(path, passphrase, timeout=busy_timeout)
+        except driver.Error as error:
+            raise translate(error, path, passphrase) from error
+        journal = cls(conn, path, passphrase)
+        try:
+            journal._prepare()
+        except BaseException:
+            conn.close()
+            raise
+        return journal
+
+    @guarded
+    def _prepare(self) -> None:
+        if self.conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+            self.conn.execute("PRAGMA journal_mode = WAL")
+        newer = unknown_migrations(self.conn)
+        if newer:
+            raise JournalError(messages.JOURNAL_NEWER.format(path=self.path))
+        migrate(self.conn)
+        make_private(self.path)
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # entries
+
+    @guarded
+    def add_entry(
+        self,
+        text: str,
+        *,
+        kind: str = "reflection",
+        prompt: str | None = None,
+        article: str | None = None,
+        section: int | None = None,
+        engine: str | None = None,
+        model: str | None = None,
+        duration: float | None = None,
+        confidence: float | None = None,
+        segments: Iterable[Any] | None = None,
+        created: datetime | None = None,
+        import_key: str | None = None,
+        needs_transcription: bool = False,
+    ) -> Entry:
+        """Save an entry; ``created`` defaults to now and a naive time is local time.
+
+        With an ``import_key`` already present nothing is added and the earlier
+        entry comes back, which makes imports safe to repeat.
+        """
+        if kind not in KINDS:
+            raise JournalError(messages.JOURNAL_BAD_KIND.format(kind=kind))
+        created_text, offset = stamp(created)
+        with self.transaction() as db:
+            if import_key is not None:
+                existing = self.find_import_key(import_key)
+                if existing is not None:
+                    return self.get(existing)
+            cursor = db.execute(
+                """
+                INSERT INTO entries (created, utc_offset_minutes, kind, article, section, prompt,
+                    text, words, engine, model, duration, confidence, segments, import_key,
+                    needs_transcription)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                (
+                    created_text,
+                    offset,
+                    kind,
+                    article,
+                    section,
+                    prompt,
+                    text,
+                    len(text.split()),
+                    engine,
+                    model,
+                    duration,
+                    confidence,
+                    segments_json(segments),
+                    import_key,
+                    int(needs_transcription),
+                ),
+            )
+            return self.get(cursor.lastrowid)
+
+    @guarded
+    def find_import_key(self, import_key: str) -> int | None:
+        """The id of the entry imported under ``import_key``, if any."""
+        row = self.conn.execute(
+            "SELECT id FROM entries WHERE import_key = ?", (import_key,)
+        ).fetchone()
+        return None if row is None else row[0]
+
+    @guarded
+    def get(self, entry_id: int) -> Entry:
+        row = self.conn.execute(
+            f"SELECT {ENTRY_COLUMNS} FROM entries e WHERE e.id = ?", (entry_id,)
+        ).fetchone()
+        if row is None:
+            raise EntryNotFound(messages.JOURNAL_NO_ENTRY.format(id=entry_id))
+        return _entry(row)
+
+    @guarded
+    def list(
+        self,
+        since: date | None = None,
+        until: date | None = None,
+        kind: str | None = None,
+        limit: int | None = None,
+    ) -> list[Entry]:
+        """Entries newest first; ``since`` and ``until`` are local dates, both inclusive."""
+        where, params = self._filters(since, until, kind)
+        sql = f"SELECT {ENTRY_COLUMNS} FROM entries e {where} ORDER BY e.created DESC, e.id DESC"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(max(0, int(limit)))
+        return [_entry(row) for row in self.conn.execute(sql, params)]
+
+    def _filters(
+        self, since: date | None, until: date | None, kind: str | None
+    ) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if since is not None:
+            clauses += ["e.created >= ?", f"{LOCAL_DATE} >= ?"]
+            params += [utc_floor(since), since.isoformat()]
+        if until is not None:
+            clauses += ["e.created < ?", f"{LOCAL_DATE} <= ?"]
+            params += [utc_ceiling(until), until.isoformat()]
+        if kind is not None:
+            if kind not in KINDS:
+                raise JournalError(messages.JOURNAL_BAD_KIND.format(kind=kind))
+            clauses.append("e.kind = ?")
+            params.append(kind)
+        return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+    @guarded
+    def search(
+        self, query: str, limit: int = 20, *, markers: tuple[str, str] = ("[", "]")
+    ) -> list[tuple[Entry, str]]:
+        """Entries matching ``query``, best first (bm25), each with a snippet marking the matches.
+
+        Words, "phrases", prefix* and AND/OR/NOT work as in FTS5; input FTS5
+        rejects is searched as literal words instead, so typing never raises a
+        database error. To style matches safely (e.g. rich markup), pass
+        sentinel markers and replace them after escaping the snippet.
+        """
+        queries = fts.candidates(query)
+        if not queries:
+            raise JournalError(messages.JOURNAL_EMPTY_QUERY)
+        sql = f"""
+            SELECT {ENTRY_COLUMNS},
+                snippet(entries_fts, -1, ?, ?, '…', {SNIPPET_TOKENS}) AS snippet
+            FROM entries_fts JOIN entries e ON e.id = entries_fts.rowid
+            WHERE entries_fts MATCH ?
+            ORDER BY bm25(entries_fts, 1.0, 0.5), e.created DESC
+            LIMIT ?
+        """
+        start, end = markers
+        for attempt, match in enumerate(queries):
+            try:
+                rows = self.conn.execute(sql, (start, end, match, max(0, int(limit)))).fetchall()
+            except self._driver.OperationalError as error:
+                problem = self._translate(error)
+                if attempt == len(queries) - 1 or type(problem) is not JournalError:
+                    raise problem from error
+                continue
+            return [(_entry(row), row[-1]) for row in rows]
+        return []
+
+    @guarded
+    def update_text(
+        self,
+        entry_id: int,
+        text: str,
+        engine: str | None = None,
+        model: str | None = None,
+        *,
+        segments: Iterable[Any] | None = None,
+        confidence: float | None = None,
+    ) -> Entry:
+        """Replace an entry's text (an edit or a retranscription); the old text goes to history.
+
+        ``engine``/``model``/``segments``/``confidence`` are replaced only when given.
+        """
+        with self.transaction() as db:
+            old = self.get(entry_id)
+            db.execute(
+                "INSERT INTO entry_history (entry_id, changed, text, engine, model)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (entry_id, stamp()[0], old.text, old.engine, old.model),
+            )
+            db.execute(
+                """
+                UPDATE entries SET text = ?, words = ?, engine = coalesce(?, engine),
+                    model = coalesce(?, model), segments = coalesce(?, segments),
+                    confidence = coalesce(?, confidence), needs_transcription = 0
+                WHERE id = ?
+                """,
+                (
+                    text,
+                    len(text.split()),
+                    engine,
+                    model,
+                    None if segments is None else segments_json(segments),
+                    confidence,
+                    entry_id,
+                ),
+            )
+            return self.get(entry_id)
+
+    @guarded
+    def history(self, entry_id: int) -> list[HistoryItem]:
+        """Earlier texts of an entry, oldest first."""
+        self.get(entry_id)
+        rows = self.conn.execute(
+            "SELECT changed, text, engine, model FROM entry_history"
+            " WHERE entry_id = ? ORDER BY id",
+            (entry_id,),
+        )
+        return [HistoryItem(*row) for row in rows]
+
+    @guarded
+    def delete(self, entry_id: int) -> None:
+        """Remove an entry with its audio and history."""
+        with self.transaction() as db:
+            if db.execute("DELETE FROM entries WHERE id = ?", (entry_id,)).rowcount == 0:
+                raise EntryNotFound(messages.JOURNAL_NO_ENTRY.format(id=entry_id))
+
+    @guarded
+    def needing_transcription(self) -> list[Entry]:
+        """Entries saved without text (e.g. recovered after a crash), oldest first."""
+        rows = self.conn.execute(
+            f"SELECT {ENTRY_COLUMNS} FROM entries e WHERE e.needs_transcription = 1"
+            " ORDER BY e.created, e.id"
+        )
+        return [_entry(row) for row in rows]
+
+    # audio
+
+    @guarded
+    def set_audio(self, entry_id: int, codec: str, rate: int, data: bytes) -> None:
+        """Attach compressed audio to an entry (replacing any it had)."""
+        with self.transaction() as db:
+            self.get(entry_id)
+            db.execute(
+                "INSERT OR REPLACE INTO audio (entry_id, codec, rate, data) VALUES (?, ?, ?, ?)",
+                (entry_id, codec, int(rate), bytes(data)),
+            )
+
+    @guarded
+    def get_audio(self, entry_id: int) -> StoredAudio | None:
+        row = self.conn.execute(
+            "SELECT codec, rate, data FROM audio WHERE entry_id = ?", (entry_id,)
+        ).fetchone()
+        return None if row is None else StoredAudio(row[0], row[1], bytes(row[2]))
+
+    # stats
+
+    @guarded
+    def stats(self, *, on: date | None = None) -> dict[str, Any]:
+        """Totals people like to see: entries, words, minutes spoken and the current streak.
+
+        The streak counts consecutive local days with an entry, ending today, or
+        yesterday if nothing is written yet today (the day is not over).
+        """
+        count, words, seconds = self.conn.execute(
+            "SELECT count(*), coalesce(sum(words), 0), coalesce(sum(duration), 0) FROM entries"
+        ).fetchone()
+        days = {
+            date.fromisoformat(row[0])
+            for row in self.conn.execute(f"SELECT DISTINCT {LOCAL_DATE} FROM entries e")
+        }
+        day = on or today()
+        if day not in days:
+            day -= timedelta(days=1)
+        streak = 0
+        while day in days:
+            streak += 1
+            day -= timedelta(days=1)
+        return {
+            "entries": count,
+            "words": words,
+            "minutes_spoken": round(seconds / 60, 1),
+            "current_streak_days": streak,
+        }
+
+
+__all__ = ["Entry", "Journal", "connect"]

@@ -1,0 +1,67 @@
+"""Moments stored as UTC ISO-8601 text plus the local offset at that moment.
+
+UTC text sorts and compares as plain strings; the offset lets us show (and
+export) the time the person saw on their clock, even after they travel or
+the clocks change.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta, timezone
+
+ISO_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+
+
+def stamp(moment: datetime | None = None) -> tuple[str, int]:
+    """UTC text to the second and the local offset in minutes for ``moment``.
+
+    ``None`` means now; a naive datetime is taken as the machine's local time.
+    """
+    if moment is None:
+        moment = datetime.now().astimezone()
+    elif moment.tzinfo is None or moment.utcoffset() is None:
+        moment = moment.astimezone()
+    offset = moment.utcoffset() or timedelta(0)
+    utc = moment.astimezone(timezone.utc)
+    return utc.strftime(ISO_FORMAT), round(offset.total_seconds() / 60)
+
+
+def parse_utc(text: str) -> datetime:
+    """The aware UTC datetime for stored text."""
+    return datetime.strptime(text, ISO_FORMAT).replace(tzinfo=timezone.utc)
+
+
+def local(text: str, offset_minutes: int) -> datetime:
+    """The stored moment as the wall-clock time it was where it happened."""
+    return parse_utc(text).astimezone(timezone(timedelta(minutes=offset_minutes)))
+
+
+def today() -> date:
+    """The machine's local date."""
+    return datetime.now().astimezone().date()
+
+
+def utc_floor(day: date) -> str:
+    """UTC text early enough to include every moment whose local date is ``day``.
+
+    Offsets on Earth reach +14 h, so the start of ``day`` minus 14 h is safe; the
+    exact local date is checked per row.
+    """
+    start = datetime.combine(day, time(0, 0), tzinfo=timezone.utc) - timedelta(hours=14)
+    return start.strftime(ISO_FORMAT)
+
+
+def utc_ceiling(day: date) -> str:
+    """UTC text late enough for every moment whose local date is ``day`` (offsets reach -12 h)."""
+    end = datetime.combine(day + timedelta(days=1), time(0, 0), tzinfo=timezone.utc) + timedelta(
+        hours=12
+    )
+    return end.strftime(ISO_FORMAT)
+
+
+LOCAL_DATE_SQL = "date({column}, printf('%+d minutes', {offset}))"
+"""SQL for the local date of a stored moment, e.g. for filters and streaks."""
+
+
+def local_date_sql(column: str = "created", offset: str = "utc_offset_minutes") -> str:
+    return LOCAL_DATE_SQL.format(column=column, offset=offset)
