@@ -1,0 +1,1 @@
+"""Benchmarks against the performance budgets in DESIGN.md (run with scripts/bench)."""

@@ -1,0 +1,139 @@
+"""Measure voiceguide against its budgets and print one table (medians of several runs).
+
+The machine is shared and noisy, so every figure is a median, and the
+audio figures are measured from the private server's recorded monitor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rich.console import Console
+from rich.table import Table
+
+
+@dataclass
+class Row:
+    what: str
+    value: float
+    unit: str
+    budget: float
+    higher_is_better: bool = False
+    note: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.value >= self.budget if self.higher_is_better else self.value <= self.budget
+
+
+def bench_help(runs: int) -> Row:
+    times = []
+    env = dict(os.environ, VOICEGUIDE_HOME=tempfile.mkdtemp())
+    exe = os.path.join(os.path.dirname(sys.executable), "voiceguide")
+    for _ in range(runs + 1):
+        started = time.perf_counter()
+        subprocess.run([exe, "--help"], capture_output=True, env=env, check=True)
+        times.append((time.perf_counter() - started) * 1000)
+    return Row("`voiceguide --help` wall time", statistics.median(times[1:]), "ms", 60,
+               note=f"median of {runs}")
+
+
+def bench_stop_latency(pulse, runs: int) -> Row:
+    from tests.pulse import SPEAKER_RATE
+    from tests.signals import loud_segments
+    from voiceguide.audio.player import Player
+    from voiceguide.audio.tones import tone
+
+    results = []
+    with Player() as player:
+        for _ in range(runs):
+            with pulse.record_speaker() as rec:
+                playing = player.play(tone(440, 5.0, volume=0.5))
+                playing.wait_started(2)
+                time.sleep(0.6)
+                stopped = time.monotonic()
+                player.stop()
+                time.sleep(0.3)
+                samples, origin = rec.stop()
+            segs = loud_segments(samples, SPEAKER_RATE, threshold=0.02, window=0.001)
+            if segs:
+                results.append((origin + segs[-1][1] - stopped) * 1000)
+    return Row("Player stop to silence (recorded monitor)", statistics.median(results), "ms", 30,
+               note=f"median of {len(results)}, max {max(results):.1f}")
+
+
+def bench_transcription(runs: int) -> Row:
+    from tests.signals import espeak
+    from voiceguide.speech.transcriber import WhisperTranscriber
+
+    text = ("Trust grows back slowly. I want to keep small promises, to listen before I answer, "
+            "and to forgive myself when I fall short. ") * 3
+    samples, rate = espeak(text)
+    transcriber = WhisperTranscriber()
+    transcriber.transcribe(samples[: rate * 2], rate)  # load and warm up
+    factors = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        transcriber.transcribe(samples, rate)
+        factors.append((time.perf_counter() - started) / (len(samples) / rate))
+    return Row("transcription real-time factor", statistics.median(factors), "x", 0.06,
+               note=f"{len(samples) / rate:.0f} s of speech, tiny.en int8, median of {runs}")
+
+
+def bench_tts(runs: int) -> Row:
+    from voiceguide.speech.synthesizer import Synthesizer
+
+    times = []
+    with Synthesizer(use_cache=False) as synth:
+        synth.render("Warming up.")
+        for k in range(runs):
+            started = time.perf_counter()
+            synth.render(f"Healing begins with awareness, number {k}.")
+            times.append((time.perf_counter() - started) * 1000)
+    return Row("render one sentence (pyttsx3 worker)", statistics.median(times), "ms", 150,
+               note="must stay below one sentence of playback")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="scripts/bench", description=__doc__)
+    parser.add_argument("--runs", type=int, default=7, help="repetitions per figure (median)")
+    args = parser.parse_args()
+    os.environ.setdefault("VOICEGUIDE_HOME", tempfile.mkdtemp(prefix="vg-bench-"))
+
+    from tests.pulse import PrivatePulse
+
+    pulse = PrivatePulse().start()
+    os.environ.update(pulse.env)
+    rows: list[Row] = []
+    steps: list[Callable[[], Row]] = [
+        lambda: bench_help(args.runs * 2),
+        lambda: bench_stop_latency(pulse, args.runs),
+        lambda: bench_tts(args.runs),
+        lambda: bench_transcription(max(3, args.runs // 2)),
+    ]
+    try:
+        for step in steps:
+            rows.append(step())
+    finally:
+        pulse.stop()
+    table = Table(title="voiceguide benchmarks (2-core machine; medians)")
+    for col in ("what", "measured", "budget", "", "note"):
+        table.add_column(col)
+    for r in rows:
+        cmp = ">=" if r.higher_is_better else "<="
+        fmt = "{:.3f}" if r.unit == "x" else "{:.1f}"
+        table.add_row(r.what, f"{fmt.format(r.value)} {r.unit}", f"{cmp} {r.budget:g} {r.unit}",
+                      "[green]ok[/]" if r.ok else "[red]over[/]", r.note)
+    Console(width=140).print(table)
+
+
+if __name__ == "__main__":
+    main()
