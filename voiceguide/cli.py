@@ -153,6 +153,92 @@ def sections(article: str | None) -> None:
         click.echo(f"{row.number:3}  {row.title:66}  {row.words:5} words  {row.minutes:4.1f} min")
 
 
+def voice_options(f):
+    """--voice, --rate and --volume, shared by every command that speaks."""
+    f = click.option("--volume", type=float, default=1.0, show_default=True, envvar="VOICEGUIDE_VOLUME",
+                     help="Loudness from 0.0 to 1.0.")(f)
+    f = click.option("--rate", type=int, default=165, show_default=True, envvar="VOICEGUIDE_RATE",
+                     help="Speaking rate in words per minute (80-400).")(f)
+    f = click.option("--voice", default=None, envvar="VOICEGUIDE_VOICE",
+                     help="Voice id from `voiceguide voices` (default: English, America).")(f)
+    return f
+
+
+def _voice_settings(voice: str | None, rate: int, volume: float):
+    from voiceguide.speech.synthesizer import DEFAULT_VOICE, VoiceSettings
+
+    return VoiceSettings(voice=voice or DEFAULT_VOICE, rate=rate, volume=volume)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("pattern", required=False, envvar="VOICEGUIDE_PATTERN")
+@click.option("--minutes", type=click.FloatRange(min=0.1), help="Length in minutes (ends on a whole cycle).")
+@click.option("--cycles", type=click.IntRange(min=1), help="Number of whole breathing cycles.")
+@click.option("--bpm", type=float, help="Breaths per minute for the resonant pattern (4.5-7).")
+@click.option("--cue", type=click.Choice(["voice", "tone", "both", "none"]), default="both", show_default=True,
+              envvar="VOICEGUIDE_CUE", help="How each phase is announced.")
+@click.option("--countdown", type=click.IntRange(min=0, max=30), default=3, show_default=True,
+              help="Seconds of countdown before the first cue.")
+@click.option("--no-animation", is_flag=True, help="One plain line per phase instead of the animation.")
+@click.option("--pattern-file", type=click.Path(exists=True, dir_okay=False), help="A pattern in TOML.")
+@click.option("--quiet", is_flag=True, help="Skip the caution lines.")
+@click.option("--list", "list_only", is_flag=True, help="List the patterns and exit.")
+@click.option("--history", is_flag=True, help="Show recent sessions and minutes per week.")
+@voice_options
+def breathe(pattern, minutes, cycles, bpm, cue, countdown, no_animation, pattern_file, quiet,
+            list_only, history, voice, rate, volume) -> None:
+    """A paced breathing exercise with spoken cues, tones and an animation.
+
+    PATTERN is one of `--list` (default: exhale) or your own pattern in
+    patterns/*.toml in the config directory. Space pauses, q stops.
+
+    \b
+    Examples:
+      voiceguide breathe                 # in 4, out 6 for 5 minutes
+      voiceguide breathe box --minutes 3
+      voiceguide breathe 478 --cycles 4 --cue tone
+      voiceguide breathe --history
+    """
+    from voiceguide.breathing.custom import all_patterns, find_pattern, load_pattern_file
+    from voiceguide.breathing.patterns import DEFAULT_PATTERN, plan_cycles
+
+    if list_only:
+        for p in all_patterns().values():
+            length = f"{p.default_cycles} cycles" if p.default_cycles else f"{p.default_minutes:g} min"
+            click.echo(f"{p.id:10} {p.summary:32} {length:10} {p.purpose}")
+            if p.caution:
+                click.echo(f"{'':10} caution: {p.caution}")
+        return
+    if history:
+        from voiceguide.journal.store import Journal
+
+        with Journal.open() as journal:
+            _print_breath_history(journal)
+        return
+    chosen = load_pattern_file(pattern_file) if pattern_file else find_pattern(pattern or DEFAULT_PATTERN)
+    if bpm is not None:
+        chosen = chosen.with_bpm(bpm)
+    planned = plan_cycles(chosen, minutes=minutes, cycles=cycles)
+    from voiceguide.sessions.factory import run_breathing
+
+    run_breathing(chosen, planned, cue_mode=cue, countdown=countdown, animate=not no_animation,
+                  quiet=quiet, voice=_voice_settings(voice, rate, volume), volume=volume)
+
+
+def _print_breath_history(journal) -> None:
+    sessions = journal.breathing_sessions(limit=20)
+    if not sessions:
+        click.echo(messages.BREATH_NO_HISTORY)
+        return
+    for s in sessions:
+        status = "stopped" if s.interrupted else "done"
+        click.echo(f"{s.started[:16].replace('T', ' ')}  {s.pattern:10} {s.completed_cycles:3}/{s.planned_cycles:<3} "
+                   f"cycles  {s.seconds / 60:5.1f} min  {status}")
+    click.echo("")
+    for week, minutes in journal.minutes_per_week(weeks=8):
+        click.echo(f"week of {week}: {minutes:5.1f} min")
+
+
 def main(argv: list[str] | None = None) -> None:
     """The one exit point: maps every outcome to an exit code and one line."""
     args = list(sys.argv[1:] if argv is None else argv)

@@ -173,38 +173,5 @@ BAD_VOLUME = "A volume of {volume} is out of range: use 0.0 to 1.0."
 UNKNOWN_VOICE = "There is no voice {voice!r}. `voiceguide voices` lists the voices you can use."
 TTS_FAILED = "Speech synthesis failed for {text!r}. Run `voiceguide doctor`."
 
-# journal
-JOURNAL_BUSY = "The journal is busy in another voiceguide process; try again in a moment."
-JOURNAL_CORRUPT = (
-    "The journal {path} is damaged or is not a voiceguide journal; it was left untouched. "
-    "Move it aside (or restore a backup) and run voiceguide again."
-)
-JOURNAL_WRONG_PASSPHRASE = "The journal {path} could not be unlocked: check the passphrase."
-JOURNAL_READ_ONLY = (
-    "The journal {path} is read-only: make the file and its folder writable, or set VOICEGUIDE_HOME."
-)
-JOURNAL_NEWER = "The journal {path} was written by a newer voiceguide: upgrade voiceguide to open it."
-JOURNAL_FAILED = "The journal {path} could not be used: {error}."
-JOURNAL_NEEDS_SQLCIPHER = (
-    "Encrypted journals need the sqlcipher3 package: pip install sqlcipher3-wheels, "
-    "then run `voiceguide doctor`."
-)
-JOURNAL_NO_ENTRY = "No journal entry {id}. `voiceguide journal list` shows the ids."
-JOURNAL_BAD_KIND = "Unknown entry kind {kind!r}: use reflection, note or breathing."
-JOURNAL_EMPTY_QUERY = "Give a word or a \"quoted phrase\" to search for."
-JOURNAL_JRNL_BAD_LINE = (
-    "{source} line {line}: {problem}. jrnl entries start with a line like "
-    "[2026-11-27 16:32] Title."
-)
-JOURNAL_JRNL_TEXT_BEFORE_ENTRY = "text before the first dated entry"
-JOURNAL_JRNL_BAD_DATE = "{date!r} is not a date and time"
-JOURNAL_EXPORT_TITLE = "Journal"
-JOURNAL_JRNL_NOT_UTF8 = "not UTF-8 text"
-JOURNAL_IMPORT_UNREADABLE = "{path} could not be read ({error}): check the path and its permissions."
-JOURNAL_FOREIGN = (
-    "{path} is an SQLite database but not a voiceguide journal; it was left untouched. "
-    "Choose another file, or leave out the path to use your journal."
-)
-JOURNAL_NEEDS_PYAV = "Compressing journal audio needs PyAV: pip install av."
-JOURNAL_AUDIO_UNKNOWN_CODEC = "Unknown journal audio codec {codec!r}: use one of {choices}."
-JOURNAL_AUDIO_UNDECODABLE = "The stored {codec} audio could not be decoded ({error}); the entry's text is unaffected."
+# breathe (command)
+BREATH_NO_HISTORY = "No breathing sessions yet. Try `voiceguide breathe`."
