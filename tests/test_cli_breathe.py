@@ -1,0 +1,73 @@
+"""`voiceguide breathe` as a person uses it: the real command, real tones, a recorded speaker."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import numpy as np
+import pytest
+
+from tests.cli_helpers import run_voiceguide
+from tests.pulse import SPEAKER_RATE
+from tests.signals import dominant_frequency, loud_segments
+from voiceguide import messages
+from voiceguide.breathing.patterns import TONE_HZ
+
+pytestmark = pytest.mark.audio
+
+
+def test_a_minute_of_box_breathing_lands_every_tone_on_time(pulse, voiceguide_home):
+    with pulse.record_speaker() as rec:
+        result = run_voiceguide("breathe", "box", "--cycles", "4", "--cue", "tone", "--countdown", "1",
+                                "--no-animation", "--quiet", timeout=150)
+        samples, _ = rec.stop()
+    assert result.returncode == 0, result.stderr
+    segs = loud_segments(samples, SPEAKER_RATE, threshold=0.02, min_gap=0.1, window=0.001)
+    # countdown tick, 16 cues (4 cycles x 4 phases), the closing sound
+    cues = [s for s in segs if s[1] - s[0] > 0.2]
+    onsets = np.array([a for a, _ in cues])
+    assert len(onsets) >= 17, segs
+    first_cue = onsets[-17]
+    cue_onsets = onsets[-17:-1] - first_cue
+    planned = np.arange(16) * 4.0
+    errors_ms = np.abs(cue_onsets - planned) * 1000
+    assert errors_ms.max() < 150, errors_ms
+    # the session ends with its closing sound 64 s after the first cue
+    assert abs(onsets[-1] - first_cue - 64.0) < 0.2
+    # inhale, hold, exhale, hold: each phase kind has its own pitch
+    kinds = ["inhale", "hold", "exhale", "hold"]
+    for k, (a, b) in enumerate(cues[-17:-13]):
+        part = samples[int(a * SPEAKER_RATE): int(b * SPEAKER_RATE)]
+        assert dominant_frequency(part, SPEAKER_RATE) == pytest.approx(TONE_HZ[kinds[k]], rel=0.02)
+    with sqlite3.connect(voiceguide_home / "data" / "journal.db") as db:
+        rows = db.execute("select pattern, planned_cycles, completed_cycles, interrupted from breathing_sessions").fetchall()
+    assert rows == [("box", 4, 4, 0)]
+
+
+def test_478_refuses_more_than_eight_cycles():
+    result = run_voiceguide("breathe", "478", "--cycles", "9")
+    assert result.returncode == 1
+    assert "8 cycles" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_bad_pattern_file_names_the_field(tmp_path):
+    bad = tmp_path / "mine.toml"
+    bad.write_text('name = "x"\ncycles = 2\n[[phase]]\nkind = "inhale"\nseconds = 0.2\nword = "in"\n')
+    result = run_voiceguide("breathe", "--pattern-file", str(bad))
+    assert result.returncode == 1
+    assert "mine.toml" in result.stderr and "seconds" in result.stderr
+    assert result.stderr.strip().count("\n") == 0
+
+
+def test_list_shows_every_pattern_with_purpose_and_caution():
+    result = run_voiceguide("breathe", "--list")
+    assert result.returncode == 0
+    for pattern_id in ("exhale", "box", "478", "resonant", "sigh"):
+        assert pattern_id in result.stdout
+    assert result.stdout.count("caution:") == 5
+
+
+def test_history_without_sessions_says_so():
+    result = run_voiceguide("breathe", "--history")
+    assert result.returncode == 0 and messages.BREATH_NO_HISTORY in result.stdout
