@@ -239,6 +239,60 @@ def _print_breath_history(journal) -> None:
         click.echo(f"week of {week}: {minutes:5.1f} min")
 
 
+@cli.command(context_settings=CONTEXT)
+@click.argument("article", required=False, type=click.Path(dir_okay=True))
+@click.option("--section", type=int, help="Read only this section (see `voiceguide sections`).")
+@click.option("--from-start", is_flag=True, help="Ignore the saved place and begin at the start.")
+@click.option("--to-file", "to_file", type=click.Path(dir_okay=False), metavar="OUT.wav",
+              help="Write the reading to a WAV file instead of playing it (no audio device needed).")
+@click.option("--text", "as_text", is_flag=True, help="Print the sentences instead of speaking them.")
+@voice_options
+def read(article, section, from_start, to_file, as_text, voice, rate, volume) -> None:
+    """Read ARTICLE aloud (default: the bundled article), sentence by sentence.
+
+    Resumes where the last reading stopped unless --from-start is given.
+    Keys: space pause, n/p next/previous sentence, ]/[ next/previous
+    section, r repeat, +/- rate, q quit.
+
+    \b
+    Examples:
+      voiceguide read                     # continue where you stopped
+      voiceguide read --section 2         # just section 2
+      voiceguide read notes.md --from-start --rate 140
+      voiceguide read --to-file guide.wav
+      voiceguide read --text --section 1
+    """
+    from voiceguide.content import load_article
+
+    if to_file and as_text:
+        raise click.UsageError(messages.READ_TEXT_AND_FILE)
+    settings = _voice_settings(voice, rate, volume)
+    art = load_article(article)
+    if section is not None:
+        art.section(section)
+    if as_text:
+        from voiceguide.sessions.read import print_text
+
+        print_text(art, section, click.get_text_stream("stdout"))
+        return
+    if to_file:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        from voiceguide.sessions.factory import render_reading
+
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      TimeRemainingColumn(), console=Console(stderr=True), transient=True) as bar:
+            task = bar.add_task(messages.READ_RENDERING, total=None)
+            seconds = render_reading(art, section=section, out_path=to_file, voice=settings,
+                                     progress=lambda done, total: bar.update(task, completed=done, total=total))
+        click.echo(messages.READ_WROTE_FILE.format(path=to_file, seconds=seconds))
+        return
+    from voiceguide.sessions.factory import run_reading
+
+    run_reading(art, section=section, from_start=from_start, voice=settings, notify=click.echo)
+
+
 def main(argv: list[str] | None = None) -> None:
     """The one exit point: maps every outcome to an exit code and one line."""
     args = list(sys.argv[1:] if argv is None else argv)

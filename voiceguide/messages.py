@@ -175,3 +175,20 @@ TTS_FAILED = "Speech synthesis failed for {text!r}. Run `voiceguide doctor`."
 
 # breathe (command)
 BREATH_NO_HISTORY = "No breathing sessions yet. Try `voiceguide breathe`."
+
+# read
+READ_RESUMING = "Resuming at section {section}, sentence {sentence}. Use --from-start to begin again."
+READ_SECTION_HEADING = "Section {number}: {title}"
+READ_KEYS_HELP = "space pause/resume · n/p next/previous sentence · ]/[ next/previous section · r repeat · +/- rate · q quit"
+READ_PAUSED = "Paused. Press space to go on."
+READ_RESUMED = "Resumed."
+READ_RATE = "Speaking rate {rate} words per minute, from the next sentence."
+READ_STOPPED = "Stopped at section {section}, sentence {sentence}; `voiceguide read` resumes there."
+READ_FINISHED_SECTION = "End of section {number}."
+READ_FINISHED_ARTICLE = "End of the article."
+READ_RENDERING = "Rendering speech"
+READ_WROTE_FILE = "Wrote {path} ({seconds:.1f} seconds of audio)."
+READ_OUT_NO_FOLDER = "Cannot write {path}: its folder does not exist. Create it or choose another path."
+READ_OUT_UNWRITABLE = "Cannot write {path} ({reason}): choose another path."
+READ_BAD_PAUSE = "Pauses between sentences must be zero seconds or more."
+READ_TEXT_AND_FILE = "Use either --to-file or --text, not both."

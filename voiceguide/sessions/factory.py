@@ -40,3 +40,52 @@ def run_breathing(pattern: BreathPattern, cycles: int, *, cue_mode: str, countdo
             if synth is not None:
                 synth.close()
     return result
+
+
+def run_reading(article, *, section: int | None, from_start: bool, voice, notify):
+    """Read ``article`` aloud on the real Player, resuming where the last reading stopped.
+
+    ``notify`` gets the one-line notices (resuming, stopped) for the user.
+    """
+    from voiceguide import messages
+    from voiceguide.audio.player import Player
+    from voiceguide.content.navigation import Position
+    from voiceguide.journal.store import Journal
+    from voiceguide.sessions.read import ReadSession, saved_position
+    from voiceguide.speech.synthesizer import Synthesizer
+    from voiceguide.ui.keys import TerminalKeys
+    from voiceguide.ui.reading_view import make_reading_view
+
+    if section is not None:
+        article.section(section)  # an unknown section fails before any device opens
+    with Synthesizer(voice) as synth, Journal.open() as journal:
+        synth.check_voice()
+        start = None if from_start else saved_position(article, journal)
+        if start is not None and section is not None and start.section != section:
+            start = None
+        first = start or Position(section or 1, 0)
+        synth.prefetch(article.sections[first.section - 1].spoken_title if first.sentence == 0
+                       else article.sections[first.section - 1].sentences[first.sentence].spoken)
+        with Player() as player, TerminalKeys() as keys:
+            if start is not None:
+                notify(messages.READ_RESUMING.format(section=start.section, sentence=start.sentence + 1))
+            session = ReadSession(article, player=player, synthesizer=synth, view=make_reading_view(),
+                                  keys=keys, progress=journal)
+            result = session.run(start, section=section)
+            player.wait(2)
+        if not result.finished:
+            notify(messages.READ_STOPPED.format(section=result.position.section,
+                                                sentence=result.position.sentence + 1))
+    return result
+
+
+def render_reading(article, *, section: int | None, out_path, voice, progress=None) -> float:
+    """Render the reading to one WAV file, without an audio device; returns its seconds."""
+    from voiceguide.sessions.read import render_to_file
+    from voiceguide.speech.synthesizer import Synthesizer
+
+    if section is not None:
+        article.section(section)
+    with Synthesizer(voice) as synth:
+        synth.check_voice()
+        return render_to_file(article, section, out_path, synth, progress=progress)
