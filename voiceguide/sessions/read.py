@@ -241,7 +241,9 @@ class ReadSession:
                         self._announce(self.article.sections[position.section - 1])
                     self._read_sentence(position)
                     following = self._following(position, section)
-                    self._save(following or position)
+                    # the next run resumes after this sentence; after the article's end, at its start
+                    self._save(Position(1, 0) if is_article_end(self.article, position)
+                               else next_sentence(self.article, position))
                     if following is None:
                         result.position, result.finished = position, True
                         break
@@ -259,6 +261,7 @@ class ReadSession:
                         result.position, result.finished = position, True
                         break
                     position = moved
+                    self._gap(self.pauses.sentence)  # a breath between the cut and what follows
         except KeyboardInterrupt:
             self.player.stop()
             self._save(position)
