@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
-import numpy as np
 import pytest
 
 from tests.pulse import SPEAKER_RATE
-from tests.signals import loud_segments, word_error_rate
+from tests.signals import loud_segments
 from voiceguide.audio.clip import Clip, read_wav
 from voiceguide.breathing.scheduler import FakeClock
 from voiceguide.content import Position, load_article, parse_markdown
@@ -41,11 +40,6 @@ def article():
 
 
 # -- fakes at the device edge --------------------------------------------------
-@dataclass
-class FakeSettings:
-    rate: int = 160
-
-
 class FakeSynth:
     """Renders silence as long as the words would take; records what it was asked."""
 
@@ -257,6 +251,19 @@ def test_starts_at_a_saved_position_without_announcing_the_title(article):
     assert texts(result)[:2] == [("sentence", "Stars are out."), ("title", "Night")]
 
 
+def test_render_to_file_keeps_the_pauses(article, tmp_path):
+    synth = FakeSynth()
+    done = []
+    out = tmp_path / "evening.wav"
+    seconds = render_to_file(article, 2, out, synth, Pauses(sentence=0.3, block=0.7, section=1.5),
+                             progress=lambda n, total: done.append((n, total)))
+    spoken = SECONDS_PER_WORD * (1 + 4 + 3)  # "Evening", then the two sentences
+    assert seconds == pytest.approx(spoken + 0.7 + 0.3, abs=0.01)
+    clip = read_wav(out)
+    assert clip.rate == 22050 and clip.duration == pytest.approx(seconds, abs=0.001)
+    assert done == [(1, 3), (2, 3), (3, 3)]
+
+
 def test_text_mode_prints_titles_and_sentences(article, capsys):
     import sys
 
@@ -289,7 +296,7 @@ Green trees stand tall by the river. The children play football on the grass.
 
 ## Market
 
-Fresh apples are sold in the morning. The baker sells warm bread.
+Fresh apples are sold in the morning. We will see you again tomorrow.
 """
 
 
@@ -308,11 +315,11 @@ def test_keys_through_the_real_player(pulse, tmp_path, transcriber):
             synth.render(section.spoken_title)
             for sentence in section.sentences:
                 synth.render(sentence.spoken)
-        baker = synth.render(article.sections[1].sentences[1].spoken).duration
+        last = synth.render(article.sections[1].sentences[1].spoken).duration
         # clips: 0 "Market" title, 1 "Fresh apples..." -> pause at 0.6 s, resume 1.2 s later, then n
-        # 0.6 s after resuming; 2 "The baker..." -> [ 0.5 s before its end; 3 "Park"; 4 "Green trees..." -> q
+        # 0.6 s after resuming; 2 "We will see..." -> [ 0.5 s before its end; 3 "Park"; 4 "Green trees..." -> q
         keys = ScriptedKeys(clock, after_clip=[(1, 0.6, " "), (1, 1.8, " "), (1, 2.4, "n"),
-                                               (2, baker - 0.5, "["), (4, 1.0, "q")])
+                                               (2, last - 0.5, "["), (4, 1.0, "q")])
         with Player() as player, pulse.record_speaker() as rec:
             time.sleep(0.3)
             session = ReadSession(article, player=player, synthesizer=synth, keys=keys, clock=clock,
@@ -322,7 +329,7 @@ def test_keys_through_the_real_player(pulse, tmp_path, transcriber):
             samples, origin = rec.stop()
 
     assert texts(result) == [("title", "Market"), ("sentence", "Fresh apples are sold in the morning."),
-                             ("sentence", "The baker sells warm bread."), ("title", "Park"),
+                             ("sentence", "We will see you again tomorrow."), ("title", "Park"),
                              ("sentence", "Green trees stand tall by the river.")]
     assert [k.action for k in result.keys] == ["pause", "resume", "next", "previous_section", "quit"]
     assert progress.saved[str(path.resolve())] == (1, 0)
@@ -349,6 +356,6 @@ def test_keys_through_the_real_player(pulse, tmp_path, transcriber):
     after_skip = samples[int((skip + 0.05 - origin) * SPEAKER_RATE):int((back - origin) * SPEAKER_RATE)]
     heard = transcriber.transcribe(Clip(after_skip, SPEAKER_RATE).resampled(16000).samples, 16000).text
     print("heard after n:", heard)
-    words = heard.lower().replace(".", " ").replace(",", " ").split()
-    assert "apples" not in words, heard
-    assert word_error_rate("The baker sells warm bread.", heard) <= 0.4, heard
+    words = set(heard.lower().replace(".", " ").replace(",", " ").split())
+    assert not words & {"apples", "sold", "fresh"}, heard
+    assert len(words & {"we", "will", "see", "you", "again", "tomorrow"}) >= 4, heard
