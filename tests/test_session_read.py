@@ -272,6 +272,40 @@ def test_text_mode_prints_titles_and_sentences(article, capsys):
     assert count == 2 and out == ["Section 2: Evening", "The moon is bright.", "Stars are out."]
 
 
+def test_plain_view_prints_one_line_per_sentence_and_title(article):
+    import io
+
+    from voiceguide.ui.reading_view import PlainReadingView
+
+    stream = io.StringIO()
+    clock = FakeClock()
+    session = ReadSession(article, player=FakePlayer(clock), synthesizer=FakeSynth(), clock=clock,
+                          view=PlainReadingView(stream))
+    session.run(section=2)
+    assert stream.getvalue().splitlines() == ["Section 2: Evening", "The moon is bright.", "Stars are out."]
+
+
+def test_live_view_highlights_the_current_sentence_among_its_neighbours(article):
+    import io
+
+    from rich.console import Console
+
+    from voiceguide import messages
+    from voiceguide.ui.reading_view import LiveReadingView, make_reading_view
+
+    console = Console(file=io.StringIO(), force_terminal=True, width=100, color_system="standard")
+    view = LiveReadingView(console)
+    view.start(article, None)
+    view.section(article.sections[0])
+    view.sentence(article, Position(1, 1))
+    view.finish(None)
+    shown = console.file.getvalue()
+    assert "Section 1: Morning" in shown and "Birds are singing." in shown and "The sun is up." in shown
+    assert messages.READ_KEYS_HELP.split(" · ")[0] in shown
+    assert "\x1b[7m" in shown or "\x1b[1;7m" in shown  # the current sentence in reverse video
+    assert not isinstance(make_reading_view(io.StringIO()), LiveReadingView)
+
+
 # -- the real Player and engine, heard through the private audio server ---------
 @pytest.fixture(scope="module")
 def transcriber():

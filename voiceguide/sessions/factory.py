@@ -76,6 +76,10 @@ def run_reading(article, *, section: int | None, from_start: bool, voice, notify
         if not result.finished:
             notify(messages.READ_STOPPED.format(section=result.position.section,
                                                 sentence=result.position.sentence + 1))
+        elif section is not None:
+            notify(messages.READ_FINISHED_SECTION.format(number=section))
+        else:
+            notify(messages.READ_FINISHED_ARTICLE)
     return result
 
 
