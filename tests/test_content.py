@@ -183,6 +183,17 @@ def test_unreadable_file_reports_permissions(tmp_path):
         path.chmod(0o600)
 
 
+def test_permission_denied_is_reported_even_when_running_as_root(tmp_path, monkeypatch):
+    path = tmp_path / "secret.txt"
+    path.write_text("Private words.", encoding="utf-8")
+
+    def refuse(self):
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    assert _error_for(path) == messages.ARTICLE_PERMISSION.format(path=path)
+
+
 def test_non_utf8_file_asks_for_utf8(tmp_path):
     path = tmp_path / "latin.txt"
     path.write_bytes("Caf\xe9 au lait. Tr\xe8s bien.".encode("latin-1"))

@@ -20,6 +20,7 @@ from voiceguide.content import speakable, split_sentences
         ("The U.S. economy grew. Good.", ["The U.S. economy grew.", "Good."]),
         ("J. R. R. Tolkien wrote it. I read it.", ["J. R. R. Tolkien wrote it.", "I read it."]),
         ("So am I. We left.", ["So am I.", "We left."]),
+        ("I said no. Then I rested.", ["I said no.", "Then I rested."]),
         ("It took 3.5 hours. We slept.", ["It took 3.5 hours.", "We slept."]),
         ("I wonder... Maybe not.", ["I wonder...", "Maybe not."]),
         ("Wait... what happened? Nothing.", ["Wait... what happened?", "Nothing."]),

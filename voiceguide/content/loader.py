@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-from importlib import resources
 from pathlib import Path
 
 from voiceguide import messages
@@ -53,6 +52,8 @@ def parse_article(text: str, source: str = "<text>", *, markdown: bool | None = 
 
 def bundled_text(name: str = BUNDLED_ARTICLE) -> str:
     """The text of a file shipped in the package (the article or its prompts)."""
+    from importlib import resources  # imported here: it costs ~10 ms that `--help` should not pay
+
     return resources.files(PACKAGE).joinpath(name).read_text(encoding="utf-8")
 
 

@@ -19,8 +19,8 @@ row is read as one.
 
 from __future__ import annotations
 
-import html
 import re
+from html import unescape
 from dataclasses import dataclass
 
 from voiceguide.content.assemble import Draft, assemble_article, split_into_parts
@@ -64,7 +64,7 @@ def reduce_inline(text: str) -> str:
     text = _ESCAPE.sub(lambda match: chr(_PROTECTED + ord(match.group(1))), text)
     for pattern, replacement in _INLINE:
         text = pattern.sub(replacement, text)
-    text = html.unescape(text.replace("|", " ").translate(_UNPROTECT))
+    text = unescape(text.replace("|", " ").translate(_UNPROTECT))
     return " ".join(text.split())
 
 

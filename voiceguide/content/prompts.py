@@ -17,7 +17,6 @@ articles without a file, get general prompts that name the section's title.
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +48,8 @@ def _invalid(where: str, reason: str) -> ArticleError:
 
 def _entries(text: str, where: str) -> list[tuple[int | None, str | None, list[str]]]:
     """(number, title, prompts) for each [[section]], or an ArticleError naming the file."""
+    import tomllib  # only when there is a prompts file to read
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

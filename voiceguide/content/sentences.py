@@ -28,8 +28,8 @@ _OPENERS = "\"'“‘([«"
 NEVER_FINAL_ABBREVIATIONS = frozenset(
     {
         "mr", "mrs", "ms", "mx", "dr", "prof", "rev", "fr", "sr", "st", "mt",
-        "gen", "col", "capt", "lt", "sgt", "gov", "sen", "rep", "hon", "pres",
-        "vs", "v", "e.g", "i.e", "cf", "viz", "approx", "ca", "fig", "no", "nos", "vol", "pp",
+        "gen", "col", "capt", "lt", "sgt", "gov", "sen", "hon", "pres",
+        "vs", "v", "e.g", "i.e", "cf", "viz", "approx", "ca", "fig", "vol", "pp",
     }
 )  # fmt: skip
 
@@ -70,16 +70,14 @@ def split_sentences(text: str) -> list[str]:
     pieces: list[str] = []
     start = 0
     for match in _BOUNDARY.finditer(text):
-        punctuation = match.group(1)
         if _next_starts_lowercase(text, match.end()):
             continue
-        if punctuation == ".":
-            if _is_abbreviation(_token_before(text, start, match.start(1))):
-                continue
+        if match.group(1) == "." and _is_abbreviation(_token_before(text, start, match.start(1))):
+            continue
         pieces.append(text[start : match.end(2)])
         start = match.end()
     pieces.append(text[start:])
-    return [piece.strip() for piece in (" ".join(p.split()) for p in pieces) if piece.strip()]
+    return [" ".join(piece.split()) for piece in pieces if piece.strip()]
 
 
 _QUOTES = str.maketrans(
