@@ -153,6 +153,282 @@ def sections(article: str | None) -> None:
         click.echo(f"{row.number:3}  {row.title:66}  {row.words:5} words  {row.minutes:4.1f} min")
 
 
+@cli.group(context_settings=CONTEXT)
+def journal() -> None:
+    """Your private journal: list, search, play, edit, export and import entries.
+
+    \b
+    Examples:
+      voiceguide journal list --since 2026-11-01
+      voiceguide journal search 'forgive*'
+      voiceguide journal export --format md --out journal.md
+    """
+
+
+def _open_journal():
+    from voiceguide.journal.store import Journal
+
+    return Journal.open()
+
+
+def _local_time(entry) -> str:
+    return entry.created_at.strftime("%Y-%m-%d %H:%M")
+
+
+def _entry_line(entry) -> str:
+    text = " ".join(entry.text.split())
+    short = text if len(text) <= 70 else text[:69] + "…"
+    mark = " ♪" if entry.has_audio else ""
+    return f"{entry.id:5}  {_local_time(entry)}  {entry.kind:10}  {short}{mark}"
+
+
+@journal.command("list", context_settings=CONTEXT)
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only entries on or after this date.")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Only entries on or before this date.")
+@click.option("--kind", type=click.Choice(["reflection", "note", "breathing"]), help="Only this kind.")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="A JSON list of entries, newest first.")
+def journal_list(since, until, kind, limit, as_json) -> None:
+    """List entries, newest first.
+
+    \b
+    Example:
+      voiceguide journal list --kind reflection --limit 5
+    """
+    import json
+
+    with _open_journal() as jr:
+        entries = jr.list(since=since.date() if since else None, until=until.date() if until else None,
+                          kind=kind, limit=limit)
+    if as_json:
+        click.echo(json.dumps([e.to_dict() for e in entries], indent=2, ensure_ascii=False))
+    elif not entries:
+        click.echo(messages.JOURNAL_EMPTY)
+    for entry in [] if as_json else entries:
+        click.echo(_entry_line(entry))
+
+
+@journal.command("show", context_settings=CONTEXT)
+@click.argument("entry_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="The entry as JSON.")
+def journal_show(entry_id: int, as_json: bool) -> None:
+    """Show one entry in full, with its prompt.
+
+    \b
+    Example:
+      voiceguide journal show 12
+    """
+    import json
+
+    with _open_journal() as jr:
+        entry = jr.get(entry_id)
+    if as_json:
+        click.echo(json.dumps(entry.to_dict(), indent=2, ensure_ascii=False))
+        return
+    click.echo(f"Entry {entry.id} · {entry.kind} · {_local_time(entry)}")
+    if entry.section:
+        click.echo(f"Section {entry.section}")
+    if entry.prompt:
+        click.echo(f"Prompt: {entry.prompt}")
+    if entry.duration:
+        click.echo(f"{entry.duration:.0f} s of speech · {entry.engine or ''} {entry.model or ''}".rstrip())
+    click.echo("")
+    click.echo(entry.text)
+
+
+@journal.command("search", context_settings=CONTEXT)
+@click.argument("query")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="A JSON list of matching entries, best first.")
+def journal_search(query: str, limit: int, as_json: bool) -> None:
+    """Find entries by words, "phrases", prefix* and AND/OR/NOT, best match first.
+
+    \b
+    Examples:
+      voiceguide journal search trust
+      voiceguide journal search '"small promises" OR forgive*'
+    """
+    import json
+
+    tty = sys.stdout.isatty() and not as_json
+    markers = ("\x1b[1;33m", "\x1b[0m") if tty else ("**", "**")
+    with _open_journal() as jr:
+        found = jr.search(query, limit=limit, markers=markers)
+    if as_json:
+        click.echo(json.dumps([e.to_dict() for e, _ in found], indent=2, ensure_ascii=False))
+        return
+    if not found:
+        click.echo(messages.JOURNAL_NO_MATCH.format(query=query))
+    for entry, snippet in found:
+        click.echo(f"{entry.id:5}  {_local_time(entry)}  {' '.join(snippet.split())}")
+
+
+@journal.command("play", context_settings=CONTEXT)
+@click.argument("entry_id", type=int)
+def journal_play(entry_id: int) -> None:
+    """Play an entry's recorded audio.
+
+    \b
+    Example:
+      voiceguide journal play 12
+    """
+    from voiceguide.audio.player import Player
+    from voiceguide.sessions.journal_ops import entry_audio
+
+    with _open_journal() as jr:
+        clip = entry_audio(jr, jr.get(entry_id))
+    with Player() as player:
+        player.play(clip)
+        player.wait(clip.duration + 5)
+
+
+@journal.command("add", context_settings=CONTEXT)
+@click.argument("text", nargs=-1, required=True)
+def journal_add(text: tuple[str, ...]) -> None:
+    """Add a typed note.
+
+    \b
+    Example:
+      voiceguide journal add "Talked with Sam; it went better than I feared."
+    """
+    with _open_journal() as jr:
+        entry = jr.add_entry(" ".join(text), kind="note", engine="typed")
+    click.echo(messages.JOURNAL_ADDED.format(id=entry.id))
+
+
+@journal.command("edit", context_settings=CONTEXT)
+@click.argument("entry_id", type=int)
+def journal_edit(entry_id: int) -> None:
+    """Edit an entry's text in $EDITOR (a private 0600 file, removed afterwards).
+
+    \b
+    Example:
+      EDITOR=nano voiceguide journal edit 12
+    """
+    from voiceguide.sessions.journal_ops import edit_text
+
+    with _open_journal() as jr:
+        entry = jr.get(entry_id)
+        new = edit_text(entry.text).strip()
+        if new == entry.text.strip():
+            click.echo(messages.JOURNAL_UNCHANGED.format(id=entry_id))
+            return
+        jr.update_text(entry_id, new, engine="typed")
+    click.echo(messages.JOURNAL_EDITED.format(id=entry_id))
+
+
+@journal.command("delete", context_settings=CONTEXT)
+@click.argument("entry_id", type=int)
+@click.option("--yes", "-y", is_flag=True, help="Do not ask first.")
+def journal_delete(entry_id: int, yes: bool) -> None:
+    """Delete an entry and its audio (asks first).
+
+    \b
+    Example:
+      voiceguide journal delete 12
+    """
+    with _open_journal() as jr:
+        entry = jr.get(entry_id)
+        if not yes and not click.confirm(messages.JOURNAL_DELETE_ASK.format(id=entry_id,
+                                                                            created=_local_time(entry))):
+            raise click.Abort()
+        jr.delete(entry_id)
+    click.echo(messages.JOURNAL_DELETED.format(id=entry_id))
+
+
+@journal.command("retranscribe", context_settings=CONTEXT)
+@click.argument("entry_id", type=int, required=False)
+@click.option("--all", "all_entries", is_flag=True, help="Every entry that has audio.")
+@click.option("--model", envvar="VOICEGUIDE_MODEL", help="A CTranslate2 Whisper model directory or name.")
+def journal_retranscribe(entry_id: int | None, all_entries: bool, model: str | None) -> None:
+    """Transcribe stored audio again; the previous text is kept in the entry's history.
+
+    \b
+    Examples:
+      voiceguide journal retranscribe 12
+      voiceguide journal retranscribe --all --model ~/models/whisper-base.en
+    """
+    from voiceguide.errors import SettingsError
+    from voiceguide.sessions.journal_ops import retranscribe
+    from voiceguide.speech.transcriber import WhisperTranscriber
+
+    if (entry_id is None) == (not all_entries):
+        raise SettingsError(messages.JOURNAL_NEED_ID_OR_ALL)
+    with _open_journal() as jr:
+        entries = [jr.get(entry_id)] if entry_id is not None else [
+            e for e in jr.list(limit=1_000_000) if e.has_audio]
+        if entry_id is not None and not entries[0].has_audio:
+            raise SettingsError(messages.JOURNAL_NO_AUDIO.format(id=entry_id))
+        done = retranscribe(jr, entries, WhisperTranscriber(model),
+                            progress=lambda e: click.echo(f"{e.id:5}  done", err=True))
+    click.echo(messages.JOURNAL_RETRANSCRIBED.format(count=len(done), plural="y" if len(done) == 1 else "ies"))
+
+
+@journal.command("export", context_settings=CONTEXT)
+@click.option("--format", "fmt", type=click.Choice(["md", "json", "jrnl"]), default="md", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), help="File to write (default: stdout).")
+@click.option("--audio", "audio_dir", type=click.Path(file_okay=False), help="Also write each entry's audio as WAV here.")
+def journal_export(fmt: str, out: str | None, audio_dir: str | None) -> None:
+    """Export every entry as Markdown, JSON or jrnl's plain text.
+
+    \b
+    Examples:
+      voiceguide journal export --format md --out journal.md
+      voiceguide journal export --format jrnl --out journal.txt --audio recordings/
+    """
+    from pathlib import Path
+
+    from voiceguide.journal.exchange import export_jrnl, export_json, export_markdown
+    from voiceguide.sessions.journal_ops import export_audio, write_private
+
+    with _open_journal() as jr:
+        entries = jr.list(limit=10_000_000)
+        text = {"md": export_markdown, "json": export_json, "jrnl": export_jrnl}[fmt](entries)
+        if out:
+            write_private(Path(out), text)
+            click.echo(messages.JOURNAL_EXPORTED.format(count=len(entries), path=out), err=True)
+        else:
+            click.echo(text)
+        if audio_dir:
+            count = export_audio(jr, entries, Path(audio_dir))
+            click.echo(messages.JOURNAL_EXPORTED_AUDIO.format(count=count, path=audio_dir), err=True)
+
+
+@journal.command("import", context_settings=CONTEXT)
+@click.option("--format", "fmt", type=click.Choice(["jrnl"]), default="jrnl", show_default=True)
+@click.argument("file", type=click.Path(dir_okay=False))
+def journal_import(fmt: str, file: str) -> None:
+    """Import a jrnl plain-text journal; importing the same file again adds nothing.
+
+    \b
+    Example:
+      voiceguide journal import --format jrnl ~/journal.txt
+    """
+    from pathlib import Path
+
+    from voiceguide.journal.exchange import import_jrnl_file
+
+    with _open_journal() as jr:
+        result = import_jrnl_file(jr, Path(file))
+    click.echo(messages.JOURNAL_IMPORTED.format(added=result.added, skipped=result.skipped))
+
+
+@journal.command("stats", context_settings=CONTEXT)
+def journal_stats() -> None:
+    """Entries, words, minutes spoken and your current streak.
+
+    \b
+    Example:
+      voiceguide journal stats
+    """
+    with _open_journal() as jr:
+        stats = jr.stats()
+    click.echo(f"entries: {stats['entries']}")
+    click.echo(f"words: {stats['words']}")
+    click.echo(f"minutes spoken: {stats['minutes_spoken']:.1f}")
+    click.echo(f"current streak: {stats['current_streak_days']} day(s)")
+
+
 def voice_options(f):
     """--voice, --rate and --volume, shared by every command that speaks."""
     f = click.option("--volume", type=float, default=1.0, show_default=True, envvar="VOICEGUIDE_VOLUME",

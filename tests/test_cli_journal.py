@@ -1,0 +1,174 @@
+"""`voiceguide journal ...` as a person uses it: real journal files, real audio."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import time
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.cli_helpers import run_voiceguide
+from tests.pulse import SPEAKER_RATE
+from tests.signals import espeak, loud_segments, word_error_rate
+from voiceguide import messages
+from voiceguide.journal.audio_codec import encode
+from voiceguide.journal.store import Journal
+
+
+def add(text: str) -> int:
+    result = run_voiceguide("journal", "add", text)
+    assert result.returncode == 0, result.stderr
+    return int(result.stdout.split()[-1].rstrip("."))
+
+
+def entry_with_speech(text: str) -> int:
+    samples, rate = espeak(text)
+    from voiceguide.audio.clip import Clip
+
+    clip = Clip(samples, rate).resampled(16000)
+    with Journal.open() as jr:
+        entry = jr.add_entry("placeholder words", kind="reflection", duration=clip.duration,
+                             engine="whisper", model="tiny.en")
+        codec, data = encode(clip.samples.tobytes(), 16000)
+        jr.set_audio(entry.id, codec, 16000, data)
+    return entry.id
+
+
+def test_add_list_show_and_json():
+    first = add("I kept a small promise today.")
+    second = add("Forgiveness is slow work.")
+    listed = run_voiceguide("journal", "list")
+    assert listed.returncode == 0
+    lines = listed.stdout.splitlines()
+    assert str(second) in lines[0] and "Forgiveness" in lines[0] and "promise" in lines[1]
+    data = json.loads(run_voiceguide("journal", "list", "--json").stdout)
+    assert [d["id"] for d in data] == [second, first]
+    assert {"id", "created", "kind", "text"} <= set(data[0])
+    shown = run_voiceguide("journal", "show", str(first))
+    assert "I kept a small promise today." in shown.stdout
+    assert run_voiceguide("journal", "list", "--kind", "reflection").stdout.strip() == messages.JOURNAL_EMPTY
+
+
+def test_search_ranks_and_highlights_and_never_crashes():
+    add("Trust came back slowly after we talked.")
+    add("The weather was grey.")
+    found = run_voiceguide("journal", "search", "trus*")
+    assert found.returncode == 0 and "**Trust**" in found.stdout and "weather" not in found.stdout
+    for query in ['"unbalanced', "AND", "NEAR(", "✨", "a OR"]:
+        result = run_voiceguide("journal", "search", query)
+        assert result.returncode in (0, 1) and "Traceback" not in result.stderr
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(min_size=0, max_size=40))
+def test_search_with_any_text_gives_results_or_one_clear_line(query):
+    from click.testing import CliRunner
+
+    from voiceguide.cli import cli
+
+    with Journal.open() as jr:
+        if not jr.list(limit=1):
+            jr.add_entry("Some words about trust and forgiveness.", kind="note")
+    result = CliRunner().invoke(cli, ["journal", "search", query])
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        from voiceguide.errors import VoiceguideError
+
+        assert isinstance(result.exception, VoiceguideError), repr(result.exception)
+        assert "\n" not in str(result.exception)
+
+
+def test_export_jrnl_then_import_into_a_fresh_journal_keeps_dates_and_text(tmp_path):
+    add("First entry. With a second sentence.")
+    add("Second entry about patience.")
+    out = tmp_path / "journal.txt"
+    exported = run_voiceguide("journal", "export", "--format", "jrnl", "--out", str(out))
+    assert exported.returncode == 0 and "not encrypted" in exported.stderr
+    assert stat.S_IMODE(os.stat(out).st_mode) == 0o600
+    before = json.loads(run_voiceguide("journal", "list", "--json").stdout)
+    fresh = {"VOICEGUIDE_HOME": str(tmp_path / "fresh")}
+    first = run_voiceguide("journal", "import", "--format", "jrnl", str(out), env=fresh)
+    again = run_voiceguide("journal", "import", "--format", "jrnl", str(out), env=fresh)
+    assert messages.JOURNAL_IMPORTED.format(added=2, skipped=0) in first.stdout
+    assert messages.JOURNAL_IMPORTED.format(added=0, skipped=2) in again.stdout
+    after = json.loads(run_voiceguide("journal", "list", "--json", env=fresh).stdout)
+    assert [a["text"] for a in after] == [b["text"] for b in before]
+    assert [a["created"][:16] for a in after] == [b["created"][:16] for b in before]
+
+
+def test_export_markdown_and_json_hold_the_entries(tmp_path):
+    add("A note about boundaries.")
+    md = run_voiceguide("journal", "export", "--format", "md")
+    assert "A note about boundaries." in md.stdout and md.stdout.lstrip().startswith("#")
+    js = json.loads(run_voiceguide("journal", "export", "--format", "json").stdout)
+    assert js[0]["text"] == "A note about boundaries." and js[0]["kind"] == "note"
+
+
+def test_edit_uses_a_private_temp_file_and_keeps_history(tmp_path):
+    entry = add("Original words.")
+    seen = tmp_path / "seen"
+    editor = tmp_path / "editor.sh"
+    editor.write_text(f'#!/bin/sh\nstat -c %a "$1" > {seen}\necho "$1" >> {seen}\necho "Edited words." > "$1"\n')
+    editor.chmod(0o700)
+    result = run_voiceguide("journal", "edit", str(entry), env={"EDITOR": str(editor)})
+    assert result.returncode == 0, result.stderr
+    mode, path = seen.read_text().split()
+    assert mode == "600" and not os.path.exists(path)
+    with Journal.open() as jr:
+        assert jr.get(entry).text == "Edited words."
+        assert [h.text for h in jr.history(entry)] == ["Original words."]
+
+
+def test_delete_asks_first():
+    entry = add("Something to remove.")
+    refused = run_voiceguide("journal", "delete", str(entry), input="n\n")
+    assert refused.returncode != 0
+    assert run_voiceguide("journal", "show", str(entry)).returncode == 0
+    done = run_voiceguide("journal", "delete", str(entry), input="y\n")
+    assert done.returncode == 0
+    missing = run_voiceguide("journal", "show", str(entry))
+    assert missing.returncode == 1 and messages.JOURNAL_NO_ENTRY.format(id=entry) in missing.stderr
+
+
+def test_stats_count_entries_and_words():
+    add("one two three")
+    add("four five")
+    out = run_voiceguide("journal", "stats").stdout
+    assert "entries: 2" in out and "words: 5" in out and "current streak: 1" in out
+
+
+def test_retranscribe_replaces_text_and_keeps_the_old_one():
+    script = "I am learning to trust again, one honest conversation at a time."
+    entry = entry_with_speech(script)
+    result = run_voiceguide("journal", "retranscribe", str(entry))
+    assert result.returncode == 0, result.stderr
+    with Journal.open() as jr:
+        assert word_error_rate(script, jr.get(entry).text) <= 0.2
+        assert [h.text for h in jr.history(entry)] == ["placeholder words"]
+    assert run_voiceguide("journal", "retranscribe").returncode == 1
+
+
+@pytest.mark.audio
+def test_play_sends_the_recording_to_the_speaker(pulse):
+    entry = entry_with_speech("Listening back to my own voice.")
+    with Journal.open() as jr:
+        duration = jr.get(entry).duration
+    with pulse.record_speaker() as rec:
+        result = run_voiceguide("journal", "play", str(entry))
+        time.sleep(0.2)
+        samples, _ = rec.stop()
+    assert result.returncode == 0, result.stderr
+    segs = loud_segments(samples, SPEAKER_RATE, threshold=0.01, min_gap=0.4)
+    heard = segs[-1][1] - segs[0][0]
+    assert heard == pytest.approx(duration, abs=0.5)
+    assert np.max(np.abs(samples)) > 1000
+
+
+def test_play_of_a_typed_note_says_it_has_no_audio():
+    entry = add("typed only")
+    result = run_voiceguide("journal", "play", str(entry))
+    assert result.returncode == 1 and messages.JOURNAL_NO_AUDIO.format(id=entry) in result.stderr

@@ -1,0 +1,94 @@
+"""Journal operations behind `voiceguide journal ...` that need more than one store call."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from voiceguide import messages
+from voiceguide.errors import VoiceguideError
+from voiceguide.journal.models import Entry
+from voiceguide.journal.store import Journal
+from voiceguide.settings import ensure_private_dir, user_paths
+
+
+def entry_audio(journal: Journal, entry: Entry):
+    """The entry's audio as a Clip, or a clear error when it has none."""
+    from voiceguide.audio.clip import Clip
+    from voiceguide.journal.audio_codec import decode
+
+    stored = journal.get_audio(entry.id)
+    if stored is None:
+        raise VoiceguideError(messages.JOURNAL_NO_AUDIO.format(id=entry.id))
+    samples, rate = decode(stored.codec, stored.data, stored.rate)
+    return Clip(samples, rate, 1)
+
+
+def retranscribe(journal: Journal, entries: Iterable[Entry], transcriber,
+                 progress: Callable[[Entry], None] | None = None) -> list[Entry]:
+    """New text from the stored audio; the previous text goes to the entry's history."""
+    done = []
+    for entry in entries:
+        if not entry.has_audio:
+            continue
+        clip = entry_audio(journal, entry)
+        result = transcriber.transcribe(clip.samples, clip.rate)
+        segments = [s.__dict__ for s in result.segments]
+        done.append(journal.update_text(entry.id, result.text, result.engine, result.model,
+                                        segments=segments, confidence=result.confidence))
+        if progress:
+            progress(entry)
+    return done
+
+
+def private_temp_dir() -> Path:
+    """A 0700 directory inside the data dir for edit buffers: never the shared /tmp."""
+    return ensure_private_dir(user_paths().data / "tmp")
+
+
+def edit_text(text: str, editor: str | None = None) -> str:
+    """Open ``text`` in $EDITOR on a 0600 file that is removed afterwards, even on error."""
+    editor = editor or os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    fd, name = tempfile.mkstemp(prefix="entry-", suffix=".txt", dir=private_temp_dir())
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        try:
+            code = subprocess.call([*editor.split(), name])
+        except OSError:
+            raise VoiceguideError(messages.JOURNAL_NO_EDITOR.format(editor=editor)) from None
+        if code != 0:
+            raise VoiceguideError(messages.JOURNAL_EDITOR_FAILED.format(editor=editor, code=code))
+        return Path(name).read_text(encoding="utf-8")
+    finally:
+        Path(name).unlink(missing_ok=True)
+
+
+def write_private(path: Path, data: str | bytes) -> Path:
+    """Create ``path`` with mode 0600 (exports hold private words)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+    fd = os.open(path, flags, 0o600)
+    os.fchmod(fd, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data.encode("utf-8") if isinstance(data, str) else data)
+    return path
+
+
+def export_audio(journal: Journal, entries: Iterable[Entry], directory: Path) -> int:
+    """Each entry's audio as WAV (entry-ID.wav) in ``directory``; returns how many."""
+    from voiceguide.audio.clip import write_wav
+
+    directory.mkdir(parents=True, exist_ok=True)
+    count = 0
+    for entry in entries:
+        if not entry.has_audio:
+            continue
+        path = directory / f"entry-{entry.id}.wav"
+        write_private(path, b"")
+        write_wav(path, entry_audio(journal, entry))
+        count += 1
+    return count
