@@ -56,6 +56,18 @@ def cli(ctx: click.Context, debug: bool, debug_audio: bool, online: bool) -> Non
         from voiceguide.audio.devices import set_debug_audio
 
         set_debug_audio(True)
+    if ctx.invoked_subcommand not in (None, "doctor") and not _asks_for_help(ctx) and not ctx.resilient_parsing:
+        from voiceguide.sessions.factory import recover_recordings
+
+        recover_recordings(notify=_echo_err)
+
+
+def _asks_for_help(ctx: click.Context) -> bool:
+    """`voiceguide CMD --help` runs this group's callback too; help should not recover recordings.
+
+    Click has already taken the subcommand's arguments off ``ctx`` here, so look at argv.
+    """
+    return any(arg in CONTEXT["help_option_names"] for arg in sys.argv[1:])
 
 
 @cli.command(context_settings=CONTEXT)
@@ -567,6 +579,70 @@ def read(article, section, from_start, to_file, as_text, voice, rate, volume) ->
     from voiceguide.sessions.factory import run_reading
 
     run_reading(art, section=section, from_start=from_start, voice=settings, notify=click.echo)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option("--prompt", help="The question to answer (default: the next prompt of the current section).")
+@click.option("--section", type=int, help="Take the prompt from this section (see `voiceguide sections`).")
+@click.option("--article", "article_path", type=click.Path(dir_okay=True), help="An article of your own.")
+@click.option("--silence", type=click.FloatRange(min=0.5, max=60), default=3.0, show_default=True,
+              envvar="VOICEGUIDE_SILENCE", help="Seconds of silence after speech that end the entry.")
+@click.option("--max-minutes", type=click.FloatRange(min=0.05), default=10, show_default=True,
+              envvar="VOICEGUIDE_MAX_MINUTES", help="Longest entry in minutes.")
+@click.option("--text", "as_text", is_flag=True, help="Type the entry instead of speaking it (reads stdin).")
+@click.option("--from-file", "from_file", type=click.Path(exists=True, dir_okay=False), metavar="AUDIO",
+              help="Import an existing recording (WAV, FLAC, MP3, OGG, M4A) as the entry.")
+@click.option("--engine", type=click.Choice(["whisper", "sphinx"]), default="whisper", show_default=True,
+              envvar="VOICEGUIDE_ENGINE", help="Offline speech engine (sphinx: smaller, far less accurate).")
+@click.option("--model", envvar="VOICEGUIDE_MODEL", metavar="PATH_OR_NAME",
+              help="A CTranslate2 Whisper model directory or name (default: the bundled tiny.en).")
+@voice_options
+def reflect(prompt, section, article_path, silence, max_minutes, as_text, from_file, engine, model,
+            voice, rate, volume) -> None:
+    """Speak a journal entry: hear a prompt, talk, and it is transcribed and saved.
+
+    It listens until you stop talking for --silence seconds, say "that's
+    all", press Enter, or reach --max-minutes. Text and audio stay in your
+    journal on this machine; Ctrl-C keeps what was recorded.
+
+    \b
+    Examples:
+      voiceguide reflect                        # the next prompt of where you are reading
+      voiceguide reflect --prompt "What went well today?"
+      voiceguide reflect --section 2 --silence 5
+      voiceguide reflect --from-file memo.m4a
+      echo "A calm day." | voiceguide reflect --text
+    """
+    from voiceguide.sessions import factory
+
+    if as_text and from_file:
+        raise click.UsageError(messages.REFLECT_TEXT_AND_FILE)
+    if as_text:
+        def read_text() -> str:
+            stdin = click.get_text_stream("stdin")
+            if stdin.isatty():
+                _echo_err(messages.REFLECT_TYPE_ENTRY)
+            return stdin.read()
+
+        entry = factory.typed_reflection(read_text, prompt=prompt, section=section, article_path=article_path,
+                                         notify=click.echo)
+        if entry is None:
+            _echo_err(messages.REFLECT_EMPTY_TEXT)
+            return
+        click.echo(messages.REFLECT_SAVED.format(id=entry.id))
+        return
+    if from_file:
+        result = factory.import_reflection(from_file, prompt=prompt, section=section, article_path=article_path,
+                                           engine=engine, model=model)
+    else:
+        result = factory.run_reflect(prompt=prompt, section=section, article_path=article_path, silence=silence,
+                                     max_minutes=max_minutes, engine=engine, model=model,
+                                     voice=_voice_settings(voice, rate, volume), notify=click.echo)
+    if result.entry is None:
+        _echo_err(messages.REFLECT_HEARD_NOTHING)
+        return
+    click.echo(result.entry.text)
+    click.echo(messages.REFLECT_SAVED.format(id=result.entry.id))
 
 
 def main(argv: list[str] | None = None) -> None:

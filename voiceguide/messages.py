@@ -209,3 +209,25 @@ JOURNAL_EXPORTED = "Wrote {count} entries to {path}. This file is not encrypted:
 JOURNAL_EXPORTED_AUDIO = "Wrote {count} audio files to {path}."
 JOURNAL_IMPORTED = "Imported {added} entries ({skipped} already in the journal)."
 JOURNAL_NEED_ID_OR_ALL = "Give an entry id, or --all for every entry with audio."
+
+# reflect
+REFLECT_LISTENING = "Listening. Stop talking for {silence:g} s, say \"that's all\", or press Enter to finish."
+REFLECT_METER = "recording {elapsed}  {bar} {level:>4.0f} dB  {state}"
+REFLECT_SPEAKING = "speaking"
+REFLECT_WAITING = "listening"
+REFLECT_HEARD_NOTHING = "I heard nothing, so nothing was saved."
+REFLECT_SAVED = "Saved entry {id}."
+REFLECT_PROMPT = "Prompt: {prompt}"
+REFLECT_TYPE_ENTRY = "Type your reflection; finish with Ctrl-D on an empty line."
+REFLECT_EMPTY_TEXT = "The entry is empty, so nothing was saved."
+REFLECT_RECOVERED = "Recovered an unfinished recording from {started} ({seconds:.0f} s) as entry {id}: {text}"
+REFLECT_RECOVERED_NO_TEXT = "(not transcribed yet; `voiceguide journal retranscribe {id}` will try again)"
+REFLECT_TEXT_AND_FILE = "Use either --text or --from-file, not both."
+REFLECT_FILE_UNDECODABLE = "{path} could not be decoded as audio ({error}). Use WAV, FLAC, MP3, OGG or M4A."
+REFLECT_FILE_NO_AUDIO = "{path} has no audio stream. Use WAV, FLAC, MP3, OGG or M4A."
+REFLECT_SPHINX_MISSING = (
+    "The sphinx engine needs pocketsphinx and SpeechRecognition: pip install pocketsphinx SpeechRecognition."
+)
+REFLECT_ONLINE_NEEDED = "--engine {engine} sends audio off this machine: add --online to allow it."
+REFLECT_ONLINE_NOTICE = "Online engine {engine}: the recording is sent to a remote service."
+REFLECT_UNKNOWN_ENGINE = "Unknown engine {engine!r}: use whisper or sphinx."

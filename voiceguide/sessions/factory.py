@@ -104,3 +104,142 @@ def render_reading(article, *, section: int | None, out_path, voice, progress=No
     with Synthesizer(voice) as synth:
         synth.check_voice()
         return render_to_file(article, section, out_path, synth, progress=progress)
+
+
+# -- reflect -------------------------------------------------------------------
+
+def make_transcriber(engine: str = "whisper", model: str | None = None):
+    """The transcriber behind ``--engine``/``--model``; a missing engine is an EngineMissing line."""
+    from voiceguide import messages
+    from voiceguide.errors import SettingsError
+
+    if engine == "whisper":
+        from voiceguide.speech.transcriber import WhisperTranscriber
+
+        return WhisperTranscriber(model)
+    if engine == "sphinx":
+        from voiceguide.speech.sphinx import SphinxTranscriber
+
+        return SphinxTranscriber()
+    raise SettingsError(messages.REFLECT_UNKNOWN_ENGINE.format(engine=engine))
+
+
+def choose_prompt(article, section: int | None, journal) -> tuple[str, int]:
+    """The next reflection prompt of ``section`` (default: where reading stopped), skipping used ones."""
+    from voiceguide.content import load_prompts, next_prompt
+    from voiceguide.sessions.read import progress_key
+
+    key = progress_key(article)
+    if section is None:
+        saved = journal.get_progress(key)
+        section = saved[0] if saved else 1
+    article.section(section)  # an unknown section is a clear error
+    used = journal.conn.execute(
+        "SELECT count(*) FROM entries WHERE kind = 'reflection' AND article = ? AND section = ?"
+        " AND prompt IS NOT NULL", (key, section),
+    ).fetchone()[0]
+    return next_prompt(load_prompts(article), section, used), section
+
+
+def _where(article_path, prompt: str | None, section: int | None, journal, *, default_prompt: bool):
+    """(prompt, article key, section) for a new entry."""
+    from voiceguide.content import load_article
+    from voiceguide.sessions.read import progress_key
+
+    if prompt is not None and section is None and article_path is None:
+        return prompt, None, None
+    article = load_article(article_path)
+    if prompt is None and default_prompt:
+        prompt, section = choose_prompt(article, section, journal)
+    elif section is not None:
+        article.section(section)
+    return prompt, progress_key(article), section
+
+
+def run_reflect(*, prompt: str | None, section: int | None, article_path, silence: float, max_minutes: float,
+                engine: str, model: str | None, voice, notify):
+    """Ask, record, transcribe and save one spoken entry on the real devices."""
+    import concurrent.futures
+
+    from voiceguide import messages
+    from voiceguide.audio.player import Player
+    from voiceguide.audio.recorder import Recorder
+    from voiceguide.journal.store import Journal
+    from voiceguide.sessions.reflect import ReflectSession, SystemClock
+    from voiceguide.speech.synthesizer import Synthesizer
+    from voiceguide.ui.keys import TerminalKeys
+    from voiceguide.ui.level_meter import make_level_meter
+
+    transcriber = make_transcriber(engine, model)
+    with Journal.open() as journal, Synthesizer(voice) as synth, \
+            concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="model-load") as pool:
+        loading = pool.submit(transcriber.load)  # the model loads while the prompt is spoken
+        prompt, article_key, section = _where(article_path, prompt, section, journal, default_prompt=True)
+        notify(messages.REFLECT_PROMPT.format(prompt=prompt))
+        with Player() as player, TerminalKeys() as keys:
+            recorder = Recorder()
+            session = ReflectSession(prompt, player=player, recorder=recorder, transcriber=transcriber,
+                                     journal=journal, speak=synth.render, view=make_level_meter(), keys=keys,
+                                     silence=silence, max_minutes=max_minutes, clock=SystemClock(),
+                                     article=article_key, section=section)
+            loading.result()
+            return session.run()
+
+
+def import_reflection(path, *, prompt: str | None, section: int | None, article_path, engine: str,
+                      model: str | None):
+    """An audio file as a spoken entry (no audio device needed)."""
+    from voiceguide.journal.store import Journal
+    from voiceguide.sessions.reflect import reflect_from_samples
+    from voiceguide.speech.decode import decode_audio_file
+
+    samples = decode_audio_file(path)  # a bad file fails before the journal or the model opens
+    transcriber = make_transcriber(engine, model)
+    with Journal.open() as journal:
+        prompt, article_key, section = _where(article_path, prompt, section, journal, default_prompt=False)
+        return reflect_from_samples(samples, transcriber=transcriber, journal=journal, prompt=prompt,
+                                    article=article_key, section=section)
+
+
+def typed_reflection(read_text, *, prompt: str | None, section: int | None, article_path, notify):
+    """A typed entry; ``read_text`` is called after the prompt is shown."""
+    from voiceguide import messages
+    from voiceguide.journal.store import Journal
+    from voiceguide.sessions.reflect import reflect_typed
+
+    with Journal.open() as journal:
+        prompt, article_key, section = _where(article_path, prompt, section, journal, default_prompt=True)
+        notify(messages.REFLECT_PROMPT.format(prompt=prompt))
+        return reflect_typed(read_text(), journal=journal, prompt=prompt, article=article_key, section=section)
+
+
+def recover_recordings(notify) -> list:
+    """Recordings a killed voiceguide left behind, saved as transcribed entries; one notice each.
+
+    Cheap when there is nothing to do: no journal file means no query, and the
+    model loads only if a recording is waiting. A journal that cannot be
+    opened is left to the command itself to report.
+    """
+    from voiceguide import messages
+    from voiceguide.errors import VoiceguideError
+    from voiceguide.settings import user_paths
+
+    if not user_paths().journal.exists():
+        return []
+    from voiceguide.journal.recovery import recover_unfinished
+    from voiceguide.journal.store import Journal
+
+    try:
+        with Journal.open() as journal:
+            if not journal.unfinished_recordings():
+                return []
+            from voiceguide.speech.transcriber import WhisperTranscriber
+
+            recovered = recover_unfinished(journal, WhisperTranscriber().transcribe)
+    except VoiceguideError:
+        return []
+    for entry in recovered:
+        text = entry.text or messages.REFLECT_RECOVERED_NO_TEXT.format(id=entry.id)
+        notify(messages.REFLECT_RECOVERED.format(started=entry.created[:16].replace("T", " "),
+                                                 seconds=entry.duration or 0, id=entry.id, text=text))
+    return recovered

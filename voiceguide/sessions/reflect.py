@@ -1,0 +1,258 @@
+"""A spoken journal entry: ask, listen until the person is done, transcribe, keep text and audio.
+
+Nothing said may be lost. Audio goes to the journal's in-progress recording
+about once a second, so a kill loses at most that second (the next start
+recovers the rest). The text is saved before the audio is compressed and
+attached, and only then is the in-progress recording dropped. Ctrl-C saves
+what was said and then lets the interrupt go on to the command line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Protocol
+
+import numpy as np
+
+from voiceguide import messages
+from voiceguide.audio.tones import earcon
+from voiceguide.journal import audio_codec
+from voiceguide.speech.streaming import StreamingTranscription
+from voiceguide.speech.transcriber import Transcript
+from voiceguide.speech.vad import RATE, VadSettings, speech_stretches
+
+CLOSING_PHRASES = ("that's all", "that is all", "end entry")
+ENTER_KEYS = ("\n", "\r")
+SAVE_EVERY = 1.0
+"""Seconds of audio per chunk written to the journal while recording"""
+
+
+class Clock(Protocol):
+    def monotonic(self) -> float: ...
+
+
+class SystemClock:
+    def monotonic(self) -> float:
+        import time
+
+        return time.monotonic()
+
+
+@dataclass(frozen=True)
+class ReflectResult:
+    entry: Any | None
+    """The saved journal entry, or None when nothing was heard"""
+    transcript: Transcript | None
+    ended_by: str
+    """'silence', 'enter', 'phrase', 'max', 'interrupt' or 'file'"""
+    seconds: float
+    """Seconds of audio recorded"""
+    stopped_at: float | None = None
+    """Clock time the recording stopped"""
+    saved_at: float | None = None
+    """Clock time the entry (text and audio) was saved"""
+
+
+def _words(text: str) -> list[tuple[str, int]]:
+    """Normalised words with the index where each starts in ``text``."""
+    return [(m.group().lower().replace("’", "'").strip("'"), m.start())
+            for m in re.finditer(r"[\w’']+", text)]
+
+
+def closing_phrase_at_end(text: str, phrases: Sequence[str] = CLOSING_PHRASES) -> int | None:
+    """Where a closing phrase that ends ``text`` starts (index into text), or None."""
+    words = _words(text)
+    for phrase in phrases:
+        wanted = [w for w, _ in _words(phrase)]
+        if wanted and [w for w, _ in words[-len(wanted):]] == wanted:
+            return words[-len(wanted)][1]
+    return None
+
+
+def strip_closing_phrase(transcript: Transcript, phrases: Sequence[str] = CLOSING_PHRASES) -> Transcript:
+    """The transcript without a closing phrase at its end (in the text and the last segment)."""
+    at = closing_phrase_at_end(transcript.text, phrases)
+    if at is None:
+        return transcript
+    text = transcript.text[:at].rstrip(" ,;:-–—.")
+    if text and text[-1].isalnum():
+        text += "."
+    segments = list(transcript.segments)
+    if segments:
+        last_at = closing_phrase_at_end(segments[-1].text, phrases)
+        if last_at is not None:
+            rest = segments[-1].text[:last_at].rstrip(" ,;:-–—.")
+            segments[-1:] = [replace(segments[-1], text=rest)] if rest else []
+    return replace(transcript, text=text, segments=tuple(segments))
+
+
+class ReflectSession:
+    """One spoken entry. Collaborators come in as arguments; ``run()`` does the rest."""
+
+    def __init__(self, prompt: str | None, *, player, recorder, transcriber, journal,
+                 speak: Callable[[str], Any] | None = None, view=None, keys=None,
+                 silence: float = 3.0, max_minutes: float = 10, closing_phrases: Sequence[str] = CLOSING_PHRASES,
+                 clock: Clock | None = None, article: str | None = None, section: int | None = None,
+                 vad: VadSettings | None = None) -> None:
+        self.prompt = prompt
+        self.player, self.recorder, self.transcriber, self.journal = player, recorder, transcriber, journal
+        self.speak = speak
+        self.view = view
+        self.keys = keys
+        self.silence = float(silence)
+        self.max_seconds = float(max_minutes) * 60
+        self.closing_phrases = tuple(closing_phrases)
+        self.clock = clock or SystemClock()
+        self.article, self.section = article, section
+        self.vad = replace(vad or VadSettings(), silence=self.silence)
+        self._recording: int | None = None
+        self._seq = 0
+        self._unsaved = bytearray()
+
+    # -- the whole entry ------------------------------------------------------
+    def run(self) -> ReflectResult:
+        if self.speak is not None and self.prompt:
+            clip = self.speak(self.prompt)
+            self.player.play(clip).wait(clip.duration + 5)
+        cue = earcon("record_start")
+        self.player.play(cue).wait(cue.duration + 2)
+        stream = StreamingTranscription(self.transcriber.transcribe, vad=self.vad,
+                                        engine=self.transcriber.engine,
+                                        model=getattr(self.transcriber, "model_name", ""))
+        self._recording = self.journal.begin_recording(RATE, self.prompt, self.article, self.section)
+        ended_by = "interrupt"
+        try:
+            ended_by = self._record(stream)
+        except KeyboardInterrupt:
+            self._stop_recording(stream)
+            self._save(stream, "interrupt")
+            raise
+        except BaseException:
+            self._stop_recording(stream)
+            stream.close()
+            raise  # the chunks stay in the journal; the next start recovers them
+        self._stop_recording(stream)
+        stopped = self.clock.monotonic()
+        done = earcon("record_end")
+        self.player.play(done)
+        result = self._save(stream, ended_by, stopped)
+        self.player.wait(done.duration + 2)
+        if result.entry is not None:
+            cue = earcon("saved")
+            self.player.play(cue).wait(cue.duration + 2)
+        return result
+
+    def _record(self, stream: StreamingTranscription) -> str:
+        self.recorder.start()
+        if self.view is not None:
+            self.view.start(self.silence)
+        pieces_seen = 0
+        for chunk in self.recorder.chunks():
+            samples = chunk.samples if chunk.rate == RATE else _resample(chunk.samples, chunk.rate)
+            stream.feed(samples)
+            self._keep(samples)
+            if self.view is not None:
+                self.view.update(stream.seconds, chunk.level, stream.endpointer.in_speech, stream.latest_text)
+            if stream.ended:
+                return "silence"
+            if self.keys is not None and self.keys.poll() in ENTER_KEYS:
+                return "enter"
+            if len(stream.pieces) != pieces_seen:
+                pieces_seen = len(stream.pieces)
+                if closing_phrase_at_end(stream.latest_text, self.closing_phrases) is not None \
+                        and stream.caught_up:
+                    return "phrase"
+            if stream.seconds >= self.max_seconds:
+                return "max"
+        return "device"
+
+    def _stop_recording(self, stream: StreamingTranscription) -> None:
+        try:
+            self.recorder.stop()
+        finally:
+            if self.view is not None:
+                self.view.stop()
+            self._flush_chunk()
+
+    # -- the journal ----------------------------------------------------------
+    def _keep(self, samples: np.ndarray) -> None:
+        self._unsaved += samples.astype("<i2", copy=False).tobytes()
+        if len(self._unsaved) >= SAVE_EVERY * RATE * 2:
+            self._flush_chunk()
+
+    def _flush_chunk(self) -> None:
+        if self._unsaved and self._recording is not None:
+            self.journal.append_chunk(self._recording, self._seq, bytes(self._unsaved))
+            self._seq += 1
+            self._unsaved.clear()
+
+    def _save(self, stream: StreamingTranscription, ended_by: str, stopped: float | None = None) -> ReflectResult:
+        seconds = stream.seconds
+        transcript = stream.finish() if stream.heard_speech else None
+        if transcript is not None:
+            transcript = strip_closing_phrase(transcript, self.closing_phrases)
+        if transcript is None or not transcript.text.strip():
+            stream.close()
+            self.journal.discard_recording(self._recording)
+            return ReflectResult(None, transcript, ended_by, seconds, stopped)
+        entry = save_entry(self.journal, transcript, stream.pcm(), prompt=self.prompt, article=self.article,
+                           section=self.section, recording=self._recording)
+        return ReflectResult(entry, transcript, ended_by, seconds, stopped, self.clock.monotonic())
+
+
+def save_entry(journal, transcript: Transcript, pcm: bytes, *, prompt: str | None, article: str | None,
+               section: int | None, recording: int | None = None, rate: int = RATE):
+    """Text first, then the compressed audio, then drop the in-progress recording."""
+    entry = journal.add_entry(
+        transcript.text.strip(), kind="reflection", prompt=prompt, article=article, section=section,
+        engine=transcript.engine, model=transcript.model, duration=round(len(pcm) / 2 / rate, 2),
+        confidence=transcript.confidence if transcript.segments else None,
+        segments=[{"start": s.start, "end": s.end, "text": s.text, "confidence": s.confidence}
+                  for s in transcript.segments],
+    )
+    codec, data = audio_codec.encode(pcm, rate)
+    journal.set_audio(entry.id, codec, rate, data)
+    if recording is not None:
+        journal.finish_recording(recording)
+    return journal.get(entry.id)
+
+
+def _resample(samples: np.ndarray, rate: int) -> np.ndarray:
+    from voiceguide.audio.clip import Clip
+
+    return Clip(samples, rate).resampled(RATE).samples
+
+
+# -- entries that were not recorded live ---------------------------------------
+
+def reflect_from_samples(samples: np.ndarray, *, transcriber, journal, prompt: str | None = None,
+                         article: str | None = None, section: int | None = None,
+                         closing_phrases: Sequence[str] = CLOSING_PHRASES) -> ReflectResult:
+    """An existing recording (16 kHz int16) as an entry; None entry when there is no speech in it."""
+    seconds = len(samples) / RATE
+    if not len(samples) or not speech_stretches(samples):
+        return ReflectResult(None, None, "file", seconds)
+    transcript = strip_closing_phrase(transcriber.transcribe(samples, RATE), closing_phrases)
+    if not transcript.text.strip():
+        return ReflectResult(None, transcript, "file", seconds)
+    pcm = samples.astype("<i2", copy=False).tobytes()
+    entry = save_entry(journal, transcript, pcm, prompt=prompt, article=article, section=section)
+    return ReflectResult(entry, transcript, "file", seconds)
+
+
+def reflect_from_file(path, *, transcriber, journal, **where) -> ReflectResult:
+    from voiceguide.speech.decode import decode_audio_file
+
+    return reflect_from_samples(decode_audio_file(path), transcriber=transcriber, journal=journal, **where)
+
+
+def reflect_typed(text: str, *, journal, prompt: str | None = None, article: str | None = None,
+                  section: int | None = None):
+    """A typed entry: kind reflection, engine "typed"; None when there is no text."""
+    text = text.strip()
+    if not text:
+        return None
+    return journal.add_entry(text, kind="reflection", prompt=prompt, article=article, section=section,
+                             engine="typed")
