@@ -14,24 +14,13 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from rich.console import Console
 from rich.table import Table
 
 
-@dataclass
-class Row:
-    what: str
-    value: float
-    unit: str
-    budget: float
-    higher_is_better: bool = False
-    note: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return self.value >= self.budget if self.higher_is_better else self.value <= self.budget
+from benchmarks.reading import bench_read_start
+from benchmarks.table import Row
 
 
 def bench_help(runs: int) -> Row:
@@ -116,12 +105,14 @@ def main() -> None:
     steps: list[Callable[[], Row]] = [
         lambda: bench_help(args.runs * 2),
         lambda: bench_stop_latency(pulse, args.runs),
+        lambda: bench_read_start(pulse, max(3, args.runs // 2)),
         lambda: bench_tts(args.runs),
         lambda: bench_transcription(max(3, args.runs // 2)),
     ]
     try:
         for step in steps:
-            rows.append(step())
+            got = step()
+            rows.extend(got if isinstance(got, list) else [got])
     finally:
         pulse.stop()
     table = Table(title="voiceguide benchmarks (2-core machine; medians)")

@@ -47,8 +47,6 @@ def run_reading(article, *, section: int | None, from_start: bool, voice, notify
 
     ``notify`` gets the one-line notices (resuming, stopped) for the user.
     """
-    import concurrent.futures
-
     from voiceguide import messages
     from voiceguide.audio.player import Player
     from voiceguide.content.navigation import Position
@@ -61,23 +59,21 @@ def run_reading(article, *, section: int | None, from_start: bool, voice, notify
 
     if section is not None:
         article.section(section)  # an unknown section fails before any device opens
-    with Synthesizer(voice) as synth, Journal.open() as journal, \
-            concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="voice-check") as pool:
-        # the voice check starts the engine while the journal and the device open
-        checking = pool.submit(synth.check_voice)
+    with Synthesizer(voice) as synth, Journal.open() as journal:
         start = None if from_start else saved_position(article, journal)
         if start is not None and section is not None and start.section != section:
             start = None
         first = start or Position(section or 1, 0)
-        synth.prefetch(article.sections[first.section - 1].spoken_title if first.sentence == 0
-                       else article.sections[first.section - 1].sentences[first.sentence].spoken)
+        first_text = (article.sections[first.section - 1].spoken_title if first.sentence == 0
+                      else article.sections[first.section - 1].sentences[first.sentence].spoken)
+        # the engine starts (and checks the voice) while the device opens
+        synth.prefetch(first_text)
         try:
             player = Player()
         except DeviceUnavailable:
-            checking.result()  # an unknown voice is the first thing to fix
+            synth.render(first_text)  # an unknown voice is the first thing to fix
             raise
         with player, TerminalKeys() as keys:
-            checking.result()
             if start is not None:
                 notify(messages.READ_RESUMING.format(section=start.section, sentence=start.sentence + 1))
             session = ReadSession(article, player=player, synthesizer=synth, view=make_reading_view(),

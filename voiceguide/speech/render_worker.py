@@ -36,6 +36,8 @@ def main() -> None:
         return
     done = threading.Event()
     engine.connect("finished-utterance", lambda name, completed: done.set())
+    known_voices: set[str] | None = None
+    current_voice = None
     _reply(proto, ok=True, ready=True)
     for line in sys.stdin:
         try:
@@ -55,8 +57,14 @@ def main() -> None:
             if op != "render":
                 _reply(proto, ok=False, id=req.get("id"), error=f"unknown op {op}")
                 continue
-            if req.get("voice"):
+            if req.get("voice") and req["voice"] != current_voice:
+                if known_voices is None:
+                    known_voices = {v.id for v in engine.getProperty("voices")}
+                if req["voice"] not in known_voices:
+                    _reply(proto, ok=False, id=req.get("id"), error=f"unknown voice {req['voice']}")
+                    continue
                 engine.setProperty("voice", req["voice"])
+                current_voice = req["voice"]
             engine.setProperty("rate", int(req.get("rate", 170)))
             engine.setProperty("volume", float(req.get("volume", 1.0)))
             done.clear()
