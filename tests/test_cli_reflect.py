@@ -1,0 +1,223 @@
+"""voiceguide reflect end to end: a spoken entry through the private audio server, kills, files, typing."""
+
+from __future__ import annotations
+
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from tests.cli_helpers import run_voiceguide
+from tests.signals import espeak, word_error_rate
+from voiceguide import messages
+from voiceguide.journal.store import Journal
+
+REFLECTION = (
+    "Today I noticed how much I hold back when someone asks how I am. I said fine, but I was tired "
+    "and a little sad. I want to be more honest with the people close to me, even when it feels "
+    "awkward. Tomorrow I will call my sister and tell her about the week, the good parts and the hard "
+    "parts. Walking in the park this evening helped, and I felt my shoulders drop."
+)
+LONG_TALK = (
+    "I have been thinking about the way trust comes back after it breaks. It does not return all at "
+    "once. It comes back in small moments, when someone keeps a promise, when they listen, when they "
+    "say sorry and mean it. Today I want to remember that I can rebuild it slowly, one honest "
+    "conversation at a time, and that I deserve the same patience."
+)
+
+
+class Reflecting:
+    """`voiceguide reflect` in a subprocess, with its stderr read line by line."""
+
+    def __init__(self, *args: str) -> None:
+        self.proc = subprocess.Popen([sys.executable, "-m", "voiceguide", "reflect", *args],
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                                     text=True, env=dict(os.environ))
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.err: list[str] = []
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self.proc.stderr:
+            self.err.append(line)
+            self.lines.put(line)
+
+    def wait_listening(self, timeout: float = 60) -> None:
+        """Until the program says it is listening (the prompt and the start earcon are done)."""
+        listening = messages.REFLECT_LISTENING.split("{")[0].strip()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                line = self.lines.get(timeout=0.2)
+            except queue.Empty:
+                assert self.proc.poll() is None, f"reflect exited early: {''.join(self.err)}"
+                continue
+            if listening in line:
+                return
+        raise AssertionError(f"reflect never started listening: {''.join(self.err)}")
+
+    def finish(self, timeout: float = 90) -> tuple[int, str, str]:
+        out = self.proc.stdout.read() if self.proc.stdout else ""
+        code = self.proc.wait(timeout)
+        time.sleep(0.05)
+        return code, out, "".join(self.err)
+
+
+@pytest.fixture(scope="module")
+def reflection_speech():
+    return espeak(REFLECTION)
+
+
+def _only_entry():
+    with Journal.open() as journal:
+        entries = journal.list()
+        assert len(entries) == 1, entries
+        entry = entries[0]
+        return entry, journal.get_audio(entry.id)
+
+
+@pytest.mark.audio
+def test_spoken_reflection_ends_on_silence_and_is_saved_with_audio(pulse, reflection_speech):
+    samples, rate = reflection_speech
+    assert 20 <= len(samples) / rate <= 32
+    run = Reflecting("--prompt", "How are you today?", "--silence", "2")
+    run.wait_listening()
+    pulse.play_into_mic(samples, rate, wait=True)
+    spoke_until = time.monotonic()
+    code, out, err = run.finish()
+    assert code == 0, err
+    assert time.monotonic() - spoke_until < 15
+    entry, audio = _only_entry()
+    assert word_error_rate(REFLECTION, entry.text) <= 0.15, entry.text
+    assert entry.text in out and messages.REFLECT_SAVED.format(id=entry.id) in out
+    assert entry.prompt == "How are you today?" and entry.kind == "reflection"
+    assert entry.engine == "whisper" and entry.segments and entry.confidence
+    assert audio is not None
+    from voiceguide.journal.audio_codec import decode
+
+    heard, heard_rate = decode(audio.codec, audio.data, audio.rate)
+    assert len(heard) / heard_rate >= len(samples) / rate - 1
+    assert len(audio.data) <= 0.5e6 * (len(heard) / heard_rate) / 60
+
+
+@pytest.mark.audio
+def test_recording_survives_kill(pulse):
+    samples, rate = espeak(LONG_TALK)
+    assert len(samples) / rate >= 18
+    run = Reflecting("--prompt", "What is on your mind?")
+    run.wait_listening()
+    person = pulse.play_into_mic(samples, rate, wait=False)
+    time.sleep(10)
+    run.proc.send_signal(signal.SIGKILL)
+    run.proc.wait(10)
+    person.kill()
+    person.wait(5)
+    after = run_voiceguide("breathe", "--history")
+    assert after.returncode == 0, after.stderr
+    assert "Recovered an unfinished recording" in after.stderr
+    entry, audio = _only_entry()
+    assert entry.duration >= 9 and audio is not None
+    assert entry.text.strip() and entry.prompt == "What is on your mind?"
+    assert word_error_rate(LONG_TALK[:len(entry.text) + 20], entry.text) < 0.6
+    again = run_voiceguide("breathe", "--history")
+    assert "Recovered" not in again.stderr
+
+
+@pytest.mark.audio
+def test_silence_saves_nothing_and_says_so(pulse):
+    run = Reflecting("--prompt", "Anything?", "--max-minutes", "0.25")
+    run.wait_listening()
+    started = time.monotonic()
+    code, out, err = run.finish()
+    assert code == 0, err
+    assert 14 < time.monotonic() - started < 30
+    assert messages.REFLECT_HEARD_NOTHING in err
+    with Journal.open() as journal:
+        assert journal.list() == [] and journal.unfinished_recordings(include_live=True) == []
+
+
+def _write_with_pyav(path, samples: np.ndarray, rate: int, codec: str, fmt: str) -> None:
+    import av
+
+    with av.open(str(path), "w", format=fmt) as container:
+        if codec == "libopus":
+            samples, rate = np.interp(np.arange(0, len(samples), rate / 48000), np.arange(len(samples)),
+                                      samples).astype(np.int16), 48000
+        stream = container.add_stream(codec, rate=rate)
+        stream.layout = "mono"
+        frame = av.AudioFrame.from_ndarray(samples[None, :].astype(np.int16), format="s16", layout="mono")
+        frame.sample_rate = rate
+        resampler = av.AudioResampler(format=stream.codec_context.format.name, layout="mono", rate=rate)
+        for out in resampler.resample(frame):
+            for packet in stream.encode(out):
+                container.mux(packet)
+        for packet in stream.encode(None):
+            container.mux(packet)
+
+
+SHORT = "Trust grows back slowly. I want to keep small promises and listen before I answer."
+
+
+@pytest.mark.parametrize("name,codec,fmt", [("memo.wav", "pcm_s16le", "wav"), ("memo.mp3", "libmp3lame", "mp3"),
+                                            ("memo.ogg", "libopus", "ogg"), ("memo.flac", "flac", "flac"),
+                                            ("memo.m4a", "aac", "mp4")])
+def test_from_file_imports_common_formats(tmp_path, name, codec, fmt):
+    import av
+
+    if codec not in av.codecs_available:
+        pytest.skip(f"this PyAV build has no {codec} encoder")
+    samples, rate = espeak(SHORT)
+    path = tmp_path / name
+    _write_with_pyav(path, samples, rate, codec, fmt)
+    result = run_voiceguide("reflect", "--from-file", str(path))
+    assert result.returncode == 0, result.stderr
+    entry, audio = _only_entry()
+    assert word_error_rate(SHORT, entry.text) <= 0.25, entry.text
+    assert audio is not None and entry.duration == pytest.approx(len(samples) / rate, abs=0.3)
+    assert messages.REFLECT_SAVED.format(id=entry.id) in result.stdout
+
+
+def test_from_file_of_silence_saves_nothing(tmp_path):
+    from voiceguide.audio.clip import Clip, write_wav
+
+    path = write_wav(tmp_path / "quiet.wav", Clip.silence(5, 16000))
+    result = run_voiceguide("reflect", "--from-file", str(path))
+    assert result.returncode == 0 and messages.REFLECT_HEARD_NOTHING in result.stderr
+    with Journal.open() as journal:
+        assert journal.list() == []
+
+
+def test_from_file_that_is_not_audio_is_one_clear_line(tmp_path):
+    path = tmp_path / "notes.mp3"
+    path.write_bytes(b"ID3\x04\x00 this is not really audio " * 40)
+    result = run_voiceguide("reflect", "--from-file", str(path))
+    assert result.returncode == 1
+    assert result.stderr.strip().count("\n") == 0 and "Traceback" not in result.stderr
+    assert "could not be decoded" in result.stderr or "no audio" in result.stderr
+
+
+def test_text_saves_a_typed_reflection_with_the_next_prompt():
+    result = run_voiceguide("reflect", "--text", input="A calm day at the lake.\nI slept well.\n")
+    assert result.returncode == 0, result.stderr
+    entry, audio = _only_entry()
+    assert entry.text == "A calm day at the lake.\nI slept well."
+    assert entry.engine == "typed" and entry.kind == "reflection" and audio is None
+    assert entry.prompt and entry.prompt in result.stdout and entry.section == 1
+    second = run_voiceguide("reflect", "--text", input="Another.")
+    with Journal.open() as journal:
+        prompts = [e.prompt for e in journal.list()]
+    assert prompts[0] != prompts[1], "the next entry gets the next prompt"
+    assert messages.REFLECT_SAVED.format(id=2) in second.stdout
+
+
+def test_text_that_is_empty_saves_nothing():
+    result = run_voiceguide("reflect", "--text", "--prompt", "Anything?", input="  \n")
+    assert result.returncode == 0 and messages.REFLECT_EMPTY_TEXT in result.stderr
+    with Journal.open() as journal:
+        assert journal.list() == []
