@@ -52,6 +52,9 @@ def cli(ctx: click.Context, debug: bool, debug_audio: bool, online: bool) -> Non
       voiceguide doctor             # check audio, voice and model
     """
     ctx.obj = Options(debug=debug, debug_audio=debug_audio, online=online)
+    from voiceguide.journal.passphrase import set_prompt, terminal_prompt
+
+    set_prompt(terminal_prompt)  # an encrypted journal asks for its passphrase on the terminal
     if debug_audio:
         from voiceguide.audio.devices import set_debug_audio
 
@@ -439,6 +442,91 @@ def journal_stats() -> None:
     click.echo(f"words: {stats['words']}")
     click.echo(f"minutes spoken: {stats['minutes_spoken']:.1f}")
     click.echo(f"current streak: {stats['current_streak_days']} day(s)")
+
+
+def _new_passphrase(*env_vars: str) -> str:
+    """The new passphrase: VOICEGUIDE_NEW_PASSPHRASE (or ``env_vars``) for scripts, else typed twice, hidden."""
+    import os
+
+    from voiceguide.journal.passphrase import NEW_ENV_VAR
+
+    given = next((os.environ[v] for v in (NEW_ENV_VAR, *env_vars) if os.environ.get(v)), None)
+    if given:
+        return given
+    return click.prompt(messages.PASSPHRASE_NEW, hide_input=True, confirmation_prompt=True, err=True)
+
+
+@journal.command("encrypt", context_settings=CONTEXT)
+@click.option("--keyring", "use_keyring", is_flag=True,
+              help="Also keep the passphrase in the system keyring and unlock with it.")
+def journal_encrypt(use_keyring: bool) -> None:
+    """Encrypt the journal with a passphrase (SQLCipher); search and everything else still work.
+
+    The passphrase is asked twice, hidden. For scripts set
+    VOICEGUIDE_NEW_PASSPHRASE (or VOICEGUIDE_PASSPHRASE); see the README's
+    Privacy section for the risk.
+
+    \b
+    Examples:
+      voiceguide journal encrypt
+      voiceguide journal encrypt --keyring
+    """
+    from voiceguide.journal import crypto
+    from voiceguide.journal.passphrase import ENV_VAR, check_keyring, keyring_store
+
+    crypto.require_encrypted(False)  # before asking for anything
+    if use_keyring:
+        check_keyring()
+    secret = _new_passphrase(ENV_VAR)
+    path = crypto.encrypt(secret)
+    click.echo(messages.CRYPT_ENCRYPTED.format(path=path))
+    if use_keyring:
+        keyring_store(path, secret)
+        click.echo(messages.PASSPHRASE_KEYRING_SAVED)
+
+
+@journal.command("decrypt", context_settings=CONTEXT)
+@click.option("--yes", "-y", is_flag=True, help="Do not ask first.")
+def journal_decrypt(yes: bool) -> None:
+    """Remove the journal's encryption: it becomes a plain SQLite file again.
+
+    \b
+    Example:
+      voiceguide journal decrypt
+    """
+    from voiceguide.journal import crypto
+    from voiceguide.journal.passphrase import keyring_forget
+
+    if not yes and not click.confirm(messages.CRYPT_DECRYPT_ASK, err=True):
+        raise click.Abort()
+    path = crypto.decrypt()
+    keyring_forget(path)
+    click.echo(messages.CRYPT_DECRYPTED.format(path=path))
+
+
+@journal.command("passwd", context_settings=CONTEXT)
+@click.option("--keyring", "use_keyring", is_flag=True,
+              help="Also keep the new passphrase in the system keyring.")
+def journal_passwd(use_keyring: bool) -> None:
+    """Change the passphrase of the encrypted journal (the current one first, then the new one twice).
+
+    \b
+    Example:
+      voiceguide journal passwd
+    """
+    from voiceguide.journal import crypto
+    from voiceguide.journal.passphrase import check_keyring, keyring_opted_in, keyring_store
+
+    crypto.require_encrypted(True)
+    if use_keyring:
+        check_keyring()
+    old = crypto.current_passphrase()  # unlock first, then ask for the new one
+    new = _new_passphrase()
+    path = crypto.change_passphrase(new, old)
+    click.echo(messages.CRYPT_REKEYED.format(path=path))
+    if use_keyring or keyring_opted_in():
+        keyring_store(path, new)
+        click.echo(messages.PASSPHRASE_KEYRING_SAVED)
 
 
 def voice_options(f):

@@ -71,3 +71,11 @@ class EntryNotFound(JournalError):
 
 class JournalImportError(JournalError):
     """The file to import is not in jrnl's plain-text format."""
+
+
+class PassphraseRequired(JournalError):
+    """The journal is encrypted: set VOICEGUIDE_PASSPHRASE or run voiceguide in a terminal."""
+
+
+class WrongPassphrase(JournalCorrupt):
+    """The journal could not be unlocked: check the passphrase. It was left untouched."""

@@ -210,6 +210,51 @@ JOURNAL_EXPORTED_AUDIO = "Wrote {count} audio files to {path}."
 JOURNAL_IMPORTED = "Imported {added} entries ({skipped} already in the journal)."
 JOURNAL_NEED_ID_OR_ALL = "Give an entry id, or --all for every entry with audio."
 
+# encrypted journal
+JOURNAL_NEEDS_SQLCIPHER3 = (
+    "Encrypted journals need the sqlcipher3 package: pip install 'voiceguide[encryption]' "
+    "(or pip install sqlcipher3), then run `voiceguide doctor`."
+)
+PASSPHRASE_REQUIRED = (
+    "The journal {path} is encrypted: set VOICEGUIDE_PASSPHRASE or run voiceguide in a terminal "
+    "to type the passphrase."
+)
+PASSPHRASE_WRONG_FROM = (
+    "The journal {path} could not be unlocked with the passphrase from {source}: check it. "
+    "The journal was left untouched."
+)
+PASSPHRASE_ASK = "Passphrase for {path}: "
+PASSPHRASE_ASK_AGAIN = "That passphrase did not unlock the journal. Passphrase for {path}: "
+PASSPHRASE_NEW = "New passphrase"
+PASSPHRASE_EMPTY = "A passphrase cannot be empty: choose one you can remember and nobody can guess."
+PASSPHRASE_KEYRING_MISSING = (
+    "Keeping the passphrase in the system keyring needs the keyring package: pip install keyring."
+)
+PASSPHRASE_KEYRING_FAILED = "The system keyring could not be used ({error}); the passphrase was not stored."
+PASSPHRASE_KEYRING_SAVED = "The passphrase is in the system keyring; voiceguide unlocks the journal with it."
+CRYPT_ALREADY_ENCRYPTED = "The journal {path} is already encrypted. `voiceguide journal passwd` changes the passphrase."
+CRYPT_NOT_ENCRYPTED = "The journal {path} is not encrypted. `voiceguide journal encrypt` encrypts it."
+CRYPT_IN_USE = (
+    "The journal {path} is open in another voiceguide process: close it, then try again. "
+    "Nothing was changed."
+)
+CRYPT_FAILED = "The journal {path} could not be converted ({error}); it was left as it was."
+CRYPT_ENCRYPTED = (
+    "Encrypted {path}. Keep the passphrase safe: without it the journal cannot be read, "
+    "by you or anyone."
+)
+CRYPT_DECRYPTED = "Decrypted {path}: it is now a plain SQLite file, readable by anyone who can read the file."
+CRYPT_REKEYED = "Changed the passphrase of {path}."
+CRYPT_DECRYPT_ASK = "Decrypt the journal? Anyone who can read the file will be able to read your entries."
+DOCTOR_PRIVACY_ENGINES_OFFLINE = "engines offline (espeak-ng, faster-whisper on this machine)"
+DOCTOR_PRIVACY_ENGINES_ONLINE = "--online: online engines may send audio or text off this machine"
+DOCTOR_PRIVACY_ENCRYPTED = "journal encrypted (SQLCipher)"
+DOCTOR_PRIVACY_PLAIN = "journal not encrypted (`voiceguide journal encrypt` encrypts it)"
+DOCTOR_PRIVACY_NO_JOURNAL = "no journal yet"
+DOCTOR_PRIVACY_MODES = "{path} mode {mode:04o}"
+DOCTOR_PRIVACY_BAD_MODE = "{path} is mode {mode:04o}, readable by others (want {want:04o})"
+FIX_PRIVACY = "Make the data folder private: chmod 700 {folder} && chmod 600 {folder}/journal.db*"
+
 # reflect
 REFLECT_LISTENING = "Listening. Stop talking for {silence:g} s, say \"that's all\", or press Enter to finish."
 REFLECT_METER = "recording {elapsed}  {bar} {level:>4.0f} dB  {state}"

@@ -8,9 +8,11 @@ touching the store.
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import sqlite3
 import threading
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,6 +27,7 @@ from voiceguide.errors import (
     JournalCorrupt,
     JournalError,
     JournalReadOnly,
+    WrongPassphrase,
 )
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -34,6 +37,11 @@ QUICK_CHECK_MAX_BYTES = 16 * 1024 * 1024
 larger ones (years of audio) only have their header and schema read, and damage
 found later is still reported as a damaged journal"""
 SIDE_FILES = ("-wal", "-shm", "-journal")
+KDF_ITERATIONS = 256_000
+"""SQLCipher 4's default PBKDF2-HMAC-SHA512 work factor; journals are always created with it"""
+SALT_BYTES = 16
+_derived: dict[tuple[str, bytes], str] = {}
+_open_here: weakref.WeakSet[Database] = weakref.WeakSet()
 
 T = TypeVar("T")
 
@@ -45,12 +53,42 @@ def driver_for(passphrase: str | None) -> ModuleType:
     try:
         import sqlcipher3  # type: ignore[import-not-found]
     except ImportError as error:
-        raise EncryptionUnavailable(messages.JOURNAL_NEEDS_SQLCIPHER) from error
+        raise EncryptionUnavailable(messages.JOURNAL_NEEDS_SQLCIPHER3) from error
     return getattr(sqlcipher3, "dbapi2", sqlcipher3)
 
 
 def _sql_literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
+
+
+def key_literal(path: Path, passphrase: str) -> str:
+    """The value for ``PRAGMA key``: the raw key when the file already has its salt.
+
+    SQLCipher derives the key from the passphrase with 256,000 rounds of PBKDF2
+    (about 0.1 s) on every connection. Opening the journal takes two
+    connections (the read-only check, then the real one) and a session may
+    open it more than once, so the key is derived here once per process,
+    exactly as SQLCipher 4 would (PBKDF2-HMAC-SHA512 over the file's 16-byte
+    salt), and handed over raw. A new, empty file gets the passphrase itself
+    and SQLCipher picks the salt.
+    """
+    try:
+        with open(path, "rb") as handle:
+            salt = handle.read(SALT_BYTES)
+    except OSError:
+        salt = b""
+    if len(salt) < SALT_BYTES or salt == SQLITE_HEADER:
+        return _sql_literal(passphrase)
+    cached = _derived.get((passphrase, salt))
+    if cached is None:
+        raw = hashlib.pbkdf2_hmac("sha512", passphrase.encode("utf-8"), salt, KDF_ITERATIONS, 32)
+        cached = _derived[(passphrase, salt)] = f"\"x'{raw.hex()}'\""
+    return cached
+
+
+def forget_keys() -> None:
+    """Drop the derived keys this process holds (after a passphrase change)."""
+    _derived.clear()
 
 
 def connect(
@@ -73,7 +111,9 @@ def connect(
     )
     try:
         if passphrase is not None:
-            conn.execute(f"PRAGMA key = {_sql_literal(passphrase)}")
+            conn.execute(f"PRAGMA key = {key_literal(Path(path), passphrase)}")
+            conn.execute("PRAGMA cipher_log_level = NONE")  # a wrong key is our one line, not its log
+            conn.execute("PRAGMA temp_store = MEMORY")  # sorts and FTS merges never hit /tmp
         conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
         conn.execute("PRAGMA foreign_keys = ON")
     except BaseException:
@@ -166,9 +206,15 @@ def translate(error: Exception, path: Path, passphrase: str | None = None) -> Jo
         return JournalReadOnly(messages.JOURNAL_READ_ONLY.format(path=path))
     if "not a database" in message or "malformed" in message or "encrypted" in message:
         if passphrase is not None:
-            return JournalCorrupt(messages.JOURNAL_WRONG_PASSPHRASE.format(path=path))
+            return WrongPassphrase(messages.JOURNAL_WRONG_PASSPHRASE.format(path=path))
         return JournalCorrupt(messages.JOURNAL_CORRUPT.format(path=path))
     return JournalError(messages.JOURNAL_FAILED.format(path=path, error=error))
+
+
+def open_in_this_process(path: Path) -> bool:
+    """Whether this process has ``path`` open: SQLite's own locks cannot see that across libraries."""
+    target = Path(path).absolute().resolve()
+    return any(Path(db.path).absolute().resolve() == target for db in list(_open_here))
 
 
 class Database:
@@ -181,6 +227,7 @@ class Database:
         self._passphrase = passphrase
         self._lock = threading.RLock()
         self._depth = 0
+        _open_here.add(self)
 
     @contextmanager
     def transaction(self) -> Iterator[Any]:
@@ -224,6 +271,7 @@ class Database:
         """Close the connection; SQLite folds the WAL back into the file."""
         with self._lock:
             self.conn.close()
+            _open_here.discard(self)
 
 
 def guarded(method: Callable[..., T]) -> Callable[..., T]:

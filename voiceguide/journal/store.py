@@ -30,6 +30,7 @@ from voiceguide.journal.connection import (
 )
 from voiceguide.journal.migrations import migrate, unknown_migrations
 from voiceguide.journal.models import KINDS, Entry, HistoryItem, StoredAudio, segments_json
+from voiceguide.journal.passphrase import looks_encrypted, unlock
 from voiceguide.journal.practice import PracticeStore
 from voiceguide.journal.recordings import RecordingStore
 from voiceguide.journal.timestamps import local_date_sql, stamp, today, utc_ceiling, utc_floor
@@ -78,13 +79,19 @@ class Journal(RecordingStore, PracticeStore, Database):
     ) -> Journal:
         """Open (creating if needed) and migrate the journal at ``path`` (default: the user's).
 
+        An encrypted journal opened without a passphrase is unlocked through
+        ``voiceguide.journal.passphrase`` (environment, opted-in keyring, or the
+        prompt the command line registered).
+
         The default folder is made 0700 and the files 0600: these are private
         reflections. A folder the user chose elsewhere keeps its mode unless we
         create it.
         """
         default = user_paths().journal
         path = Path(path) if path is not None else default
-        driver = driver_for(passphrase)  # a missing sqlcipher3 is reported before anything else
+        encrypted = passphrase is None and looks_encrypted(path)
+        # a missing sqlcipher3 is reported before anything else
+        driver = driver_for("" if encrypted else passphrase)
         try:
             if path.is_dir():
                 raise JournalCorrupt(messages.JOURNAL_CORRUPT.format(path=path))
@@ -92,7 +99,10 @@ class Journal(RecordingStore, PracticeStore, Database):
                 ensure_private_dir(path.parent)
         except PermissionError as error:
             raise JournalReadOnly(messages.JOURNAL_READ_ONLY.format(path=path)) from error
-        probe(path, passphrase, busy_timeout)
+        if encrypted:
+            passphrase = unlock(path, lambda candidate: probe(path, candidate, busy_timeout))
+        else:
+            probe(path, passphrase, busy_timeout)
         check_writable(path)
         create_private_file(path)
         try:
