@@ -478,3 +478,56 @@ def test_a_killed_recording_is_recovered_from_the_encrypted_journal():
         assert recovered[0].text == "what I said" and recovered[0].has_audio
         assert jr.unfinished_recordings() == []
     assert b"what I said" not in user_paths().journal.read_bytes()
+
+
+# no plaintext left behind
+
+
+def _editor(tmp_path: Path, body: str) -> Path:
+    """An $EDITOR that notes the file it was given (path and mode), then runs ``body``."""
+    seen = tmp_path / "seen"
+    editor = tmp_path / "editor.sh"
+    editor.write_text(f'#!/bin/sh\nstat -c %a "$1" > {seen}\necho "$1" >> {seen}\n'
+                      f'stat -c %a "$(dirname "$1")" >> {seen}\n{body}\n')
+    editor.chmod(0o700)
+    return editor
+
+
+@pytest.mark.parametrize("body, code", [("exit 3", 1), ('kill -9 $$', 1)])
+def test_edit_buffer_is_private_and_removed_when_the_editor_fails(tmp_path, body, code):
+    make_encrypted_journal()
+    editor = _editor(tmp_path, f'echo "{WORDS[2]} edited" > "$1"\n{body}')
+    result = run_voiceguide("journal", "edit", "1", env={**locked_env(), "EDITOR": str(editor)})
+    assert result.returncode == code
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    mode, path, folder_mode = (tmp_path / "seen").read_text().split()
+    assert mode == "600" and folder_mode == "700"
+    assert Path(path).parent.is_relative_to(user_paths().data)
+    assert not os.path.exists(path) and list(Path(path).parent.iterdir()) == []
+    for file, data in all_bytes_under(user_paths().data):
+        assert WORDS[2].encode() not in data and b"Entry 0" not in data, file
+    with Journal.open(passphrase=SECRET) as jr:
+        assert jr.get(1).text.startswith("Entry 0")
+
+
+def test_edit_of_an_encrypted_entry_leaves_nothing_readable(tmp_path):
+    make_encrypted_journal()
+    editor = _editor(tmp_path, f'echo "{WORDS[2]} edited" > "$1"')
+    result = run_voiceguide("journal", "edit", "1", env={**locked_env(), "EDITOR": str(editor)})
+    assert result.returncode == 0, result.stderr
+    for file, data in all_bytes_under(user_paths().data):
+        assert WORDS[2].encode() not in data and b"Entry 0" not in data, file
+    with Journal.open(passphrase=SECRET) as jr:
+        assert jr.get(1).text == f"{WORDS[2]} edited"
+
+
+def test_export_to_a_file_is_created_private_even_with_a_loose_umask(tmp_path):
+    make_encrypted_journal()
+    out = tmp_path / "export.md"
+    code = ("import os, sys; os.umask(0); from voiceguide.cli import main; "
+            f"main(['journal', 'export', '--out', {str(out)!r}])")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env=dict(os.environ, **locked_env()), timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    assert "not encrypted" in result.stderr
