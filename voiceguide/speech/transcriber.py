@@ -122,3 +122,31 @@ class WhisperTranscriber:
             raise EngineFailed(f"Transcription failed: {exc}. Run `voiceguide doctor`.") from None
         text = " ".join(s.text for s in kept).strip()
         return Transcript(text, kept, self.engine, self.model_name, len(audio) / 16000)
+
+    def transcribe_command(self, samples: np.ndarray, rate: int = 16000, prompt: str | None = None) -> Transcript:
+        """Text of a short utterance already cut by our VAD: one greedy pass, no timestamps.
+
+        ``prompt`` (the command words) biases the decoder toward them; a
+        segment Whisper itself calls non-speech is dropped as in ``transcribe``.
+        """
+        audio = samples.astype(np.float32) / 32768.0 if samples.dtype == np.int16 else samples
+        if rate != 16000:
+            import soxr
+
+            audio = soxr.resample(audio, rate, 16000)
+        model = self.load()
+        try:
+            segments, _info = model.transcribe(
+                audio, language="en", beam_size=1, vad_filter=False, temperature=0.0,
+                condition_on_previous_text=False, without_timestamps=True, initial_prompt=prompt,
+                max_new_tokens=24,
+            )
+            kept = tuple(
+                Segment(round(s.start, 2), round(s.end, 2), s.text.strip(), round(float(np.exp(s.avg_logprob)), 3))
+                for s in segments
+                if s.no_speech_prob <= NO_SPEECH_LIMIT and s.text.strip()
+            )
+        except Exception as exc:
+            raise EngineFailed(f"Transcription failed: {exc}. Run `voiceguide doctor`.") from None
+        return Transcript(" ".join(s.text for s in kept).strip(), kept, self.engine, self.model_name,
+                          len(audio) / 16000)

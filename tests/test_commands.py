@@ -1,0 +1,156 @@
+"""Voice commands: the closed list, the matcher, and the listener on real speech and noise."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from voiceguide.speech.commands import (
+    COMMANDS,
+    Command,
+    CommandListener,
+    KeyPressed,
+    ListenSettings,
+    Nothing,
+    NotUnderstood,
+    match,
+    normalise,
+    spoken_list,
+)
+
+
+class _Chunk:
+    def __init__(self, samples: np.ndarray, rate: int = 16000) -> None:
+        self.samples, self.rate = samples, rate
+
+
+def _chunks(samples: np.ndarray, tail: float = 3.0):
+    audio = np.concatenate([np.zeros(4800, np.int16), samples, np.zeros(int(tail * 16000), np.int16)])
+    for i in range(0, len(audio), 480):
+        yield _Chunk(audio[i:i + 480])
+
+
+def _speech(text: str) -> np.ndarray:
+    from tests.signals import espeak
+    from voiceguide.audio.clip import Clip
+
+    samples, rate = espeak(text, "en-us", 160)
+    return Clip(samples, rate).resampled(16000).samples
+
+
+class _Transcript:
+    def __init__(self, text: str, confidence: float = 0.9) -> None:
+        self.text, self.confidence = text, confidence
+
+
+class ScriptedTranscriber:
+    """Returns queued texts; fails on any call it was not set up for."""
+
+    def __init__(self, *texts: str) -> None:
+        self.texts = list(texts)
+
+    def transcribe(self, samples, rate):
+        assert self.texts, "transcribed more often than expected"
+        return _Transcript(self.texts.pop(0))
+
+
+@pytest.mark.parametrize("said, name", [
+    ("Next.", "next"), ("next section", "next"), ("Go back!", "back"), ("Repeat that, please.", "repeat"),
+    ("Wait.", "pause"), ("Continue", "resume"), ("Slow down please", "slower"), ("Speed up.", "faster"),
+    ("Louder", "louder"), ("Quieter.", "quieter"), ("Breathe.", "breathe"), ("Reflect", "reflect"),
+    ("Skip.", "skip"), ("Read it back.", "read_back"), ("Keep it.", "keep"), ("Redo.", "redo"),
+    ("Re-do", "redo"), ("Stop.", "stop"), ("What can I say?", "help"), ("Yes.", "yes"),
+    ("No.", "no"), ("Okay, next please.", "next"), ("Um, skip.", "skip"), ("YES!", "yes"),
+    ("read it back", "read_back"), ("Okay.", "yes"),
+])
+def test_listed_phrases_match_after_normalising(said, name):
+    heard = match(said, 0.9)
+    assert isinstance(heard, Command) and heard.name == name, heard
+
+
+@pytest.mark.parametrize("said", [
+    "What's the weather?", "", "Um.", "Uh, hmm.", "Thank you.", "Please.", "Next to the window.",
+    "I want to stop feeling this way.", "Yes, I think so, but not today.", "Read it back to my sister.",
+    "skipping stones", "You", "No way out of this one.",
+])
+def test_anything_else_is_not_understood(said):
+    assert isinstance(match(said, 0.99), NotUnderstood)
+
+
+def test_an_unsure_transcript_is_never_acted_on():
+    heard = match("Next.", 0.1)
+    assert isinstance(heard, NotUnderstood) and heard.reason == "unsure"
+
+
+def test_normalise_drops_case_and_punctuation():
+    assert normalise("  Read it  BACK!! ") == "read it back"
+    assert normalise("Let’s breathe.") == "let's breathe"
+
+
+def test_every_phrase_belongs_to_one_command():
+    seen: dict[str, str] = {}
+    for name, phrases in COMMANDS.items():
+        for phrase in phrases:
+            assert normalise(phrase) == phrase, phrase
+            assert seen.setdefault(phrase, name) == name, phrase
+    assert "read it back" in spoken_list() and spoken_list(["yes", "no"]) == "yes or no"
+
+
+def test_listener_times_out_on_silence_without_transcribing():
+    listener = CommandListener(None, ScriptedTranscriber(), settings=ListenSettings(start_timeout=1.0))
+    silence = (_Chunk(np.zeros(480, np.int16)) for _ in range(200))
+    decision = listener.decide(silence)
+    assert decision.heard == Nothing("timeout")
+
+
+def test_a_key_press_while_listening_is_returned():
+    class Keys:
+        def poll(self):
+            return "y"
+
+    listener = CommandListener(None, ScriptedTranscriber())
+    decision = listener.decide((_Chunk(np.zeros(480, np.int16)) for _ in range(10)), keys=Keys())
+    assert decision.heard == KeyPressed("y")
+
+
+@pytest.fixture(scope="module")
+def whisper_listener():
+    from voiceguide.speech.transcriber import WhisperTranscriber
+
+    listener = CommandListener(None, WhisperTranscriber())
+    listener.load()
+    yield listener
+    listener.close()
+
+
+@pytest.mark.parametrize("text, name", [("Next.", "next"), ("Read it back.", "read_back"),
+                                        ("What can I say?", "help"), ("Skip.", "skip")])
+def test_spoken_commands_are_recognised(whisper_listener, text, name):
+    decision = whisper_listener.decide(_chunks(_speech(text)))
+    assert isinstance(decision.heard, Command) and decision.heard.name == name, decision
+
+
+@pytest.mark.parametrize("text", ["What's the weather like today?", "Um.",
+                                  "I keep thinking about what she said to me yesterday."])
+def test_spoken_non_commands_never_act(whisper_listener, text):
+    decision = whisper_listener.decide(_chunks(_speech(text)))
+    assert not isinstance(decision.heard, (Command, KeyPressed)), decision
+
+
+def test_coughs_and_hiss_never_act(whisper_listener):
+    rng = np.random.default_rng(6)
+    parts = []
+    for _ in range(3):  # three short, harsh bursts, like coughs
+        burst = rng.normal(0, 9000, int(0.18 * 16000))
+        burst *= np.hanning(len(burst))
+        parts += [burst, np.zeros(int(0.25 * 16000))]
+    hiss = rng.normal(0, 1500, 16000)
+    noise = np.clip(np.concatenate(parts + [hiss]), -32768, 32767).astype(np.int16)
+    decision = whisper_listener.decide(_chunks(noise))
+    assert isinstance(decision.heard, (Nothing, NotUnderstood)), decision
+
+
+def test_silence_is_nothing(whisper_listener):
+    listener = whisper_listener
+    decision = listener.decide((_Chunk(np.zeros(480, np.int16)) for _ in range(400)), timeout=2.0)
+    assert decision.heard == Nothing("timeout")

@@ -1,0 +1,322 @@
+"""Voice commands: a closed list of short phrases, and a listener that hears one.
+
+A transcript is a command only when, after normalising case and punctuation
+and dropping filler such as "please" or "okay" at either end, it is exactly
+one of the listed phrases, and Whisper was confident enough. Anything else
+is ``NotUnderstood``: never a guess, so "what's the weather" or a cough can
+never move the session on.
+
+The listener is half-duplex: it records only while nothing plays. It cuts
+the utterance with the webrtcvad endpointer and acts early: after a short
+pause it transcribes what it has in the background, and if that is already
+a confident command it answers at once; otherwise it waits for the full
+silence and transcribes the whole utterance.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+COMMANDS: dict[str, tuple[str, ...]] = {
+    "next": ("next", "next one", "next section", "next please", "move on", "go to the next section", "forward"),
+    "back": ("back", "go back", "previous", "previous section", "back up", "last section"),
+    "repeat": ("repeat", "repeat that", "repeat it", "again", "say that again", "say it again", "once more",
+               "one more time"),
+    "pause": ("pause", "wait", "hold on", "one moment", "just a moment", "pause please"),
+    "resume": ("resume", "continue", "carry on", "keep going", "go on", "unpause", "i'm ready", "ready"),
+    "slower": ("slower", "slow down", "more slowly", "speak slower", "talk slower", "slower please"),
+    "faster": ("faster", "speed up", "quicker", "speak faster", "talk faster", "more quickly"),
+    "louder": ("louder", "volume up", "speak up", "turn it up", "more volume"),
+    "quieter": ("quieter", "softer", "volume down", "turn it down", "less volume", "more quietly", "quiet"),
+    "breathe": ("breathe", "breath", "breathing", "let's breathe", "breathing exercise", "breathe now"),
+    "reflect": ("reflect", "reflection", "let me reflect", "journal", "record a reflection"),
+    "skip": ("skip", "skip it", "skip this", "skip that", "skip breathing", "not now", "pass", "skipped"),
+    "read_back": ("read it back", "read back", "read that back", "read it to me", "play it back", "read it",
+                  "reread it", "read it again"),
+    "keep": ("keep", "keep it", "keep that", "keep this", "save it", "save"),
+    "redo": ("redo", "re do", "redo it", "redo that", "try again", "record again", "start again", "redo this"),
+    "stop": ("stop", "stop please", "stop the session", "end the session", "end session", "quit", "exit",
+             "that's enough", "finish"),
+    "help": ("what can i say", "what can i say now", "help", "help me", "commands", "what are the commands",
+             "what can i do"),
+    "yes": ("yes", "yeah", "yep", "yes please", "sure", "ok", "okay", "yes i would", "let's do it", "i would"),
+    "no": ("no", "nope", "no thanks", "no thank you", "not really"),
+}
+"""Command name -> the phrases that mean it (normalised: lower case, no punctuation)."""
+
+SPOKEN_NAMES: dict[str, str] = {
+    "next": "next", "back": "back", "repeat": "repeat", "pause": "pause", "resume": "resume",
+    "slower": "slower", "faster": "faster", "louder": "louder", "quieter": "quieter", "breathe": "breathe",
+    "reflect": "reflect", "skip": "skip", "read_back": "read it back", "keep": "keep", "redo": "redo",
+    "stop": "stop", "help": "what can I say", "yes": "yes", "no": "no",
+}
+"""How each command is said in the list spoken by "what can I say"."""
+
+FILLERS: tuple[str, ...] = (
+    "please", "okay", "ok", "um", "umm", "uh", "uhm", "er", "erm", "hmm", "so", "now", "just", "well", "oh",
+    "and", "then", "thanks", "thank you", "alright", "all right", "right", "hey", "voice guide", "voiceguide",
+)
+"""Words that may come before or after a command phrase without changing it"""
+
+MIN_CONFIDENCE = 0.3
+"""Mean per-token probability (exp of Whisper's avg_logprob) below which nothing is acted on"""
+
+COMMAND_PROMPT = (
+    "Next. Back. Repeat. Pause. Resume. Slower. Faster. Louder. Quieter. Breathe. Reflect. Skip. "
+    "Read it back. Keep. Redo. Stop. What can I say? Yes. No."
+)
+"""Given to Whisper as earlier text, so short command words win over look-alike words"""
+
+_PHRASES: dict[str, str] = {phrase: name for name, phrases in COMMANDS.items() for phrase in phrases}
+_FILLER_WORDS = sorted((tuple(f.split()) for f in FILLERS), key=len, reverse=True)
+
+
+@dataclass(frozen=True)
+class Command:
+    """A phrase from the closed list was heard: act on ``name``."""
+
+    name: str
+    heard: str
+    """The transcript it was matched from"""
+    confidence: float = 1.0
+
+
+@dataclass(frozen=True)
+class NotUnderstood:
+    """Words were heard but they are not a command (or too unsure): never acted on."""
+
+    heard: str
+    confidence: float = 0.0
+    reason: str = "unknown"
+    """'unknown' (not a listed phrase) or 'unsure' (below MIN_CONFIDENCE)"""
+
+
+@dataclass(frozen=True)
+class Nothing:
+    """No words: silence until the timeout, or a sound that held no speech (a cough, a knock)."""
+
+    reason: str
+    """'timeout' or 'noise'"""
+
+
+@dataclass(frozen=True)
+class KeyPressed:
+    """A key was pressed while listening; keys always work as well as the voice."""
+
+    key: str
+
+
+Heard = Command | NotUnderstood | Nothing | KeyPressed
+
+
+def normalise(text: str) -> str:
+    """Lower case, straight apostrophes, hyphens as spaces, no other punctuation, single spaces."""
+    text = text.lower().replace("’", "'").replace("‘", "'").replace("-", " ")
+    text = re.sub(r"[^\w' ]+", " ", text)
+    words = [w.strip("'") for w in text.split()]
+    return " ".join(w for w in words if w)
+
+
+def _strip_fillers(words: list[str]) -> list[str]:
+    changed = True
+    while changed and words:
+        changed = False
+        for filler in _FILLER_WORDS:
+            n = len(filler)
+            if len(words) > n and tuple(words[:n]) == filler:
+                words, changed = words[n:], True
+            if len(words) > n and tuple(words[-n:]) == filler:
+                words, changed = words[:-n], True
+    return words
+
+
+def match(text: str, confidence: float = 1.0, *, threshold: float = MIN_CONFIDENCE) -> Command | NotUnderstood:
+    """The command ``text`` says exactly, or NotUnderstood; fillers at the ends are allowed."""
+    phrase = normalise(text)
+    name = _PHRASES.get(phrase)
+    if name is None:
+        name = _PHRASES.get(" ".join(_strip_fillers(phrase.split())))
+    if name is None:
+        return NotUnderstood(text, confidence, "unknown")
+    if confidence < threshold:
+        return NotUnderstood(text, confidence, "unsure")
+    return Command(name, text, confidence)
+
+
+def spoken_list(names: list[str] | None = None) -> str:
+    """The commands as a spoken list: "next, back, ... or no"."""
+    said = [SPOKEN_NAMES[n] for n in (names or list(COMMANDS))]
+    return said[0] if len(said) == 1 else ", ".join(said[:-1]) + " or " + said[-1]
+
+
+# -- hearing one --------------------------------------------------------------
+
+class TranscriptLike(Protocol):
+    text: str
+
+    @property
+    def confidence(self) -> float: ...
+
+
+class RecorderLike(Protocol):
+    def start(self) -> object: ...
+
+    def stop(self) -> None: ...
+
+    def chunks(self): ...
+
+
+class KeySource(Protocol):
+    def poll(self) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class ListenSettings:
+    """How long the listener waits and how it decides an utterance ended, in seconds."""
+
+    start_timeout: float = 8.0
+    """No speech start within this long: Nothing('timeout')"""
+    end_silence: float = 0.7
+    """Silence after speech that ends the utterance"""
+    early_silence: float = 0.25
+    """Silence after which what was said is transcribed in the background, to act sooner"""
+    max_speech: float = 4.0
+    """Longest utterance; a command is a few words"""
+    pad: float = 0.25
+    """Audio kept before the speech start, so the first sound is not clipped"""
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the listener decided, with timings for benchmarks and logs."""
+
+    heard: Heard
+    speech_end: float | None = None
+    """Seconds into the stream where the VAD last heard speech"""
+    decided_at: float | None = None
+    """time.monotonic() when the decision was made"""
+    early: bool = False
+    """Decided on the early (background) transcript"""
+
+
+class CommandListener:
+    """Listens for one short utterance on ``recorder`` and turns it into a Command (or not)."""
+
+    def __init__(self, recorder: RecorderLike, transcriber, *, settings: ListenSettings | None = None,
+                 vad=None, prompt: str | None = COMMAND_PROMPT, threshold: float = MIN_CONFIDENCE,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
+        self.recorder = recorder
+        self.transcriber = transcriber
+        self.settings = settings or ListenSettings()
+        self.vad = vad
+        self.prompt = prompt
+        self.threshold = threshold
+        self.monotonic = monotonic
+        self._pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="command")
+        self.last: Decision | None = None
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def load(self) -> None:
+        """Load the model now (it takes a second), so the first command is quick."""
+        load = getattr(self.transcriber, "load", None)
+        if load is not None:
+            load()
+
+    def transcribe(self, samples):
+        fast = getattr(self.transcriber, "transcribe_command", None)
+        if fast is not None:
+            return fast(samples, 16000, prompt=self.prompt)
+        return self.transcriber.transcribe(samples, 16000)
+
+    def judge(self, transcript: TranscriptLike) -> Command | NotUnderstood | Nothing:
+        if not transcript.text.strip():
+            return Nothing("noise")
+        return match(transcript.text, transcript.confidence, threshold=self.threshold)
+
+    def listen(self, keys: KeySource | None = None, timeout: float | None = None) -> Heard:
+        """Record until one utterance ends (or the timeout, or a key); the recorder is closed after."""
+        self.recorder.start()
+        try:
+            decision = self.decide(self.recorder.chunks(), keys=keys, timeout=timeout)
+        finally:
+            self.recorder.stop()
+        self.last = decision
+        return decision.heard
+
+    def decide(self, chunks, *, keys: KeySource | None = None, timeout: float | None = None) -> Decision:
+        """The decision for a stream of recorder chunks (anything with ``samples`` and ``rate``)."""
+        import numpy as np
+
+        from voiceguide.speech.vad import FRAME_SECONDS, RATE, Endpointer, VadSettings
+
+        s = self.settings
+        vad = self.vad or VadSettings(pause=min(0.5, s.end_silence), silence=s.end_silence)
+        endpointer = Endpointer(vad)
+        parts: list[np.ndarray] = []
+        total = 0
+        limit = s.start_timeout if timeout is None else timeout
+        early: tuple[int, concurrent.futures.Future] | None = None
+        """(voiced frames when submitted, the background transcription)"""
+
+        def last_voiced() -> int:
+            voiced = endpointer.voiced
+            i = len(voiced)
+            while i > 0 and not voiced[i - 1]:
+                i -= 1
+            return i
+
+        def utterance() -> np.ndarray:
+            first = endpointer.stretches[0].start if endpointer.stretches else None
+            if first is None:
+                starts = [i for i, v in enumerate(endpointer.voiced) if v]
+                first = starts[0] * FRAME_SECONDS if starts else 0.0
+            audio = np.concatenate(parts) if parts else np.zeros(0, np.int16)
+            begin = max(0, int((first - s.pad) * RATE))
+            return audio[begin:]
+
+        def finish(heard: Heard, is_early: bool = False) -> Decision:
+            return Decision(heard, last_voiced() * FRAME_SECONDS, self.monotonic(), is_early)
+
+        for chunk in chunks:
+            samples = chunk.samples
+            if chunk.rate != RATE:
+                from voiceguide.audio.clip import Clip
+
+                samples = Clip(samples, chunk.rate).resampled(RATE).samples
+            parts.append(samples)
+            total += len(samples)
+            endpointer.feed(samples)
+            if keys is not None:
+                key = keys.poll()
+                if key is not None:
+                    return Decision(KeyPressed(key), None, self.monotonic())
+            if not endpointer.heard_speech:
+                if total / RATE >= limit:
+                    return finish(Nothing("timeout"))
+                continue
+            voiced_frames = last_voiced()
+            quiet = (len(endpointer.voiced) - voiced_frames) * FRAME_SECONDS
+            first = endpointer.stretches[0].start if endpointer.stretches else None
+            spoken = voiced_frames * FRAME_SECONDS - (first if first is not None else 0.0)
+            if early is not None and early[0] != voiced_frames:
+                early = None  # they went on talking: that transcript is stale
+            if early is not None and early[1].done():
+                heard = self.judge(early[1].result())
+                if isinstance(heard, Command):
+                    return finish(heard, True)
+            if quiet >= s.end_silence or spoken >= s.max_speech:
+                if early is not None:  # the same speech: its transcript is the whole utterance's
+                    return finish(self.judge(early[1].result()), True)
+                return finish(self.judge(self.transcribe(utterance())))
+            if early is None and quiet >= s.early_silence:
+                early = (voiced_frames, self._pool.submit(self.transcribe, utterance()))
+        if endpointer.heard_speech:
+            return finish(self.judge(self.transcribe(utterance())))
+        return finish(Nothing("timeout"))
