@@ -733,6 +733,130 @@ def reflect(prompt, section, article_path, silence, max_minutes, as_text, from_f
     click.echo(messages.REFLECT_SAVED.format(id=result.entry.id))
 
 
+@cli.command(context_settings=CONTEXT)
+@click.argument("article", required=False, type=click.Path(dir_okay=True))
+@click.option("--section", type=int, help="Begin at this section (see `voiceguide sections`).")
+@click.option("--restart", is_flag=True, help="Ignore where the last guided session stopped; begin at section 1.")
+@click.option("--text", "as_text", is_flag=True,
+              help="No audio: print the guide and type commands and answers (reads stdin).")
+@click.option("--pattern", "breath_pattern", envvar="VOICEGUIDE_BREATH_PATTERN",
+              help="Breathing pattern to offer (default from config: exhale).")
+@click.option("--breath-minutes", type=click.FloatRange(min=0.01, max=60), envvar="VOICEGUIDE_BREATH_MINUTES",
+              help="Minutes of breathing to offer (default from config: 1).")
+@click.option("--cue", type=click.Choice(["voice", "tone", "both", "none"]), default="both", show_default=True,
+              envvar="VOICEGUIDE_CUE", help="How each breathing phase is announced.")
+@click.option("--silence", type=click.FloatRange(min=0.5, max=60), default=3.0, show_default=True,
+              envvar="VOICEGUIDE_SILENCE", help="Seconds of silence after speech that end a reflection.")
+@click.option("--barge-in/--no-barge-in", default=None, envvar="VOICEGUIDE_BARGE_IN",
+              help="Listen for commands between sentences (headphones; default from config).")
+@click.option("--engine", type=click.Choice(["whisper", "sphinx"]), default="whisper", show_default=True,
+              envvar="VOICEGUIDE_ENGINE", help="Offline speech engine.")
+@click.option("--model", envvar="VOICEGUIDE_MODEL", metavar="PATH_OR_NAME",
+              help="A CTranslate2 Whisper model directory or name (default: the bundled tiny.en).")
+@click.option("--voice", default=None, envvar="VOICEGUIDE_VOICE", help="Voice id (default from config).")
+@click.option("--rate", type=int, default=None, envvar="VOICEGUIDE_RATE", help="Words per minute (default from config).")
+@click.option("--volume", type=float, default=None, envvar="VOICEGUIDE_VOLUME",
+              help="Loudness 0.0-1.0 (default from config).")
+def guide(article, section, restart, as_text, breath_pattern, breath_minutes, cue, silence, barge_in, engine,
+          model, voice, rate, volume) -> None:
+    """The whole session, hands-free: read a section, breathe, reflect, go on.
+
+    After each section it offers a short breathing exercise, asks a
+    reflection question and records your answer. Steer it by voice after
+    the listening sound ("next", "repeat", "skip", "read it back", "stop",
+    "what can I say", ...) or with keys. A later run opens with a recap
+    and continues where you stopped. Settings come from `voiceguide config`.
+
+    \b
+    Examples:
+      voiceguide guide                    # continue where you stopped
+      voiceguide guide --restart
+      voiceguide guide my-notes.md --section 2
+      voiceguide guide --text             # type instead of speaking
+    """
+    from voiceguide import config
+    from voiceguide.content import load_article
+    from voiceguide.sessions.factory import run_guide
+
+    chosen = config.resolve({"voice": voice, "rate": rate, "volume": volume, "breath_pattern": breath_pattern,
+                             "breath_minutes": breath_minutes, "barge_in": barge_in})
+    art = load_article(article)
+
+    def read_line() -> str | None:
+        line = sys.stdin.readline()
+        return line if line else None
+
+    summary = run_guide(art, section=section, restart=restart, as_text=as_text,
+                        voice=_voice_settings(chosen["voice"] or None, chosen["rate"], chosen["volume"]),
+                        breath_pattern=chosen["breath_pattern"], breath_minutes=chosen["breath_minutes"],
+                        cue=cue, silence=silence, engine=engine, model=model, notify=click.echo,
+                        read_line=read_line, out=sys.stdout)
+    if summary.last_section is not None:
+        _echo_err(messages.GUIDE_STOPPED_AT.format(section=summary.last_section))
+
+
+@cli.group("config", context_settings=CONTEXT)
+def config_group() -> None:
+    """Settings kept between sessions: voice, rate, volume, breathing, barge-in.
+
+    Flags and VOICEGUIDE_* environment variables override them.
+
+    \b
+    Examples:
+      voiceguide config show
+      voiceguide config set rate 150
+      voiceguide config set breath_pattern box
+      voiceguide config path
+    """
+
+
+@config_group.command("show", context_settings=CONTEXT)
+def config_show() -> None:
+    """Every setting with its value (stored or default).
+
+    \b
+    Example:
+      voiceguide config show
+    """
+    from voiceguide import config
+
+    stored = config.load_config()
+    for name, value in config.effective().items():
+        mark = "" if name in stored else "  (default)"
+        click.echo(f"{name} = {config.to_toml({name: value}).splitlines()[1].split(' = ', 1)[1]}{mark}")
+
+
+@config_group.command("set", context_settings=CONTEXT)
+@click.argument("key")
+@click.argument("value")
+def config_set(key: str, value: str) -> None:
+    """Store KEY = VALUE in config.toml.
+
+    \b
+    Examples:
+      voiceguide config set volume 0.8
+      voiceguide config set barge_in true
+    """
+    from voiceguide import config
+
+    parsed = config.parse_value(key, value)
+    path = config.set_value(key, parsed)
+    click.echo(messages.CONFIG_SET.format(key=key, value=parsed, path=path))
+
+
+@config_group.command("path", context_settings=CONTEXT)
+def config_path() -> None:
+    """Print where config.toml lives.
+
+    \b
+    Example:
+      voiceguide config path
+    """
+    from voiceguide import config
+
+    click.echo(str(config.config_path()))
+
+
 def main(argv: list[str] | None = None) -> None:
     """The one exit point: maps every outcome to an exit code and one line."""
     args = list(sys.argv[1:] if argv is None else argv)

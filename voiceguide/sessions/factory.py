@@ -239,3 +239,80 @@ def recover_recordings(notify) -> list:
         notify(messages.REFLECT_RECOVERED.format(started=entry.created[:16].replace("T", " "),
                                                  seconds=entry.duration or 0, id=entry.id, text=text))
     return recovered
+
+
+# -- guide ---------------------------------------------------------------------
+
+def _breathing_plan(pattern_name: str, minutes: float):
+    """A callable giving (pattern, cycles) for the guide's breathing offer; bad settings fail at once."""
+    from voiceguide.breathing.custom import find_pattern
+    from voiceguide.breathing.patterns import plan_cycles
+
+    pattern = find_pattern(pattern_name)
+    cycles = plan_cycles(pattern, minutes=minutes)
+    return lambda: (pattern, cycles)
+
+
+def run_guide(article, *, section: int | None, restart: bool, as_text: bool, voice, breath_pattern: str,
+              breath_minutes: float, cue: str, silence: float, engine: str, model: str | None,
+              notify, read_line=None, out=None):
+    """The guided session over ``article``: on the speakers and microphone, or as text (``as_text``)."""
+    from voiceguide import config
+    from voiceguide.breathing.scheduler import SystemClock
+    from voiceguide.content import load_prompts
+    from voiceguide.journal.store import Journal
+    from voiceguide.sessions.guide import GuideSession
+    from voiceguide.sessions.read import progress_key
+
+    if section is not None:
+        article.section(section)  # an unknown section fails before any device opens
+    breathing = _breathing_plan(breath_pattern, breath_minutes)
+    prompts = load_prompts(article)
+    key = progress_key(article)
+    if as_text:
+        from voiceguide.sessions.guide_io import TextIO, text_steps
+
+        with Journal.open() as journal:
+            io = TextIO(out, read_line, settings=voice, remember=config.remember)
+            steps = text_steps(article, io=io, journal=journal, article_key=key, breathing=breathing,
+                               clock=SystemClock())
+            session = GuideSession(article, io=io, steps=steps, journal=journal, prompts=prompts, article_key=key)
+            return session.run(section=section, restart=restart)
+
+    import concurrent.futures
+
+    from voiceguide.audio.player import Player
+    from voiceguide.audio.recorder import Recorder
+    from voiceguide.sessions.guide_io import SpokenIO, spoken_steps
+    from voiceguide.speech.commands import CommandListener
+    from voiceguide.speech.synthesizer import Synthesizer
+    from voiceguide.ui.breathing_view import make_breathing_view
+    from voiceguide.ui.keys import TerminalKeys
+    from voiceguide.ui.level_meter import make_level_meter
+    from voiceguide.ui.reading_view import make_reading_view
+
+    transcriber = make_transcriber(engine, model)
+    with Journal.open() as journal, Synthesizer(voice) as synth, Synthesizer(voice, use_cache=False) as private, \
+            concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="model-load") as pool:
+        loading = pool.submit(transcriber.load)  # the model loads while the first section is read
+        with Player() as player, TerminalKeys() as keys:
+            listener = CommandListener(Recorder, transcriber)
+            io = SpokenIO(player=player, synthesizer=synth, listener=listener, keys=keys, notify=notify,
+                          remember=config.remember)
+
+            def private_render(text: str):
+                # journal words never land in the plain speech cache
+                return private.with_settings(synth.settings).render(text)
+
+            steps = spoken_steps(article, io=io, journal=journal, article_key=key, breathing=breathing,
+                                 make_recorder=Recorder, transcriber=transcriber, private_render=private_render,
+                                 clock=SystemClock(), cue_mode=cue, silence=silence,
+                                 reading_view=make_reading_view(), breathing_view=make_breathing_view(),
+                                 level_view=make_level_meter)
+            session = GuideSession(article, io=io, steps=steps, journal=journal, prompts=prompts, article_key=key)
+            try:
+                return session.run(section=section, restart=restart)
+            finally:
+                loading.result()
+                listener.close()
+                player.wait(3)

@@ -242,11 +242,12 @@ class CommandListener:
 
     def listen(self, keys: KeySource | None = None, timeout: float | None = None) -> Heard:
         """Record until one utterance ends (or the timeout, or a key); the recorder is closed after."""
-        self.recorder.start()
+        recorder = self.recorder() if callable(self.recorder) else self.recorder  # a class or factory: one per listen
+        recorder.start()
         try:
-            decision = self.decide(self.recorder.chunks(), keys=keys, timeout=timeout)
+            decision = self.decide(recorder.chunks(), keys=keys, timeout=timeout)
         finally:
-            self.recorder.stop()
+            recorder.stop()
         self.last = decision
         return decision.heard
 

@@ -1,0 +1,220 @@
+"""How the guide speaks and hears: on the speakers and microphone, or as text on a terminal.
+
+``SpokenIO`` is half-duplex: it waits for the player to fall silent, plays
+the listening earcon, and only then opens the microphone. ``TextIO`` prints
+and reads typed lines (a typed command is matched by the same closed list).
+The ``*_steps`` functions build the guide's Steps over the read, breathe and
+reflect sessions for each of the two.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any, TextIO as Stream
+
+from voiceguide import messages
+from voiceguide.speech.commands import Command, KeyPressed, Nothing, match
+from voiceguide.sessions.guide import Steps
+
+RATE_STEP = 20
+VOLUME_STEP = 0.15
+MIN_RATE, MAX_RATE = 80, 400
+MIN_VOLUME = 0.1
+
+
+def adjusted(settings, command: str):
+    """VoiceSettings after slower/faster/louder/quieter."""
+    if command in ("slower", "faster"):
+        step = RATE_STEP if command == "faster" else -RATE_STEP
+        return replace(settings, rate=min(max(settings.rate + step, MIN_RATE), MAX_RATE))
+    step = VOLUME_STEP if command == "louder" else -VOLUME_STEP
+    return replace(settings, volume=round(min(max(settings.volume + step, MIN_VOLUME), 1.0), 2))
+
+
+def adjustment_notice(settings, command: str) -> str:
+    if command in ("slower", "faster"):
+        return messages.GUIDE_RATE.format(rate=settings.rate)
+    return messages.GUIDE_VOLUME.format(percent=round(settings.volume * 100))
+
+
+class SpokenIO:
+    """Speech out through the Player, commands in through the CommandListener, keys all along."""
+
+    def __init__(self, *, player, synthesizer, listener, keys=None, notify: Callable[[str], None] | None = None,
+                 remember: Callable[[dict], None] | None = None, listen_timeout: float = 8.0) -> None:
+        self.player, self.synth, self.listener, self.keys = player, synthesizer, listener, keys
+        self.notify = notify or (lambda line: None)
+        self.remember = remember or (lambda values: None)
+        self.listen_timeout = listen_timeout
+
+    def say(self, text: str) -> None:
+        self.notify(text)
+        clip = self.synth.render(text)
+        self.player.play(clip).wait(clip.duration + 10)
+
+    def earcon(self, name: str) -> None:
+        from voiceguide.audio.tones import earcon
+
+        clip = earcon(name)
+        self.player.play(clip).wait(clip.duration + 2)
+
+    def hear(self):
+        self.player.wait(30)  # half-duplex: never listen while anything plays
+        self.earcon("listening")
+        self.player.wait(2)
+        self.notify(messages.GUIDE_LISTENING)
+        heard = self.listener.listen(keys=self.keys, timeout=self.listen_timeout)
+        if getattr(heard, "heard", ""):
+            self.notify(messages.GUIDE_HEARD.format(text=getattr(heard, "heard", "")))
+        return heard
+
+    def adjust(self, command: str) -> str:
+        settings = adjusted(self.synth.settings, command)
+        self.synth.with_settings(settings)
+        self.remember({"rate": settings.rate, "volume": settings.volume})
+        return adjustment_notice(settings, command)
+
+
+class TextIO:
+    """Printed lines and typed answers: the whole guide without audio devices."""
+
+    def __init__(self, out: Stream, read_line: Callable[[], str | None], *, settings=None,
+                 remember: Callable[[dict], None] | None = None) -> None:
+        self.out = out
+        self.read_line = read_line
+        self.settings = settings
+        self.remember = remember or (lambda values: None)
+
+    def say(self, text: str) -> None:
+        self.out.write(text + "\n")
+        self.out.flush()
+
+    def earcon(self, name: str) -> None:
+        if name == "session_end":
+            self.out.flush()
+
+    def hear(self):
+        self.out.write(messages.GUIDE_TYPE_PROMPT)
+        self.out.flush()
+        line = self.read_line()
+        if line is None:  # the input ended: that is a stop
+            self.out.write("\n")
+            return Command("stop", "")
+        line = line.strip()
+        if not line:
+            return Nothing("timeout")
+        if len(line) == 1 and not line.isalnum() or line.lower() in ("y", "n", "q"):
+            return KeyPressed(line.lower() if line.isalpha() else line)
+        return match(line)
+
+    def adjust(self, command: str) -> str:
+        if self.settings is None:
+            return messages.GUIDE_TEXT_NO_VOICE
+        self.settings = adjusted(self.settings, command)
+        self.remember({"rate": self.settings.rate, "volume": self.settings.volume})
+        return adjustment_notice(self.settings, command)
+
+
+class SilentPlayer:
+    """A Player that plays nothing, for a breathing exercise paced on the terminal only."""
+
+    rate = 48000
+
+    class _Done:
+        started_at = None
+
+        def wait(self, timeout: float | None = None) -> bool:
+            return True
+
+    def play(self, clip, at: float | None = None):
+        return self._Done()
+
+    def pause(self) -> None:
+        pass
+
+    def resume(self) -> None:
+        pass
+
+    def stop(self) -> None:
+        pass
+
+
+def text_steps(article, *, io: TextIO, journal, article_key: str, breathing: Callable[[], tuple[Any, int]],
+               clock) -> Steps:
+    """Steps for ``--text``: printed sections, a breathing exercise paced in plain lines, typed entries."""
+    from voiceguide.sessions.breathe import BreatheSession
+    from voiceguide.sessions.read import print_text
+    from voiceguide.sessions.reflect import reflect_typed
+    from voiceguide.ui.breathing_view import PlainView
+
+    def read_section(number: int) -> float:
+        print_text(article, number, io.out)
+        return article.section(number).listening_minutes() * 60  # the time it takes to read, as listening
+
+    def breathe():
+        pattern, cycles = breathing()
+        session = BreatheSession(pattern, cycles, player=SilentPlayer(), clock=clock, view=PlainView(io.out),
+                                 cue_mode="none", countdown=0, journal=journal)
+        return session.run()
+
+    def reflect(prompt: str, number: int):
+        io.say(messages.REFLECT_PROMPT.format(prompt=prompt))
+        io.out.write(messages.GUIDE_TYPE_ENTRY)
+        io.out.flush()
+        text = io.read_line()
+        if text is None:
+            return None
+        return reflect_typed(text, journal=journal, prompt=prompt, article=article_key, section=number)
+
+    def read_back(text: str) -> None:
+        io.say(text)
+
+    return Steps(read_section, breathe, reflect, read_back)
+
+
+def spoken_steps(article, *, io: SpokenIO, journal, article_key: str, breathing: Callable[[], tuple[Any, int]],
+                 make_recorder: Callable[[], Any], transcriber, private_render: Callable[[str], Any], clock,
+                 cue_mode: str = "both", silence: float = 3.0, reading_view=None, breathing_view=None,
+                 level_view: Callable[[], Any] | None = None) -> Steps:
+    """Steps on the speakers and microphone, over ReadSession, BreatheSession and ReflectSession."""
+    from voiceguide.sessions.breathe import BreatheSession
+    from voiceguide.sessions.read import ReadSession
+    from voiceguide.sessions.reflect import ReflectSession
+
+    player, synth, keys = io.player, io.synth, io.keys
+
+    def read_section(number: int) -> float | None:
+        session = ReadSession(article, player=player, synthesizer=synth, view=reading_view, keys=keys,
+                              progress=None, article_key=article_key, clock=clock)
+        started = clock.monotonic()
+        result = session.run(section=number)
+        player.wait(5)
+        return clock.monotonic() - started if result.finished else None
+
+    def breathe():
+        pattern, cycles = breathing()
+        session = BreatheSession(pattern, cycles, player=player, clock=clock, view=breathing_view,
+                                 cue_mode=cue_mode, volume=synth.settings.volume,
+                                 render_voice=synth.render if cue_mode in ("voice", "both") else None,
+                                 journal=journal, keys=keys)
+        result = session.run()
+        player.wait(3)
+        return result
+
+    def reflect(prompt: str, number: int):
+        io.notify(messages.REFLECT_PROMPT.format(prompt=prompt))
+        session = ReflectSession(prompt, player=player, recorder=make_recorder(), transcriber=transcriber,
+                                 journal=journal, speak=synth.render,
+                                 view=level_view() if level_view else None, keys=keys, silence=silence,
+                                 article=article_key, section=number)
+        result = session.run()
+        if result.entry is not None:
+            io.notify(messages.GUIDE_ENTRY_TEXT.format(text=result.entry.text))
+        return result.entry
+
+    def read_back(text: str) -> None:
+        clip = private_render(text)
+        player.play(clip).wait(clip.duration + 10)
+
+    return Steps(read_section, breathe, reflect, read_back)
