@@ -20,6 +20,7 @@ from rich.table import Table
 
 
 from benchmarks.reading import bench_read_start
+from benchmarks.reflect import reflect_steps
 from benchmarks.table import Row
 
 
@@ -108,6 +109,7 @@ def main() -> None:
         lambda: bench_read_start(pulse, max(3, args.runs // 2)),
         lambda: bench_tts(args.runs),
         lambda: bench_transcription(max(3, args.runs // 2)),
+        *reflect_steps(args.runs),
     ]
     try:
         for step in steps:

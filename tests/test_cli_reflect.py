@@ -122,7 +122,7 @@ def test_recording_survives_kill(pulse):
     assert after.returncode == 0, after.stderr
     assert "Recovered an unfinished recording" in after.stderr
     entry, audio = _only_entry()
-    assert entry.duration >= 9 and audio is not None
+    assert entry.duration >= 9 and audio is not None, (entry.duration, after.stderr)
     assert entry.text.strip() and entry.prompt == "What is on your mind?"
     assert word_error_rate(LONG_TALK[:len(entry.text) + 20], entry.text) < 0.6
     again = run_voiceguide("breathe", "--history")

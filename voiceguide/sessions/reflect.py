@@ -88,6 +88,51 @@ def strip_closing_phrase(transcript: Transcript, phrases: Sequence[str] = CLOSIN
     return replace(transcript, text=text, segments=tuple(segments))
 
 
+class EntryAudio:
+    """Compresses the entry while it is recorded, so saving does not wait for the encoder.
+
+    The same Ogg/Opus stream ``audio_codec.encode`` writes (its bitrate and
+    settings), built a chunk at a time; where PyAV has no Opus, the whole
+    recording is encoded at the end (FLAC is quick).
+    """
+
+    def __init__(self, rate: int = RATE) -> None:
+        import io
+
+        self.rate = rate
+        self.codec = audio_codec.preferred_codec()
+        self._container = None
+        if self.codec != "opus" or rate not in audio_codec.OPUS_RATES:
+            return
+        import av
+
+        self._av = av
+        self._buffer = io.BytesIO()
+        self._container = av.open(self._buffer, "w", format="ogg")
+        self._stream = self._container.add_stream("libopus", rate=rate)
+        self._stream.codec_context.bit_rate = audio_codec.OPUS_BITRATE
+        self._stream.codec_context.options = {"application": "voip"}
+        self._stream.layout = "mono"
+
+    def add(self, samples: np.ndarray) -> None:
+        if self._container is None or not len(samples):
+            return
+        frame = self._av.AudioFrame.from_ndarray(samples.astype(np.int16)[None, :], format="s16", layout="mono")
+        frame.sample_rate = self.rate
+        for packet in self._stream.encode(frame):
+            self._container.mux(packet)
+
+    def finish(self, pcm: bytes) -> tuple[str, bytes]:
+        """(codec, data) for ``journal.set_audio``; ``pcm`` is everything that was recorded."""
+        if self._container is None:
+            return audio_codec.encode(pcm, self.rate)
+        for packet in self._stream.encode(None):
+            self._container.mux(packet)
+        self._container.close()
+        self._container = None
+        return self.codec, self._buffer.getvalue()
+
+
 class ReflectSession:
     """One spoken entry. Collaborators come in as arguments; ``run()`` does the rest."""
 
@@ -110,6 +155,7 @@ class ReflectSession:
         self._recording: int | None = None
         self._seq = 0
         self._unsaved = bytearray()
+        self._audio: EntryAudio | None = None
 
     # -- the whole entry ------------------------------------------------------
     def run(self) -> ReflectResult:
@@ -178,6 +224,9 @@ class ReflectSession:
 
     # -- the journal ----------------------------------------------------------
     def _keep(self, samples: np.ndarray) -> None:
+        if self._audio is None:
+            self._audio = EntryAudio(RATE)
+        self._audio.add(samples)
         self._unsaved += samples.astype("<i2", copy=False).tobytes()
         if len(self._unsaved) >= SAVE_EVERY * RATE * 2:
             self._flush_chunk()
@@ -198,12 +247,13 @@ class ReflectSession:
             self.journal.discard_recording(self._recording)
             return ReflectResult(None, transcript, ended_by, seconds, stopped)
         entry = save_entry(self.journal, transcript, stream.pcm(), prompt=self.prompt, article=self.article,
-                           section=self.section, recording=self._recording)
+                           section=self.section, recording=self._recording, audio=self._audio)
         return ReflectResult(entry, transcript, ended_by, seconds, stopped, self.clock.monotonic())
 
 
 def save_entry(journal, transcript: Transcript, pcm: bytes, *, prompt: str | None, article: str | None,
-               section: int | None, recording: int | None = None, rate: int = RATE):
+               section: int | None, recording: int | None = None, rate: int = RATE,
+               audio: EntryAudio | None = None):
     """Text first, then the compressed audio, then drop the in-progress recording."""
     entry = journal.add_entry(
         transcript.text.strip(), kind="reflection", prompt=prompt, article=article, section=section,
@@ -212,7 +262,7 @@ def save_entry(journal, transcript: Transcript, pcm: bytes, *, prompt: str | Non
         segments=[{"start": s.start, "end": s.end, "text": s.text, "confidence": s.confidence}
                   for s in transcript.segments],
     )
-    codec, data = audio_codec.encode(pcm, rate)
+    codec, data = audio.finish(pcm) if audio is not None else audio_codec.encode(pcm, rate)
     journal.set_audio(entry.id, codec, rate, data)
     if recording is not None:
         journal.finish_recording(recording)

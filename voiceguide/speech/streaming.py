@@ -22,6 +22,8 @@ from voiceguide.speech.vad import RATE, Endpointer, VadEvent, VadSettings
 
 PAD = 0.3
 """Seconds of audio kept either side of a stretch, so first and last sounds are not clipped"""
+SOFT_PIECE = 5.0
+"""Seconds after which a piece is cut at the next breath between sentences (>= 150 ms unvoiced)"""
 MAX_PIECE = 20.0
 """Seconds of speech without a pause after which a piece is cut anyway"""
 MERGE_LIMIT = 28.0
@@ -106,9 +108,13 @@ class StreamingTranscription:
     def _cut_long_stretch(self) -> None:
         now = self.endpointer.seconds
         start = self._committed / RATE
-        if now - start < MAX_PIECE:
+        if now - start < SOFT_PIECE:
             return
-        cut = self.endpointer.quiet_frame_before(now, within=3.0) or now
+        cut = self.endpointer.quiet_gap_before(now, within=now - start - 1.0)
+        if cut is None:
+            if now - start < MAX_PIECE:
+                return
+            cut = self.endpointer.quiet_frame_before(now, within=3.0) or now
         self._submit(self._index(cut))
         self._speech_since_commit = True  # the stretch goes on past the cut
 

@@ -169,6 +169,24 @@ class Endpointer:
         self.stretches.append(stretch)
         return VadEvent("stretch", stretch.end, stretch)
 
+    def quiet_gap_before(self, t: float, within: float, frames: int = 5) -> float | None:
+        """The middle of the latest run of ``frames`` unvoiced frames in (t - within, t], or None.
+
+        Between sentences people pause for a breath that is shorter than a
+        stretch-ending pause; that is a clean place to cut a long stretch.
+        """
+        last = min(len(self.voiced), int(t / FRAME_SECONDS))
+        first = max(0, last - int(within / FRAME_SECONDS))
+        run = 0
+        for i in range(last - 1, first - 1, -1):
+            if self.voiced[i]:
+                run = 0
+                continue
+            run += 1
+            if run >= frames:
+                return (i + frames / 2) * FRAME_SECONDS
+        return None
+
     def quiet_frame_before(self, t: float, within: float) -> float | None:
         """The end of the latest unvoiced frame in (t - within, t], for cutting a long stretch."""
         last = min(len(self.voiced), int(t / FRAME_SECONDS))
