@@ -245,7 +245,8 @@ class CommandListener:
         recorder = self.recorder() if callable(self.recorder) else self.recorder  # a class or factory: one per listen
         recorder.start()
         try:
-            decision = self.decide(recorder.chunks(), keys=keys, timeout=timeout)
+            # a loaded machine can be slow to deliver the first chunk; a dead device still fails
+            decision = self.decide(recorder.chunks(timeout=5.0), keys=keys, timeout=timeout)
         finally:
             recorder.stop()
         self.last = decision
