@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.table import Table
 
 
+from benchmarks.commands import bench_commands
 from benchmarks.reading import bench_read_start
 from benchmarks.reflect import reflect_steps
 from benchmarks.table import Row
@@ -109,6 +110,7 @@ def main() -> None:
         lambda: bench_read_start(pulse, max(3, args.runs // 2)),
         lambda: bench_tts(args.runs),
         lambda: bench_transcription(max(3, args.runs // 2)),
+        bench_commands,
         *reflect_steps(args.runs),
     ]
     try:
