@@ -38,7 +38,7 @@ Rest is part of the work.
 """
 REFLECTIONS = [
     "Walking in the park this evening helped, and I felt my shoulders drop.",
-    "Tomorrow I will call my sister and tell her about the week.",
+    "I want to be more honest with the people close to me, even when it feels awkward.",
 ]
 RATE = 48000
 HOP = 480
