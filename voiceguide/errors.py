@@ -79,3 +79,7 @@ class PassphraseRequired(JournalError):
 
 class WrongPassphrase(JournalCorrupt):
     """The journal could not be unlocked: check the passphrase. It was left untouched."""
+
+
+class JournalDiskFull(JournalError):
+    """The journal could not be written: free some disk space. What was saved before is intact."""

@@ -254,6 +254,10 @@ DOCTOR_PRIVACY_NO_JOURNAL = "no journal yet"
 DOCTOR_PRIVACY_MODES = "{path} mode {mode:04o}"
 DOCTOR_PRIVACY_BAD_MODE = "{path} is mode {mode:04o}, readable by others (want {want:04o})"
 FIX_PRIVACY = "Make the data folder private: chmod 700 {folder} && chmod 600 {folder}/journal.db*"
+JOURNAL_DISK_FULL = (
+    "The journal {path} could not be written ({error}): free some disk space and try again; "
+    "everything saved before is intact."
+)
 
 # reflect
 REFLECT_LISTENING = "Listening. Stop talking for {silence:g} s, say \"that's all\", or press Enter to finish."

@@ -25,6 +25,7 @@ from voiceguide.errors import (
     EncryptionUnavailable,
     JournalBusy,
     JournalCorrupt,
+    JournalDiskFull,
     JournalError,
     JournalReadOnly,
     WrongPassphrase,
@@ -204,6 +205,8 @@ def translate(error: Exception, path: Path, passphrase: str | None = None) -> Jo
         return JournalBusy(messages.JOURNAL_BUSY)
     if "readonly" in message or "read-only" in message or "read only" in message:
         return JournalReadOnly(messages.JOURNAL_READ_ONLY.format(path=path))
+    if "disk is full" in message or "disk i/o error" in message:
+        return JournalDiskFull(messages.JOURNAL_DISK_FULL.format(path=path, error=error))
     if "not a database" in message or "malformed" in message or "encrypted" in message:
         if passphrase is not None:
             return WrongPassphrase(messages.JOURNAL_WRONG_PASSPHRASE.format(path=path))

@@ -7,6 +7,7 @@ the busy timeout and then says so in one line.
 
 from __future__ import annotations
 
+import errno
 import json
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
@@ -97,7 +98,9 @@ class Journal(RecordingStore, PracticeStore, Database):
                 raise JournalCorrupt(messages.JOURNAL_CORRUPT.format(path=path))
             if not path.parent.exists() or path == default:
                 ensure_private_dir(path.parent)
-        except PermissionError as error:
+        except OSError as error:
+            if error.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
+                raise JournalError(messages.JOURNAL_FAILED.format(path=path, error=error)) from error
             raise JournalReadOnly(messages.JOURNAL_READ_ONLY.format(path=path)) from error
         if encrypted:
             passphrase = unlock(path, lambda candidate: probe(path, candidate, busy_timeout))
