@@ -116,7 +116,7 @@ def decode(codec: str, data: bytes, rate: int | None = None) -> tuple[np.ndarray
         return np.zeros(0, dtype=np.int16), rate or 16000
     av = _av()
     try:
-        with av.open(io.BytesIO(bytes(data))) as container:
+        with av.open(io.BytesIO(bytes(data)), metadata_errors="ignore") as container:
             if not container.streams.audio:
                 return np.zeros(0, dtype=np.int16), rate or 16000
             stream = container.streams.audio[0]
@@ -127,8 +127,11 @@ def decode(codec: str, data: bytes, rate: int | None = None) -> tuple[np.ndarray
             for frame in container.decode(stream):
                 parts.extend(f.to_ndarray().reshape(-1) for f in resampler.resample(frame))
             parts.extend(f.to_ndarray().reshape(-1) for f in resampler.resample(None))
-    except av.FFmpegError as error:
-        problem = messages.JOURNAL_AUDIO_UNDECODABLE.format(codec=codec, error=error)
+    except MemoryError:
+        raise
+    except Exception as error:  # FFmpeg, container and metadata errors all mean damaged audio
+        reason = str(error).strip().splitlines()[0][:160] if str(error).strip() else type(error).__name__
+        problem = messages.JOURNAL_AUDIO_UNDECODABLE.format(codec=codec, error=reason)
         raise AudioFormatError(problem) from error
     samples = np.concatenate(parts).astype(np.int16) if parts else np.zeros(0, dtype=np.int16)
     return samples, int(target)
