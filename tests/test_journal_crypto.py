@@ -531,3 +531,47 @@ def test_export_to_a_file_is_created_private_even_with_a_loose_umask(tmp_path):
     assert result.returncode == 0, result.stderr
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     assert "not encrypted" in result.stderr
+
+
+# voiceguide doctor
+
+
+def test_doctor_reports_the_privacy_state():
+    from voiceguide.sessions.doctor import check_privacy
+
+    empty = check_privacy()
+    assert empty.ok and not empty.required
+    assert messages.DOCTOR_PRIVACY_ENGINES_OFFLINE in empty.detail
+    assert messages.DOCTOR_PRIVACY_NO_JOURNAL in empty.detail
+    assert messages.DOCTOR_PRIVACY_ENGINES_ONLINE in check_privacy(online=True).detail
+    with Journal.open() as jr:
+        jr.add_entry("plain for now")
+    plain = check_privacy()
+    assert plain.ok and messages.DOCTOR_PRIVACY_PLAIN in plain.detail
+    assert "journal.db mode 0600" in plain.detail and "data mode 0700" in plain.detail
+    crypto.encrypt(SECRET)
+    locked = check_privacy()
+    assert locked.ok and not locked.required and messages.DOCTOR_PRIVACY_ENCRYPTED in locked.detail
+
+
+def test_doctor_fails_on_files_others_can_read():
+    from voiceguide.sessions.doctor import check_privacy
+
+    with Journal.open() as jr:
+        jr.add_entry("private words")
+    user_paths().journal.chmod(0o644)
+    loose = check_privacy()
+    assert not loose.ok and loose.required
+    assert "journal.db is mode 0644" in loose.detail
+    assert loose.fix == messages.FIX_PRIVACY.format(folder=user_paths().data)
+    result = run_voiceguide("doctor")
+    assert result.returncode == 1 and "privacy" in result.stderr
+
+
+def test_doctor_says_when_an_encrypted_journal_cannot_be_opened_here(monkeypatch):
+    from voiceguide.sessions.doctor import check_privacy
+
+    make_encrypted_journal()
+    monkeypatch.setitem(sys.modules, "sqlcipher3", None)
+    check = check_privacy()
+    assert not check.ok and check.required and "sqlcipher3" in check.detail

@@ -97,6 +97,60 @@ def check_data_dir() -> str:
     return f"{path} (writable, mode {mode:04o})"
 
 
+PRIVATE_FILE_MODE = 0o600
+PRIVATE_DIR_MODE = 0o700
+
+
+def check_privacy(online: bool = False) -> Check:
+    """Engines offline or online, journal encrypted or not, and who can read the files.
+
+    Informational, except that files others can read (or an encrypted journal
+    this installation cannot open) are problems to fix. Never asks for the
+    passphrase: encryption is read from the file's first page.
+    """
+    from voiceguide.journal.passphrase import ENV_VAR, keyring_opted_in, looks_encrypted
+
+    paths = user_paths()
+    journal = paths.journal
+    parts = [messages.DOCTOR_PRIVACY_ENGINES_ONLINE if online else messages.DOCTOR_PRIVACY_ENGINES_OFFLINE]
+    problems: list[str] = []
+    if not journal.exists():
+        parts.append(messages.DOCTOR_PRIVACY_NO_JOURNAL)
+    elif looks_encrypted(journal):
+        unlock = [name for name, used in (("keyring", keyring_opted_in()),
+                                          (ENV_VAR, bool(os.environ.get(ENV_VAR)))) if used]
+        parts.append(messages.DOCTOR_PRIVACY_ENCRYPTED + (f", unlocked by {' and '.join(unlock)}" if unlock else ""))
+        try:
+            import sqlcipher3  # noqa: F401
+        except ImportError:
+            problems.append(messages.JOURNAL_NEEDS_SQLCIPHER3)
+    else:
+        parts.append(messages.DOCTOR_PRIVACY_PLAIN)
+    candidates = [(paths.data, PRIVATE_DIR_MODE), (paths.data / "tmp", PRIVATE_DIR_MODE)]
+    candidates += [(journal.with_name(journal.name + suffix), PRIVATE_FILE_MODE) for suffix in ("", "-wal", "-shm")]
+    modes = []
+    for path, want in candidates:
+        try:
+            mode = stat.S_IMODE(os.stat(path).st_mode)
+        except FileNotFoundError:
+            continue
+        if mode & 0o077:
+            problems.append(messages.DOCTOR_PRIVACY_BAD_MODE.format(path=path, mode=mode, want=want))
+        else:
+            modes.append(messages.DOCTOR_PRIVACY_MODES.format(path=path.name, mode=mode))
+    if problems:
+        return Check("privacy", False, "; ".join(problems), messages.FIX_PRIVACY.format(folder=paths.data))
+    return Check("privacy", True, "; ".join(parts + modes), required=False)
+
+
+def _privacy(online: bool) -> Check:
+    try:
+        return check_privacy(online)
+    except Exception as exc:  # a probe must never crash the report
+        return Check("privacy", False, f"{type(exc).__name__}: {exc}",
+                     messages.FIX_PRIVACY.format(folder=user_paths().data), required=False)
+
+
 def run_checks(online: bool = False) -> list[Check]:
     server = _run("audio server", check_audio_server, messages.FIX_AUDIO_SERVER)
     checks = [server]
@@ -106,4 +160,5 @@ def run_checks(online: bool = False) -> list[Check]:
     checks.append(_run("transcription model", check_model, messages.FIX_MODEL))
     checks.append(_run("data directory", check_data_dir, messages.FIX_DATA_DIR.format(path=user_paths().data)))
     checks.append(Check("network", True, messages.NETWORK_ONLINE if online else messages.NETWORK_OFFLINE))
+    checks.append(_privacy(online))
     return checks
