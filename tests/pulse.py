@@ -80,27 +80,31 @@ class PrivatePulse:
         raise PulseError("pulseaudio did not answer in time")
 
     def _keep_speaker_awake(self) -> None:
-        """Hold a low-latency reader on the speaker's monitor.
+        """Hold a low-latency reader on each null sink's monitor.
 
         An idle null sink sleeps in 2-second blocks and only notices a new
         low-latency stream when it wakes; a real sound card does not. A
-        permanent reader keeps the test speaker behaving like a real one.
+        permanent reader keeps the test speaker and microphone behaving like
+        real ones.
         """
-        self.keepalive = subprocess.Popen(
-            ["parec", f"--device={SPEAKER}.monitor", "--latency-msec=10", "--raw"],
-            env=dict(os.environ, **self.env), stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
-        )
+        self.keepalive = [
+            subprocess.Popen(
+                ["parec", f"--device={sink}.monitor", "--latency-msec=10", "--raw"],
+                env=dict(os.environ, **self.env), stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
+            )
+            for sink in (SPEAKER, MIC)
+        ]
 
     def pactl(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
         return subprocess.run(["pactl", *args], env=dict(os.environ, **self.env),
                               capture_output=True, text=True, timeout=10, check=check)
 
     def stop(self) -> None:
-        keepalive = getattr(self, "keepalive", None)
-        if keepalive is not None and keepalive.poll() is None:
-            keepalive.kill()
-            keepalive.wait(5)
+        for keepalive in getattr(self, "keepalive", []):
+            if keepalive.poll() is None:
+                keepalive.kill()
+                keepalive.wait(5)
         if self.proc is not None and self.proc.poll() is None:
             self.proc.terminate()
             try:

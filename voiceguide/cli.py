@@ -861,6 +861,9 @@ def main(argv: list[str] | None = None) -> None:
     """The one exit point: maps every outcome to an exit code and one line."""
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
+    from voiceguide.audio.devices import detach_c_stderr_on_init
+
+    detach_c_stderr_on_init()
     try:
         code = cli.main(args=args, prog_name="voiceguide", standalone_mode=False)
     except click.exceptions.Abort:

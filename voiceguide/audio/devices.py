@@ -6,6 +6,7 @@ import contextlib
 import os
 import shutil
 import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,6 +17,8 @@ from voiceguide.errors import AudioServerUnavailable, DeviceUnavailable, EngineM
 _lock = threading.Lock()
 _instance = None
 _debug_audio = False
+_detach_on_init = False
+_detached = False
 
 
 def set_debug_audio(enabled: bool) -> None:
@@ -45,6 +48,35 @@ def quiet_stderr() -> Iterator[None]:
         os.close(devnull)
 
 
+def detach_c_stderr_on_init() -> None:
+    """For the command line: once PortAudio starts, C libraries lose fd 2 for good.
+
+    ALSA keeps printing ("underrun occurred") long after start-up, straight to
+    fd 2. When audio first starts, fd 2 is pointed at /dev/null and Python's
+    sys.stderr moves to a private copy of the real stderr, so voiceguide's
+    own messages still show and the libraries' noise does not.
+    """
+    global _detach_on_init
+    _detach_on_init = True
+
+
+def _detach_c_stderr() -> None:
+    global _detached
+    if _detached or _debug_audio or not _detach_on_init:
+        return
+    try:
+        sys.stderr.flush()
+        real = os.dup(2)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+    except OSError:
+        return
+    sys.stderr = os.fdopen(real, "w", buffering=1, encoding=getattr(sys.stderr, "encoding", None) or "utf-8",
+                           errors="backslashreplace")
+    _detached = True
+
+
 def pyaudio_module():
     try:
         import pyaudio
@@ -59,6 +91,7 @@ def portaudio():
     with _lock:
         if _instance is None:
             pyaudio = pyaudio_module()
+            _detach_c_stderr()
             with quiet_stderr():
                 _instance = pyaudio.PyAudio()
         return _instance

@@ -94,7 +94,7 @@ class Recorder:
     def __exit__(self, *exc) -> None:
         self.stop()
 
-    def chunks(self, timeout: float = 2.0) -> Iterator[Chunk]:
+    def chunks(self, timeout: float = 5.0) -> Iterator[Chunk]:
         """Chunks in order as they arrive; ends when stopped. Raises if the device goes quiet."""
         while True:
             try:
