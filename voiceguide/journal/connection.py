@@ -42,6 +42,7 @@ KDF_ITERATIONS = 256_000
 """SQLCipher 4's default PBKDF2-HMAC-SHA512 work factor; journals are always created with it"""
 SALT_BYTES = 16
 _derived: dict[tuple[str, bytes], str] = {}
+_deriving: dict[tuple[str, bytes], threading.Thread] = {}
 _open_here: weakref.WeakSet[Database] = weakref.WeakSet()
 
 T = TypeVar("T")
@@ -62,34 +63,50 @@ def _sql_literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def key_literal(path: Path, passphrase: str) -> str:
-    """The value for ``PRAGMA key``: the raw key when the file already has its salt.
-
-    SQLCipher derives the key from the passphrase with 256,000 rounds of PBKDF2
-    (about 0.1 s) on every connection. Opening the journal takes two
-    connections (the read-only check, then the real one) and a session may
-    open it more than once, so the key is derived here once per process,
-    exactly as SQLCipher 4 would (PBKDF2-HMAC-SHA512 over the file's 16-byte
-    salt), and handed over raw. A new, empty file gets the passphrase itself
-    and SQLCipher picks the salt.
-    """
+def _salt(path: Path) -> bytes | None:
     try:
         with open(path, "rb") as handle:
             salt = handle.read(SALT_BYTES)
     except OSError:
-        salt = b""
-    if len(salt) < SALT_BYTES or salt == SQLITE_HEADER:
-        return _sql_literal(passphrase)
-    cached = _derived.get((passphrase, salt))
-    if cached is None:
+        return None
+    return salt if len(salt) == SALT_BYTES and salt != SQLITE_HEADER else None
+
+
+def key_literal(path: Path, passphrase: str) -> str:
+    """The value for ``PRAGMA key``: the raw key if this process derived it already, else the passphrase.
+
+    SQLCipher derives the key with 256,000 rounds of PBKDF2-HMAC-SHA512 (about
+    0.1 s) on every connection it is given a passphrase. A command may open
+    the journal twice (recovery at start, then the command), so while SQLCipher
+    derives the key for the first connection the same key is derived on another
+    thread, exactly as SQLCipher 4 does (over the file's 16-byte salt), and
+    later connections get it raw.
+    """
+    salt = _salt(path)
+    if salt is not None:
+        pending = _deriving.get((passphrase, salt))
+        if pending is not None:
+            pending.join()
+        raw = _derived.get((passphrase, salt))
+        if raw is not None:
+            return raw
+        derive_in_background(path, passphrase)  # alongside SQLCipher's own, on the other core
+    return _sql_literal(passphrase)
+
+
+def derive_in_background(path: Path, passphrase: str) -> None:
+    """Start deriving the raw key of ``path`` for this process's next connections."""
+    salt = _salt(path)
+    if salt is None or (passphrase, salt) in _derived or (passphrase, salt) in _deriving:
+        return
+
+    def derive() -> None:
         raw = hashlib.pbkdf2_hmac("sha512", passphrase.encode("utf-8"), salt, KDF_ITERATIONS, 32)
-        cached = _derived[(passphrase, salt)] = f"\"x'{raw.hex()}'\""
-    return cached
+        _derived[(passphrase, salt)] = f"\"x'{raw.hex()}'\""
 
-
-def forget_keys() -> None:
-    """Drop the derived keys this process holds (after a passphrase change)."""
-    _derived.clear()
+    thread = threading.Thread(target=derive, name="journal-key", daemon=True)
+    _deriving[(passphrase, salt)] = thread
+    thread.start()
 
 
 def connect(
@@ -182,13 +199,7 @@ def probe(path: Path, passphrase: str | None, timeout: float) -> None:
     except driver.Error as error:
         raise translate(error, path, passphrase) from error
     try:
-        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
-        if tables and "_migrations" not in tables:
-            raise JournalCorrupt(messages.JOURNAL_FOREIGN.format(path=path))
-        if size <= QUICK_CHECK_MAX_BYTES:
-            row = conn.execute("PRAGMA quick_check").fetchone()
-            if row is None or row[0] != "ok":
-                raise JournalCorrupt(messages.JOURNAL_CORRUPT.format(path=path))
+        _check_contents(conn, path, size)
     except driver.Error as error:
         message = str(error).lower()
         if "unable to open" in message or "readonly" in message:
@@ -196,6 +207,45 @@ def probe(path: Path, passphrase: str | None, timeout: float) -> None:
         raise translate(error, path, passphrase) from error
     finally:
         conn.close()
+
+
+def _check_contents(conn: Any, path: Path, size: int) -> None:
+    """Reads only: the schema is a voiceguide journal's, and a small file passes quick_check."""
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+    if tables and "_migrations" not in tables:
+        raise JournalCorrupt(messages.JOURNAL_FOREIGN.format(path=path))
+    if size <= QUICK_CHECK_MAX_BYTES:
+        row = conn.execute("PRAGMA quick_check").fetchone()
+        if row is None or row[0] != "ok":
+            raise JournalCorrupt(messages.JOURNAL_CORRUPT.format(path=path))
+
+
+def open_checked(path: Path, passphrase: str, timeout: float) -> Any:
+    """One keyed connection to an encrypted journal, checked with reads before anything is written.
+
+    SQLCipher authenticates every page it reads (HMAC-SHA512), so a wrong
+    passphrase or a damaged page fails on the first read, before any write;
+    checking on the connection that is then used saves a second key derivation.
+    """
+    driver = driver_for(passphrase)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        size = 0
+    try:
+        conn = connect(path, passphrase, timeout=timeout)
+    except driver.Error as error:
+        raise translate(error, path, passphrase) from error
+    try:
+        if size:
+            _check_contents(conn, path, size)
+    except driver.Error as error:
+        conn.close()
+        raise translate(error, path, passphrase) from error
+    except BaseException:
+        conn.close()
+        raise
+    return conn
 
 
 def translate(error: Exception, path: Path, passphrase: str | None = None) -> JournalError:

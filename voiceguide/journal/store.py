@@ -26,6 +26,7 @@ from voiceguide.journal.connection import (
     driver_for,
     guarded,
     make_private,
+    open_checked,
     probe,
     translate,
 )
@@ -102,16 +103,27 @@ class Journal(RecordingStore, PracticeStore, Database):
             if error.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
                 raise JournalError(messages.JOURNAL_FAILED.format(path=path, error=error)) from error
             raise JournalReadOnly(messages.JOURNAL_READ_ONLY.format(path=path)) from error
-        if encrypted:
-            passphrase = unlock(path, lambda candidate: probe(path, candidate, busy_timeout))
+        if encrypted or passphrase is not None:
+            check_writable(path)
+            create_private_file(path)
+            opened: list[Any] = []
+
+            def attempt(candidate: str) -> None:
+                opened[:] = [open_checked(path, candidate, busy_timeout)]
+
+            if passphrase is None:
+                passphrase = unlock(path, attempt)
+            else:
+                attempt(passphrase)
+            conn = opened[0]
         else:
             probe(path, passphrase, busy_timeout)
-        check_writable(path)
-        create_private_file(path)
-        try:
-            conn = connect(path, passphrase, timeout=busy_timeout)
-        except driver.Error as error:
-            raise translate(error, path, passphrase) from error
+            check_writable(path)
+            create_private_file(path)
+            try:
+                conn = connect(path, passphrase, timeout=busy_timeout)
+            except driver.Error as error:
+                raise translate(error, path, passphrase) from error
         journal = cls(conn, path, passphrase)
         try:
             journal._prepare()
