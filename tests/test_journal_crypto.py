@@ -575,3 +575,39 @@ def test_doctor_says_when_an_encrypted_journal_cannot_be_opened_here(monkeypatch
     monkeypatch.setitem(sys.modules, "sqlcipher3", None)
     check = check_privacy()
     assert not check.ok and check.required and "sqlcipher3" in check.detail
+
+
+# reflect, encrypted
+
+
+def test_reflect_from_a_file_saves_into_the_encrypted_journal(tmp_path):
+    from voiceguide.audio.clip import Clip, write_wav
+
+    make_encrypted_journal(entries=1)
+    samples, rate = espeak("Today I kept a small promise to my sister.")
+    memo = tmp_path / "memo.wav"
+    write_wav(memo, Clip(samples, rate))
+    result = run_voiceguide("reflect", "--from-file", str(memo), "--prompt", "What went well?",
+                            env=locked_env())
+    assert result.returncode == 0, result.stderr
+    with Journal.open(passphrase=SECRET) as jr:
+        newest = jr.list()[0]
+        assert "promise" in newest.text.lower() and newest.has_audio
+    assert b"promise" not in user_paths().journal.read_bytes()
+    assert journal_files(user_paths().journal) == ["journal.db"]
+
+
+def test_the_next_command_recovers_a_killed_recording_from_the_encrypted_journal():
+    make_encrypted_journal(entries=1)
+    proc = subprocess.Popen([sys.executable, "-c", RECORDER], stdout=subprocess.PIPE, text=True,
+                            env=dict(os.environ, **locked_env()))
+    try:
+        assert proc.stdout.readline().strip().isdigit()
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+    after = run_voiceguide("journal", "stats", env=locked_env())
+    assert after.returncode == 0, after.stderr
+    assert "Recovered" in after.stderr and "entries: 2" in after.stdout
+    with Journal.open(passphrase=SECRET) as jr:
+        assert jr.unfinished_recordings() == [] and jr.list()[0].has_audio
