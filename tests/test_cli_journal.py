@@ -172,3 +172,14 @@ def test_play_of_a_typed_note_says_it_has_no_audio():
     entry = add("typed only")
     result = run_voiceguide("journal", "play", str(entry))
     assert result.returncode == 1 and messages.JOURNAL_NO_AUDIO.format(id=entry) in result.stderr
+
+
+def test_editor_swap_files_are_removed_with_the_edit(tmp_path, voiceguide_home):
+    entry = add("Words to change.")
+    editor = tmp_path / "editor.sh"
+    editor.write_text('#!/bin/sh\necho swap > "$1.swp"\necho "Changed." > "$1"\n')
+    editor.chmod(0o700)
+    result = run_voiceguide("journal", "edit", str(entry), env={"EDITOR": str(editor)})
+    assert result.returncode == 0, result.stderr
+    leftovers = [p for p in (voiceguide_home / "data" / "tmp").rglob("*")]
+    assert leftovers == []

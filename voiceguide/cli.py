@@ -59,10 +59,28 @@ def cli(ctx: click.Context, debug: bool, debug_audio: bool, online: bool) -> Non
         from voiceguide.audio.devices import set_debug_audio
 
         set_debug_audio(True)
-    if ctx.invoked_subcommand not in (None, "doctor") and not _asks_for_help(ctx) and not ctx.resilient_parsing:
+    if ctx.invoked_subcommand in SPEAKING_COMMANDS:
+        _voice_defaults_from_config(ctx)
+    if ctx.invoked_subcommand in JOURNAL_COMMANDS and not _asks_for_help(ctx) and not ctx.resilient_parsing:
         from voiceguide.sessions.factory import recover_recordings
 
         recover_recordings(notify=_echo_err)
+
+
+JOURNAL_COMMANDS = ("read", "breathe", "reflect", "guide", "journal")
+"""Commands that open the journal, and so first recover a recording a crash left behind"""
+SPEAKING_COMMANDS = ("read", "breathe", "reflect")
+"""Commands whose --voice/--rate/--volume default to the saved settings (`voiceguide config`)"""
+
+
+def _voice_defaults_from_config(ctx: click.Context) -> None:
+    """Saved voice settings become option defaults; flags and VOICEGUIDE_* variables still win."""
+    from voiceguide.config import load_config
+
+    stored = load_config()
+    defaults = {k: stored[k] for k in ("voice", "rate", "volume") if stored.get(k) not in (None, "")}
+    if defaults:
+        ctx.default_map = {**(ctx.default_map or {}), ctx.invoked_subcommand: defaults}
 
 
 def _asks_for_help(ctx: click.Context) -> bool:

@@ -50,22 +50,29 @@ def private_temp_dir() -> Path:
 
 
 def edit_text(text: str, editor: str | None = None) -> str:
-    """Open ``text`` in $EDITOR on a 0600 file that is removed afterwards, even on error."""
+    """Open ``text`` in $EDITOR on a 0600 file that is removed afterwards, even on error.
+
+    Each edit gets its own 0700 directory, removed whole afterwards, so an
+    editor's swap or backup files (vim's .swp, emacs's ~) go with it.
+    """
+    import shutil
+
     editor = editor or os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-    fd, name = tempfile.mkstemp(prefix="entry-", suffix=".txt", dir=private_temp_dir())
+    folder = Path(tempfile.mkdtemp(prefix="edit-", dir=private_temp_dir()))
     try:
-        os.fchmod(fd, 0o600)
+        name = folder / "entry.txt"
+        fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
         try:
-            code = subprocess.call([*editor.split(), name])
+            code = subprocess.call([*editor.split(), str(name)])
         except OSError:
             raise VoiceguideError(messages.JOURNAL_NO_EDITOR.format(editor=editor)) from None
         if code != 0:
             raise VoiceguideError(messages.JOURNAL_EDITOR_FAILED.format(editor=editor, code=code))
-        return Path(name).read_text(encoding="utf-8")
+        return name.read_text(encoding="utf-8")
     finally:
-        Path(name).unlink(missing_ok=True)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def write_private(path: Path, data: str | bytes) -> Path:
