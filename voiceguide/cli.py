@@ -808,7 +808,7 @@ def guide(article, section, restart, as_text, breath_pattern, breath_minutes, cu
                         voice=_voice_settings(chosen["voice"] or None, chosen["rate"], chosen["volume"]),
                         breath_pattern=chosen["breath_pattern"], breath_minutes=chosen["breath_minutes"],
                         cue=cue, silence=silence, engine=engine, model=model, notify=click.echo,
-                        read_line=read_line, out=sys.stdout)
+                        read_line=read_line, out=sys.stdout, barge_in=bool(chosen["barge_in"]))
     if summary.last_section is not None:
         _echo_err(messages.GUIDE_STOPPED_AT.format(section=summary.last_section))
 

@@ -255,7 +255,7 @@ def _breathing_plan(pattern_name: str, minutes: float):
 
 def run_guide(article, *, section: int | None, restart: bool, as_text: bool, voice, breath_pattern: str,
               breath_minutes: float, cue: str, silence: float, engine: str, model: str | None,
-              notify, read_line=None, out=None):
+              notify, read_line=None, out=None, barge_in: bool = False):
     """The guided session over ``article``: on the speakers and microphone, or as text (``as_text``)."""
     from voiceguide import config
     from voiceguide.breathing.scheduler import SystemClock
@@ -308,7 +308,7 @@ def run_guide(article, *, section: int | None, restart: bool, as_text: bool, voi
                                  make_recorder=Recorder, transcriber=transcriber, private_render=private_render,
                                  clock=SystemClock(), cue_mode=cue, silence=silence,
                                  reading_view=make_reading_view(), breathing_view=make_breathing_view(),
-                                 level_view=make_level_meter)
+                                 level_view=make_level_meter, barge_in=barge_in)
             session = GuideSession(article, io=io, steps=steps, journal=journal, prompts=prompts, article_key=key)
             try:
                 return session.run(section=section, restart=restart)

@@ -176,7 +176,7 @@ def text_steps(article, *, io: TextIO, journal, article_key: str, breathing: Cal
 def spoken_steps(article, *, io: SpokenIO, journal, article_key: str, breathing: Callable[[], tuple[Any, int]],
                  make_recorder: Callable[[], Any], transcriber, private_render: Callable[[str], Any], clock,
                  cue_mode: str = "both", silence: float = 3.0, reading_view=None, breathing_view=None,
-                 level_view: Callable[[], Any] | None = None) -> Steps:
+                 level_view: Callable[[], Any] | None = None, barge_in: bool = False) -> Steps:
     """Steps on the speakers and microphone, over ReadSession, BreatheSession and ReflectSession."""
     from voiceguide.sessions.breathe import BreatheSession
     from voiceguide.sessions.read import ReadSession
@@ -185,11 +185,17 @@ def spoken_steps(article, *, io: SpokenIO, journal, article_key: str, breathing:
     player, synth, keys = io.player, io.synth, io.keys
 
     def read_section(number: int) -> float | None:
-        session = ReadSession(article, player=player, synthesizer=synth, view=reading_view, keys=keys,
-                              progress=None, article_key=article_key, clock=clock)
-        started = clock.monotonic()
-        result = session.run(section=number)
-        player.wait(5)
+        import contextlib
+
+        from voiceguide.speech.barge_in import VoiceKeys
+
+        listening = VoiceKeys(io.listener, keys) if barge_in else contextlib.nullcontext(keys)
+        with listening as reading_keys:
+            session = ReadSession(article, player=player, synthesizer=synth, view=reading_view,
+                                  keys=reading_keys, progress=None, article_key=article_key, clock=clock)
+            started = clock.monotonic()
+            result = session.run(section=number)
+            player.wait(5)
         return clock.monotonic() - started if result.finished else None
 
     def breathe():
