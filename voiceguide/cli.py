@@ -548,9 +548,11 @@ def journal_passwd(use_keyring: bool) -> None:
 
 
 def voice_options(f):
-    """--voice, --rate and --volume, shared by every command that speaks."""
+    """--voice, --rate, --pitch and --volume, shared by every command that speaks."""
     f = click.option("--volume", type=float, default=1.0, show_default=True, envvar="VOICEGUIDE_VOLUME",
                      help="Loudness from 0.0 to 1.0.")(f)
+    f = click.option("--pitch", type=click.IntRange(0, 99), default=50, show_default=True,
+                     envvar="VOICEGUIDE_PITCH", help="Voice pitch from 0 (low) to 99 (high).")(f)
     f = click.option("--rate", type=int, default=165, show_default=True, envvar="VOICEGUIDE_RATE",
                      help="Speaking rate in words per minute (80-400).")(f)
     f = click.option("--voice", default=None, envvar="VOICEGUIDE_VOICE",
@@ -558,10 +560,10 @@ def voice_options(f):
     return f
 
 
-def _voice_settings(voice: str | None, rate: int, volume: float):
+def _voice_settings(voice: str | None, rate: int, volume: float, pitch: int = 50):
     from voiceguide.speech.synthesizer import DEFAULT_VOICE, VoiceSettings
 
-    return VoiceSettings(voice=voice or DEFAULT_VOICE, rate=rate, volume=volume)
+    return VoiceSettings(voice=voice or DEFAULT_VOICE, rate=rate, volume=volume, pitch=pitch)
 
 
 @cli.command(context_settings=CONTEXT)
@@ -580,7 +582,7 @@ def _voice_settings(voice: str | None, rate: int, volume: float):
 @click.option("--history", is_flag=True, help="Show recent sessions and minutes per week.")
 @voice_options
 def breathe(pattern, minutes, cycles, bpm, cue, countdown, no_animation, pattern_file, quiet,
-            list_only, history, voice, rate, volume) -> None:
+            list_only, history, voice, rate, pitch, volume) -> None:
     """A paced breathing exercise with spoken cues, tones and an animation.
 
     PATTERN is one of `--list` (default: exhale) or your own pattern in
@@ -616,7 +618,7 @@ def breathe(pattern, minutes, cycles, bpm, cue, countdown, no_animation, pattern
     from voiceguide.sessions.factory import run_breathing
 
     run_breathing(chosen, planned, cue_mode=cue, countdown=countdown, animate=not no_animation,
-                  quiet=quiet, voice=_voice_settings(voice, rate, volume), volume=volume)
+                  quiet=quiet, voice=_voice_settings(voice, rate, volume, pitch), volume=volume)
 
 
 def _print_breath_history(journal) -> None:
@@ -641,7 +643,7 @@ def _print_breath_history(journal) -> None:
               help="Write the reading to a WAV file instead of playing it (no audio device needed).")
 @click.option("--text", "as_text", is_flag=True, help="Print the sentences instead of speaking them.")
 @voice_options
-def read(article, section, from_start, to_file, as_text, voice, rate, volume) -> None:
+def read(article, section, from_start, to_file, as_text, voice, rate, pitch, volume) -> None:
     """Read ARTICLE aloud (default: the bundled article), sentence by sentence.
 
     Resumes where the last reading stopped unless --from-start is given.
@@ -660,7 +662,7 @@ def read(article, section, from_start, to_file, as_text, voice, rate, volume) ->
 
     if to_file and as_text:
         raise click.UsageError(messages.READ_TEXT_AND_FILE)
-    settings = _voice_settings(voice, rate, volume)
+    settings = _voice_settings(voice, rate, volume, pitch)
     art = load_article(article)
     if section is not None:
         art.section(section)
@@ -704,7 +706,7 @@ def read(article, section, from_start, to_file, as_text, voice, rate, volume) ->
               help="A CTranslate2 Whisper model directory or name (default: the bundled tiny.en).")
 @voice_options
 def reflect(prompt, section, article_path, silence, max_minutes, as_text, from_file, engine, model,
-            voice, rate, volume) -> None:
+            voice, rate, pitch, volume) -> None:
     """Speak a journal entry: hear a prompt, talk, and it is transcribed and saved.
 
     It listens until you stop talking for --silence seconds, say "that's
@@ -743,7 +745,7 @@ def reflect(prompt, section, article_path, silence, max_minutes, as_text, from_f
     else:
         result = factory.run_reflect(prompt=prompt, section=section, article_path=article_path, silence=silence,
                                      max_minutes=max_minutes, engine=engine, model=model,
-                                     voice=_voice_settings(voice, rate, volume), notify=click.echo)
+                                     voice=_voice_settings(voice, rate, volume, pitch), notify=click.echo)
     if result.entry is None:
         _echo_err(messages.REFLECT_HEARD_NOTHING)
         return

@@ -318,3 +318,4 @@ CONFIG_OUT_OF_RANGE = "{key} must be between {low:g} and {high:g} (got {value}).
 CONFIG_UNKNOWN_KEY = "Unknown setting {key!r}: use one of {keys}."
 CONFIG_SET = "{key} = {value} (saved in {path})"
 GUIDE_STOPPED_AT = "Stopped in section {section}; `voiceguide guide` continues from there."
+BAD_PITCH = "A pitch of {pitch} is out of range: use 0 to 99."

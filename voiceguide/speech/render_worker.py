@@ -67,6 +67,11 @@ def main() -> None:
                 current_voice = req["voice"]
             engine.setProperty("rate", int(req.get("rate", 170)))
             engine.setProperty("volume", float(req.get("volume", 1.0)))
+            if "pitch" in req:
+                try:
+                    engine.setProperty("pitch", int(req["pitch"]))
+                except (KeyError, ValueError):
+                    pass  # a driver without pitch speaks at its own
             done.clear()
             engine.save_to_file(req["text"], req["path"])
             deadline = time.monotonic() + float(req.get("timeout", 20))

@@ -39,12 +39,16 @@ class VoiceSettings:
     """Words per minute"""
     volume: float = 1.0
     """0.0 to 1.0"""
+    pitch: int = 50
+    """0 (low) to 99 (high), where the engine has it (espeak-ng does)"""
 
     def __post_init__(self) -> None:
         if not MIN_RATE <= self.rate <= MAX_RATE:
             raise SettingsError(messages.BAD_RATE.format(rate=self.rate, low=MIN_RATE, high=MAX_RATE))
         if not 0.0 <= self.volume <= 1.0:
             raise SettingsError(messages.BAD_VOLUME.format(volume=self.volume))
+        if not 0 <= self.pitch <= 99:
+            raise SettingsError(messages.BAD_PITCH.format(pitch=self.pitch))
 
 
 @dataclass(frozen=True)
@@ -118,6 +122,8 @@ class Synthesizer:
         self._pending: dict[str, concurrent.futures.Future] = {}
         self.renders = 0
         self.respawns = 0
+        self.render_timeout: float | None = None
+        """Seconds to wait for one sentence before the worker counts as hung (None: by length)"""
 
     def with_settings(self, settings: VoiceSettings) -> Synthesizer:
         """Same worker and cache, other voice, rate or volume (applies from the next sentence)."""
@@ -126,7 +132,7 @@ class Synthesizer:
 
     def key(self, text: str, settings: VoiceSettings | None = None) -> str:
         s = settings or self.settings
-        raw = json.dumps([ENGINE, s.voice, s.rate, round(s.volume, 3), text])
+        raw = json.dumps([ENGINE, s.voice, s.rate, round(s.volume, 3), s.pitch, text])
         return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
     def render(self, text: str) -> Clip:
@@ -154,14 +160,14 @@ class Synthesizer:
                 path.unlink(missing_ok=True)
         ensure_private_dir(self.cache_dir)
         tmp = self.cache_dir / f".{key}.{os.getpid()}.{threading.get_ident()}.wav"
-        timeout = 15.0 + len(text) / 20.0
+        timeout = self.render_timeout or 15.0 + len(text) / 20.0
         with self._lock:
             for attempt in range(2):
                 worker = self._ensure_worker()
                 tmp.unlink(missing_ok=True)
                 reply = worker.ask(timeout, op="render", text=text, path=str(tmp),
                                    voice=settings.voice, rate=settings.rate,
-                                   volume=settings.volume, timeout=timeout)
+                                   volume=settings.volume, pitch=settings.pitch, timeout=timeout)
                 if reply and reply.get("ok") and _frames(tmp) > 0:
                     break
                 if reply and not reply.get("ok") and "voice" in str(reply.get("error", "")).lower():

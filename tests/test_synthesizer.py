@@ -1,0 +1,103 @@
+"""The pyttsx3 render worker and its cache: real espeak-ng speech, checked by ear (Whisper)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import numpy as np
+import pytest
+
+from tests.signals import word_error_rate
+from voiceguide.errors import SettingsError
+from voiceguide.speech.synthesizer import Synthesizer, VoiceSettings
+from voiceguide.speech.transcriber import WhisperTranscriber
+
+SENTENCE = "Healing begins with awareness, and awareness takes courage."
+
+
+@pytest.fixture
+def synth(tmp_path):
+    with Synthesizer(cache_dir=tmp_path / "speech") as s:
+        yield s
+
+
+def test_a_rendered_sentence_says_its_words(synth):
+    clip = synth.render(SENTENCE)
+    assert clip.rate > 0 and clip.duration > 1.5
+    heard = WhisperTranscriber().transcribe(clip.samples, clip.rate).text
+    assert word_error_rate(SENTENCE, heard) <= 0.15, heard
+
+
+def test_renders_are_cached_by_voice_rate_volume_pitch_and_text(synth, tmp_path):
+    first = synth.render(SENTENCE)
+    again = synth.render(SENTENCE)
+    assert synth.renders == 1 and np.array_equal(first.samples, again.samples)
+    assert len(list((tmp_path / "speech").glob("*.wav"))) == 1
+    synth.with_settings(VoiceSettings(rate=220))
+    faster = synth.render(SENTENCE)
+    assert synth.renders == 2 and faster.duration < first.duration * 0.85
+
+
+def test_a_killed_worker_is_respawned(synth):
+    synth.render("One.")
+    os.kill(synth._worker.proc.pid, signal.SIGKILL)
+    clip = synth.render("Two sentences later, still speaking.")
+    assert clip.duration > 1.0 and synth.respawns == 1
+
+
+def test_a_hung_worker_is_respawned_after_the_timeout(synth):
+    synth.render("One.")
+    hung = synth._worker.proc
+    os.kill(hung.pid, signal.SIGSTOP)
+    synth.render_timeout = 2.0
+    started = time.monotonic()
+    clip = synth.render("After a hang, the next worker speaks.")
+    assert clip.duration > 1.0 and synth.respawns == 1
+    assert time.monotonic() - started < 10
+    assert hung.poll() is not None  # the hung one was killed, not left behind
+
+
+def test_rendering_prints_nothing_to_the_terminal(synth, capfd):
+    synth.render("Quiet, please.")
+    out, err = capfd.readouterr()
+    assert out == "" and "Audio saved" not in err
+
+
+def _median_f0(samples: np.ndarray, rate: int) -> float:
+    """Median pitch of the loud 40 ms frames, by autocorrelation."""
+    x = samples.astype(np.float64)
+    n = int(0.04 * rate)
+    found = []
+    for i in range(0, len(x) - n, n):
+        frame = x[i:i + n] - x[i:i + n].mean()
+        if np.sqrt(np.mean(frame ** 2)) < 1000:
+            continue
+        ac = np.correlate(frame, frame, "full")[n - 1:]
+        lo, hi = int(rate / 400), int(rate / 60)
+        lag = lo + int(np.argmax(ac[lo:hi]))
+        found.append(rate / lag)
+    return float(np.median(found))
+
+
+def test_pitch_raises_the_voice(tmp_path):
+    with Synthesizer(VoiceSettings(pitch=15), cache_dir=tmp_path / "low") as low, \
+            Synthesizer(VoiceSettings(pitch=85), cache_dir=tmp_path / "high") as high:
+        a, b = low.render(SENTENCE), high.render(SENTENCE)
+    assert _median_f0(b.samples, b.rate) > _median_f0(a.samples, a.rate) * 1.3
+
+
+def test_unknown_voice_and_bad_settings_are_clear_errors(tmp_path):
+    with Synthesizer(VoiceSettings(voice="no-such-voice"), cache_dir=tmp_path) as s:
+        with pytest.raises(SettingsError, match="no-such-voice"):
+            s.render("Hello.")
+    for bad in (dict(rate=1000), dict(volume=2.0), dict(pitch=150)):
+        with pytest.raises(SettingsError):
+            VoiceSettings(**bad)
+
+
+def test_voices_include_english(synth):
+    voices = synth.voices()
+    assert len(voices) > 10
+    assert any(lang.startswith("en") for v in voices for lang in v.languages)
