@@ -21,6 +21,7 @@ from rich.table import Table
 
 from benchmarks.commands import bench_commands
 from benchmarks.journal_crypto import bench_journal_crypto
+from benchmarks.journal_scale import bench_journal_scale
 from benchmarks.reading import bench_read_start
 from benchmarks.reflect import reflect_steps
 from benchmarks.table import Row
@@ -113,6 +114,7 @@ def main() -> None:
         lambda: bench_transcription(max(3, args.runs // 2)),
         bench_commands,
         *reflect_steps(args.runs),
+        lambda: bench_journal_scale(args.runs),
         lambda: bench_journal_crypto(args.runs),
     ]
     try:

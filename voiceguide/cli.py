@@ -8,7 +8,7 @@ VoiceguideError (one line), 2 for bad usage, 130 for Ctrl-C.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import click
 
@@ -18,8 +18,9 @@ from voiceguide.errors import VoiceguideError
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-@dataclass
-class Options:
+class Options(NamedTuple):
+    """The root flags, handed to commands that need them (a NamedTuple: no dataclasses import at start)."""
+
     debug: bool = False
     debug_audio: bool = False
     online: bool = False
@@ -881,9 +882,9 @@ def main(argv: list[str] | None = None) -> None:
     """The one exit point: maps every outcome to an exit code and one line."""
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
-    from voiceguide.audio.devices import detach_c_stderr_on_init
+    import voiceguide.audio
 
-    detach_c_stderr_on_init()
+    voiceguide.audio.detach_c_stderr = True  # ALSA's run-time noise stays off the terminal
     try:
         code = cli.main(args=args, prog_name="voiceguide", standalone_mode=False)
     except click.exceptions.Abort:

@@ -17,7 +17,6 @@ from voiceguide.errors import AudioServerUnavailable, DeviceUnavailable, EngineM
 _lock = threading.Lock()
 _instance = None
 _debug_audio = False
-_detach_on_init = False
 _detached = False
 
 
@@ -48,21 +47,19 @@ def quiet_stderr() -> Iterator[None]:
         os.close(devnull)
 
 
-def detach_c_stderr_on_init() -> None:
+def _detach_c_stderr() -> None:
     """For the command line: once PortAudio starts, C libraries lose fd 2 for good.
 
     ALSA keeps printing ("underrun occurred") long after start-up, straight to
     fd 2. When audio first starts, fd 2 is pointed at /dev/null and Python's
     sys.stderr moves to a private copy of the real stderr, so voiceguide's
-    own messages still show and the libraries' noise does not.
+    own messages still show and the libraries' noise does not. Only when the
+    command line asked for it (``voiceguide.audio.detach_c_stderr``).
     """
-    global _detach_on_init
-    _detach_on_init = True
+    import voiceguide.audio
 
-
-def _detach_c_stderr() -> None:
     global _detached
-    if _detached or _debug_audio or not _detach_on_init:
+    if _detached or _debug_audio or not voiceguide.audio.detach_c_stderr:
         return
     try:
         sys.stderr.flush()

@@ -209,6 +209,18 @@ def typed_reflection(read_text, *, prompt: str | None, section: int | None, arti
         return reflect_typed(read_text(), journal=journal, prompt=prompt, article=article_key, section=section)
 
 
+def _may_hold_recordings(path) -> bool:
+    """A read-only peek that spares every command a full journal open when nothing waits."""
+    import contextlib
+    import sqlite3
+
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1.0)) as db:
+            return bool(db.execute("SELECT EXISTS(SELECT 1 FROM recordings)").fetchone()[0])
+    except sqlite3.Error:
+        return True  # encrypted, locked or older: the full check decides
+
+
 def recover_recordings(notify) -> list:
     """Recordings a killed voiceguide left behind, saved as transcribed entries; one notice each.
 
@@ -220,7 +232,8 @@ def recover_recordings(notify) -> list:
     from voiceguide.errors import VoiceguideError
     from voiceguide.settings import user_paths
 
-    if not user_paths().journal.exists():
+    path = user_paths().journal
+    if not path.exists() or not _may_hold_recordings(path):
         return []
     from voiceguide.journal.recovery import recover_unfinished
     from voiceguide.journal.store import Journal
