@@ -503,7 +503,9 @@ def test_edit_buffer_is_private_and_removed_when_the_editor_fails(tmp_path, body
     mode, path, folder_mode = (tmp_path / "seen").read_text().split()
     assert mode == "600" and folder_mode == "700"
     assert Path(path).parent.is_relative_to(user_paths().data)
-    assert not os.path.exists(path) and list(Path(path).parent.iterdir()) == []
+    # each edit has its own folder, removed whole with the buffer (and any editor swap files)
+    assert not os.path.exists(path) and not Path(path).parent.exists()
+    assert list((user_paths().data / "tmp").iterdir()) == []
     for file, data in all_bytes_under(user_paths().data):
         assert WORDS[2].encode() not in data and b"Entry 0" not in data, file
     with Journal.open(passphrase=SECRET) as jr:

@@ -22,7 +22,7 @@ from voiceguide.speech.vad import RATE, Endpointer, VadEvent, VadSettings
 
 PAD = 0.3
 """Seconds of audio kept either side of a stretch, so first and last sounds are not clipped"""
-SOFT_PIECE = 5.0
+SOFT_PIECE = 8.0
 """Seconds after which a piece is cut at the next breath between sentences (>= 150 ms unvoiced)"""
 MAX_PIECE = 20.0
 """Seconds of speech without a pause after which a piece is cut anyway"""
