@@ -34,6 +34,17 @@ def main() -> None:
     except Exception as exc:  # any failure here means no speech engine
         _reply(proto, ok=False, error=f"{type(exc).__name__}: {exc}")
         return
+    driver = getattr(getattr(engine, "proxy", None), "_driver", None)
+
+    def set_now(name: str, value) -> None:
+        """Apply a property before the next utterance starts.
+
+        engine.setProperty() only queues the change, and the queue is pumped
+        as synthesis starts, so a new rate could miss the very next sentence;
+        the driver applies it at once.
+        """
+        (driver or engine).setProperty(name, value)
+
     done = threading.Event()
     engine.connect("finished-utterance", lambda name, completed: done.set())
     known_voices: set[str] | None = None
@@ -63,21 +74,23 @@ def main() -> None:
                 if req["voice"] not in known_voices:
                     _reply(proto, ok=False, id=req.get("id"), error=f"unknown voice {req['voice']}")
                     continue
-                engine.setProperty("voice", req["voice"])
+                set_now("voice", req["voice"])
                 current_voice = req["voice"]
-            engine.setProperty("rate", int(req.get("rate", 170)))
-            engine.setProperty("volume", float(req.get("volume", 1.0)))
+            set_now("rate", int(req.get("rate", 170)))
+            set_now("volume", float(req.get("volume", 1.0)))
             if "pitch" in req:
                 try:
-                    engine.setProperty("pitch", int(req["pitch"]))
+                    set_now("pitch", int(req["pitch"]))
                 except (KeyError, ValueError):
                     pass  # a driver without pitch speaks at its own
             done.clear()
             engine.save_to_file(req["text"], req["path"])
             deadline = time.monotonic() + float(req.get("timeout", 20))
-            while not done.is_set() and time.monotonic() < deadline:
-                engine.runAndWait()
-                done.wait(0.01)
+            # one runAndWait starts one synthesis; it may return before the file is
+            # written, so wait for finished-utterance. Calling it again would start
+            # a second synthesis that could finish into the next request's file.
+            engine.runAndWait()
+            done.wait(max(0.0, deadline - time.monotonic()))
             _reply(proto, ok=done.is_set(), id=req.get("id"), path=req["path"],
                    error=None if done.is_set() else "timed out")
         except Exception as exc:
