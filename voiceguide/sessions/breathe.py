@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Literal, Protocol
 
 from voiceguide import messages
 from voiceguide.breathing.patterns import BreathPattern, Phase
+from voiceguide.sessions.collaborators import KeySource, PlayerLike
 from voiceguide.breathing.scheduler import (
     DEFAULT_LEAD,
     Clock,
@@ -43,30 +44,6 @@ FIT_MARGIN = 0.1
 """A cue must end this long before the next phase begins, or it would delay the next cue"""
 PAUSE_KEYS = (" ", "p", "P")
 STOP_KEYS = ("q", "Q", "\x1b")
-
-
-class PlaybackLike(Protocol):
-    started_at: float | None
-
-    def wait(self, timeout: float | None = None) -> bool: ...
-
-
-class PlayerLike(Protocol):
-    """The part of audio.player.Player a session uses."""
-
-    def play(self, clip: Clip, at: float | None = None) -> PlaybackLike: ...
-
-    def pause(self) -> None: ...
-
-    def resume(self) -> None: ...
-
-    def stop(self) -> None: ...
-
-
-class KeySource(Protocol):
-    def poll(self) -> str | None:
-        """The next key pressed since the last call, or None; never blocks."""
-        ...
 
 
 class BreathingJournal(Protocol):

@@ -31,6 +31,7 @@ from voiceguide.content.navigation import (
     sentence_at,
 )
 from voiceguide.errors import SettingsError
+from voiceguide.sessions.collaborators import KeySource, PlayerLike
 from voiceguide.ui.reading_view import NullReadingView, ReadingView
 
 if TYPE_CHECKING:  # numpy loads with the audio modules, when a session runs, not on import
@@ -85,31 +86,6 @@ class Clock(Protocol):
     def monotonic(self) -> float: ...
 
     def sleep_until(self, t: float) -> None: ...
-
-
-class KeySource(Protocol):
-    def poll(self) -> str | None:
-        """The next key pressed since the last call, or None; never blocks."""
-        ...
-
-
-class PlaybackLike(Protocol):
-    @property
-    def done(self) -> bool: ...
-
-    def wait(self, timeout: float | None = None) -> bool: ...
-
-
-class PlayerLike(Protocol):
-    """The part of audio.player.Player a reading uses."""
-
-    def play(self, clip: Clip, at: float | None = None) -> PlaybackLike: ...
-
-    def pause(self) -> None: ...
-
-    def resume(self) -> None: ...
-
-    def stop(self) -> None: ...
 
 
 class SynthesizerLike(Protocol):
