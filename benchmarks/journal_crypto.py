@@ -1,8 +1,12 @@
 """`journal search` and `journal list` on a 20,000-entry journal, plain and encrypted.
 
 Whole commands, as a person runs them (process start, opening and checking
-the journal, deriving the key, the query, printing), medians of several runs.
-The encrypted journal must stay within twice the plain time.
+the journal, unlocking it, the query, printing), medians of several runs.
+The encrypted journal must stay within twice the plain time. It is measured
+twice: unlocked (a command within ``unlock_minutes`` of the last, the key kept
+by the kernel keyring; how a session of commands runs) and locked (the first
+command, which derives the key from the passphrase: 256,000 PBKDF2 rounds,
+the cost that protects a stolen file from guessing).
 """
 
 from __future__ import annotations
@@ -89,7 +93,7 @@ def _kdf_ms(runs: int) -> float:
 
 def bench_journal_crypto(runs: int = 7, entries: int = ENTRIES) -> list[Row]:
     """Rows for the plain and the encrypted journal, search and list, with their budgets."""
-    from voiceguide.journal import crypto, passphrase
+    from voiceguide.journal import crypto, keycache, passphrase
 
     with tempfile.TemporaryDirectory(prefix="vg-bench-journal-") as root:
         plain_home = Path(root) / "plain"
@@ -98,13 +102,20 @@ def bench_journal_crypto(runs: int = 7, entries: int = ENTRIES) -> list[Row]:
         shutil.copytree(plain_home, locked_home)
         locked = crypto.encrypt(PASSPHRASE, locked_home / "data" / "journal.db")
         passphrase.forget()
-        key = {"VOICEGUIDE_PASSPHRASE": PASSPHRASE}
+        unlocked = {"VOICEGUIDE_PASSPHRASE": PASSPHRASE, keycache.ENV_VAR: "5"}
+        first = {"VOICEGUIDE_PASSPHRASE": PASSPHRASE, keycache.ENV_VAR: "0"}
         search = ["journal", "search", "forgive* AND sister"]
         listing = ["journal", "list", "--limit", "20"]
-        plain_search = _command_ms(plain_home, search, {}, runs)
-        locked_search = _command_ms(locked_home, search, key, runs)
-        plain_list = _command_ms(plain_home, listing, {}, runs)
-        locked_list = _command_ms(locked_home, listing, key, runs)
+        try:
+            plain_search = _command_ms(plain_home, search, {}, runs)
+            unlocked_search = _command_ms(locked_home, search, unlocked, runs)
+            locked_search = _command_ms(locked_home, search, first, runs)
+            plain_list = _command_ms(plain_home, listing, {}, runs)
+            unlocked_list = _command_ms(locked_home, listing, unlocked, runs)
+            locked_list = _command_ms(locked_home, listing, first, runs)
+        finally:
+            keycache.forget(locked)
+        cached = "kept key" if keycache.available() else "NO kernel keyring here: key derived"
         plain_query = _query_ms(plain, None, runs * 3)
         locked_query = _query_ms(locked, PASSPHRASE, runs * 3)
         size_mb = locked.stat().st_size / 1e6
@@ -112,11 +123,15 @@ def bench_journal_crypto(runs: int = 7, entries: int = ENTRIES) -> list[Row]:
     note = f"{entries:,} entries, {size_mb:.0f} MB; median of {runs}"
     return [
         Row("`journal search` (plain journal)", plain_search, "ms", 150, note=note),
-        Row("`journal search` (encrypted journal)", locked_search, "ms", 2 * plain_search,
-            note=f"budget 2x plain; {locked_search / plain_search:.2f}x; key derivation {kdf:.0f} ms"),
+        Row("`journal search` (encrypted, unlocked)", unlocked_search, "ms", 2 * plain_search,
+            note=f"budget 2x plain; {unlocked_search / plain_search:.2f}x; {cached}"),
+        Row("`journal search` (encrypted, first command)", locked_search, "ms", 2 * plain_search,
+            note=f"{locked_search / plain_search:.2f}x; derives the key: {kdf:.0f} ms"),
         Row("`journal list` (plain journal)", plain_list, "ms", 150, note=note),
-        Row("`journal list` (encrypted journal)", locked_list, "ms", 2 * plain_list,
-            note=f"budget 2x plain; {locked_list / plain_list:.2f}x; key derivation {kdf:.0f} ms"),
+        Row("`journal list` (encrypted, unlocked)", unlocked_list, "ms", 2 * plain_list,
+            note=f"budget 2x plain; {unlocked_list / plain_list:.2f}x; {cached}"),
+        Row("`journal list` (encrypted, first command)", locked_list, "ms", 2 * plain_list,
+            note=f"{locked_list / plain_list:.2f}x; derives the key: {kdf:.0f} ms"),
         Row("search query alone, encrypted vs plain", locked_query / plain_query, "x", 2.0,
             note=f"{plain_query:.1f} ms plain, {locked_query:.1f} ms encrypted, in-process"),
     ]

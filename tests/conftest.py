@@ -7,9 +7,15 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def voiceguide_home(tmp_path, monkeypatch):
-    """Every test gets its own data, cache and config directories."""
+    """Every test gets its own data, cache and config directories.
+
+    The unlock cache is off: tests that open an encrypted journal several times
+    stand for separate commands, each unlocking it. test_journal_keycache.py
+    turns it on and tests it.
+    """
     home = tmp_path / "vghome"
     monkeypatch.setenv("VOICEGUIDE_HOME", str(home))
+    monkeypatch.setenv("VOICEGUIDE_UNLOCK_MINUTES", "0")
     for var in ("VOICEGUIDE_PASSPHRASE", "VOICEGUIDE_MODEL", "VOICEGUIDE_VOICE"):
         monkeypatch.delenv(var, raising=False)
     return home

@@ -62,14 +62,16 @@ def cli(ctx: click.Context, debug: bool, debug_audio: bool, online: bool) -> Non
         set_debug_audio(True)
     if ctx.invoked_subcommand in SPEAKING_COMMANDS:
         _voice_defaults_from_config(ctx)
-    if ctx.invoked_subcommand in JOURNAL_COMMANDS and not _asks_for_help(ctx) and not ctx.resilient_parsing:
+    if (ctx.invoked_subcommand in JOURNAL_COMMANDS and not _asks_for_help(ctx) and not ctx.resilient_parsing
+            and not (ctx.invoked_subcommand == "journal" and ctx.args[:1] == ["lock"])):
         from voiceguide.sessions.factory import recover_recordings
 
         recover_recordings(notify=_echo_err)
 
 
 JOURNAL_COMMANDS = ("read", "breathe", "reflect", "guide", "journal")
-"""Commands that open the journal, and so first recover a recording a crash left behind"""
+"""Commands that open the journal, and so first recover a recording a crash left behind
+(all but `journal lock`, which must not unlock it)"""
 SPEAKING_COMMANDS = ("read", "breathe", "reflect")
 """Commands whose --voice/--rate/--volume default to the saved settings (`voiceguide config`)"""
 
@@ -521,6 +523,27 @@ def journal_decrypt(yes: bool) -> None:
     path = crypto.decrypt()
     keyring_forget(path)
     click.echo(messages.CRYPT_DECRYPTED.format(path=path))
+
+
+@journal.command("lock", context_settings=CONTEXT)
+def journal_lock() -> None:
+    """Lock the encrypted journal now: the next command asks for the passphrase again.
+
+    After an unlock the journal stays unlocked for the next commands for
+    `unlock_minutes` (default 5, renewed on each use; `voiceguide config set
+    unlock_minutes 0` turns this off). The key is held by the kernel for your
+    login session only, never written to disk.
+
+    \b
+    Example:
+      voiceguide journal lock
+    """
+    from voiceguide.journal import crypto
+    from voiceguide.journal.passphrase import lock
+
+    path = crypto.require_encrypted(True)
+    lock(path)
+    click.echo(messages.CRYPT_LOCKED.format(path=path))
 
 
 @journal.command("passwd", context_settings=CONTEXT)

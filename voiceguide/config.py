@@ -37,6 +37,8 @@ KEYS: dict[str, Key] = {k.name: k for k in (
     Key("breath_pattern", str, "exhale", "Breathing pattern offered in `guide` (see `breathe --list`)"),
     Key("breath_minutes", float, 1.0, "Minutes of breathing offered in `guide`", 0.01, 60),
     Key("barge_in", bool, False, "Listen for commands between sentences while reading (headphones)"),
+    Key("unlock_minutes", float, 5.0, "Minutes an unlocked encrypted journal stays unlocked after its last use "
+        "(0: ask every time; `journal lock` locks at once)", 0, 1440),
 )}
 
 

@@ -41,8 +41,8 @@ SIDE_FILES = ("-wal", "-shm", "-journal")
 KDF_ITERATIONS = 256_000
 """SQLCipher 4's default PBKDF2-HMAC-SHA512 work factor; journals are always created with it"""
 SALT_BYTES = 16
-_derived: dict[tuple[str, bytes], str] = {}
-_deriving: dict[tuple[str, bytes], threading.Thread] = {}
+_derived: dict[tuple[str, bytes], bytes] = {}
+_deriving = threading.Lock()
 _open_here: weakref.WeakSet[Database] = weakref.WeakSet()
 
 T = TypeVar("T")
@@ -72,41 +72,46 @@ def _salt(path: Path) -> bytes | None:
     return salt if len(salt) == SALT_BYTES and salt != SQLITE_HEADER else None
 
 
+class DerivedKey(str):
+    """A journal key already derived from its passphrase (64 hex digits), usable wherever a passphrase is.
+
+    Comes from the unlock cache (``voiceguide.journal.keycache``); SQLCipher
+    takes it raw, with no key derivation. It is never stored anywhere a
+    passphrase is, and cannot change or remove the encryption.
+    """
+
+
 def key_literal(path: Path, passphrase: str) -> str:
-    """The value for ``PRAGMA key``: the raw key if this process derived it already, else the passphrase.
+    """The value for ``PRAGMA key``: the raw key when the file has a salt, else the passphrase.
 
     SQLCipher derives the key with 256,000 rounds of PBKDF2-HMAC-SHA512 (about
-    0.1 s) on every connection it is given a passphrase. A command may open
-    the journal twice (recovery at start, then the command), so while SQLCipher
-    derives the key for the first connection the same key is derived on another
-    thread, exactly as SQLCipher 4 does (over the file's 16-byte salt), and
-    later connections get it raw.
+    0.15 s) for every connection it is given a passphrase. An existing file's
+    key is derived here instead, once per process, exactly as SQLCipher 4 does
+    (over the file's 16-byte salt), and every connection gets it raw, so a
+    command that opens the journal twice (recovery, then the command) derives
+    it once. A new file has no salt yet: SQLCipher makes one from the passphrase.
     """
+    if isinstance(passphrase, DerivedKey):
+        return f"\"x'{passphrase}'\""
+    raw = derived_key(path, passphrase)
+    if raw is None:
+        return _sql_literal(passphrase)
+    return f"\"x'{raw.hex()}'\""
+
+
+def derived_key(path: Path, passphrase: str) -> bytes | None:
+    """The 32-byte key SQLCipher uses for ``path`` under ``passphrase`` (None: no file or salt yet)."""
     salt = _salt(path)
-    if salt is not None:
-        pending = _deriving.get((passphrase, salt))
-        if pending is not None:
-            pending.join()
+    if salt is None:
+        return None
+    if isinstance(passphrase, DerivedKey):
+        return bytes.fromhex(passphrase)
+    with _deriving:
         raw = _derived.get((passphrase, salt))
-        if raw is not None:
-            return raw
-        derive_in_background(path, passphrase)  # alongside SQLCipher's own, on the other core
-    return _sql_literal(passphrase)
-
-
-def derive_in_background(path: Path, passphrase: str) -> None:
-    """Start deriving the raw key of ``path`` for this process's next connections."""
-    salt = _salt(path)
-    if salt is None or (passphrase, salt) in _derived or (passphrase, salt) in _deriving:
-        return
-
-    def derive() -> None:
-        raw = hashlib.pbkdf2_hmac("sha512", passphrase.encode("utf-8"), salt, KDF_ITERATIONS, 32)
-        _derived[(passphrase, salt)] = f"\"x'{raw.hex()}'\""
-
-    thread = threading.Thread(target=derive, name="journal-key", daemon=True)
-    _deriving[(passphrase, salt)] = thread
-    thread.start()
+        if raw is None:
+            raw = hashlib.pbkdf2_hmac("sha512", passphrase.encode("utf-8"), salt, KDF_ITERATIONS, 32)
+            _derived[(passphrase, salt)] = raw
+    return raw
 
 
 def connect(

@@ -19,6 +19,7 @@ from typing import Any
 
 from voiceguide import messages
 from voiceguide.errors import JournalBusy, JournalError
+from voiceguide.journal import keycache
 from voiceguide.journal import passphrase as keys
 from voiceguide.journal.connection import (
     DEFAULT_BUSY_TIMEOUT,
@@ -97,7 +98,7 @@ def _validate(path: Path, passphrase: str | None, busy_timeout: float) -> str | 
     from voiceguide.journal.store import Journal
 
     driver_for("")  # a missing sqlcipher3 is reported before anything is asked or written
-    with Journal.open(path, passphrase=passphrase, busy_timeout=busy_timeout) as journal:
+    with Journal.open(path, passphrase=passphrase, busy_timeout=busy_timeout, cached=False) as journal:
         return journal._passphrase
 
 
@@ -123,6 +124,7 @@ def _convert(path: Path, old: str | None, new: str | None, timeout: float) -> No
     temp = folder / f".{path.name}.{os.getpid()}.converting"
     if open_in_this_process(path):
         raise JournalBusy(messages.CRYPT_IN_USE.format(path=path))
+    old_salt = keycache.file_salt(path)
     source = _sqlcipher_connect(path, old, timeout)
     renamed = False
     try:
@@ -171,6 +173,8 @@ def _convert(path: Path, old: str | None, new: str | None, timeout: float) -> No
             for leftover in [temp, *(temp.with_name(temp.name + s) for s in SIDE_FILES)]:
                 leftover.unlink(missing_ok=True)
     keys.forget(path)
+    if old_salt is not None:
+        keycache.forget(path, old_salt)  # the old key opens nothing now; drop it anyway
     if new is not None:
         keys.remember(path, new)
 

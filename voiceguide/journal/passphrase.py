@@ -3,6 +3,8 @@
 ``Journal.open()`` without a passphrase looks at the file: a plain SQLite file
 opens as before; an encrypted one is unlocked with, in order,
 
+0. the key a recent unlock kept for a few minutes in the kernel keyring
+   (``voiceguide.journal.keycache``; not for decrypt and passwd),
 1. ``VOICEGUIDE_PASSPHRASE`` (for automation; anyone who can read this
    process's environment can read it too),
 2. the system keyring, only if the user opted in (``journal encrypt
@@ -166,26 +168,33 @@ def keyring_forget(path: Path) -> None:
     keyring_marker().unlink(missing_ok=True)
 
 
-def unlock(path: Path, check: Callable[[str], None]) -> str:
+def unlock(path: Path, check: Callable[[str], None], *, cached: bool = True) -> str:
     """The passphrase that unlocks ``path``; ``check`` raises WrongPassphrase for a wrong one.
 
-    A wrong passphrase from the environment or the keyring is reported at once
-    (typing could not fix it); a typed one may be tried again.
+    With ``cached`` (every command but decrypt and passwd) a key kept by a
+    recent unlock (``voiceguide.journal.keycache``) is tried first, and a
+    successful unlock is kept for the next commands. A wrong passphrase from
+    the environment or the keyring is reported at once (typing could not fix
+    it); a typed one may be tried again.
     """
     remembered = _unlocked.get(_key(path))
-    if remembered is not None:
+    if remembered is not None and (cached or not _is_derived(remembered)):
         try:
             check(remembered)
             return remembered
         except WrongPassphrase:
             forget(path)
+    if cached:
+        kept = _from_cache(path, check)
+        if kept is not None:
+            return kept
     from_env = os.environ.get(ENV_VAR)
     if from_env:
-        return _accept(path, from_env, check, ENV_VAR)
+        return _accept(path, from_env, check, ENV_VAR, cached)
     stored = keyring_get(path)
     if stored:
         try:
-            return _accept(path, stored, check, "the system keyring")
+            return _accept(path, stored, check, "the system keyring", cached)
         except WrongPassphrase:
             if _prompt is None:
                 raise
@@ -202,17 +211,67 @@ def unlock(path: Path, check: Callable[[str], None]) -> str:
                     raise
                 question = messages.PASSPHRASE_ASK_AGAIN.format(path=path)
                 continue
-            remember(path, typed)
+            _unlocked_with(path, typed, cached)
             return typed
     raise PassphraseRequired(messages.PASSPHRASE_REQUIRED.format(path=path))
 
 
-def _accept(path: Path, passphrase: str, check: Callable[[str], None], source: str) -> str:
+def lock(path: Path) -> None:
+    """Forget the unlocked key of ``path`` in this process and in the unlock cache."""
+    from voiceguide.journal import keycache
+
+    forget(path)
+    keycache.forget(path)
+
+
+def _is_derived(passphrase: str) -> bool:
+    from voiceguide.journal.connection import DerivedKey
+
+    return isinstance(passphrase, DerivedKey)
+
+
+def _from_cache(path: Path, check: Callable[[str], None]) -> str | None:
+    """The key a recent unlock kept, if it still opens ``path``."""
+    from voiceguide.journal import keycache
+    from voiceguide.journal.connection import DerivedKey
+
+    salt = keycache.file_salt(path)
+    if salt is None:
+        return None
+    raw = keycache.recall(path, salt)
+    if raw is None:
+        return None
+    key = DerivedKey(raw.hex())
+    try:
+        check(key)
+    except WrongPassphrase:
+        keycache.forget(path, salt)
+        return None
+    remember(path, key)
+    return key
+
+
+def _unlocked_with(path: Path, passphrase: str, cached: bool) -> None:
+    """Remember the passphrase for this process, and its derived key for the next commands."""
+    remember(path, passphrase)
+    if not cached:
+        return
+    from voiceguide.journal import keycache
+    from voiceguide.journal.connection import derived_key
+
+    salt = keycache.file_salt(path)
+    if salt is not None and keycache.minutes() > 0:
+        raw = derived_key(path, passphrase)
+        if raw is not None:
+            keycache.remember(path, salt, raw)
+
+
+def _accept(path: Path, passphrase: str, check: Callable[[str], None], source: str, cached: bool) -> str:
     try:
         check(passphrase)
     except WrongPassphrase as error:
         raise WrongPassphrase(
             messages.PASSPHRASE_WRONG_FROM.format(path=path, source=source)
         ) from error
-    remember(path, passphrase)
+    _unlocked_with(path, passphrase, cached)
     return passphrase

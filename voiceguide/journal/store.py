@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import errno
 import json
+import random
+import time
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -78,12 +80,14 @@ class Journal(RecordingStore, PracticeStore, Database):
         *,
         passphrase: str | None = None,
         busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+        cached: bool = True,
     ) -> Journal:
         """Open (creating if needed) and migrate the journal at ``path`` (default: the user's).
 
         An encrypted journal opened without a passphrase is unlocked through
         ``voiceguide.journal.passphrase`` (environment, opted-in keyring, or the
-        prompt the command line registered).
+        prompt the command line registered), or with the key a recent unlock
+        kept unless ``cached`` is False (decrypt and passwd ask for the passphrase).
 
         The default folder is made 0700 and the files 0600: these are private
         reflections. A folder the user chose elsewhere keeps its mode unless we
@@ -112,7 +116,7 @@ class Journal(RecordingStore, PracticeStore, Database):
                 opened[:] = [open_checked(path, candidate, busy_timeout)]
 
             if passphrase is None:
-                passphrase = unlock(path, attempt)
+                passphrase = unlock(path, attempt, cached=cached)
             else:
                 attempt(passphrase)
             conn = opened[0]
@@ -126,21 +130,37 @@ class Journal(RecordingStore, PracticeStore, Database):
                 raise translate(error, path, passphrase) from error
         journal = cls(conn, path, passphrase)
         try:
-            journal._prepare()
+            journal._prepare(busy_timeout)
         except BaseException:
             conn.close()
             raise
         return journal
 
     @guarded
-    def _prepare(self) -> None:
-        if self.conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
-            self.conn.execute("PRAGMA journal_mode = WAL")
+    def _prepare(self, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> None:
+        self._use_wal(busy_timeout)
         newer = unknown_migrations(self.conn)
         if newer:
             raise JournalError(messages.JOURNAL_NEWER.format(path=self.path))
         migrate(self.conn)
         make_private(self.path)
+
+    def _use_wal(self, busy_timeout: float) -> None:
+        """Switch to WAL, waiting for a process that creates or opens the file at the same moment.
+
+        SQLite answers "locked" at once, without its busy handler, when two
+        connections both hold a read lock and want the exclusive one the
+        switch needs (either waiting would deadlock), so wait and retry here.
+        """
+        deadline = time.monotonic() + busy_timeout
+        while self.conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+            try:
+                self.conn.execute("PRAGMA journal_mode = WAL")
+            except Exception as error:
+                message = str(error).lower()
+                if ("locked" not in message and "busy" not in message) or time.monotonic() > deadline:
+                    raise
+                time.sleep(random.uniform(0.005, 0.03))
 
     def __enter__(self) -> Journal:
         return self

@@ -120,6 +120,7 @@ def check_privacy(online: bool = False) -> Check:
         unlock = [name for name, used in (("keyring", keyring_opted_in()),
                                           (ENV_VAR, bool(os.environ.get(ENV_VAR)))) if used]
         parts.append(messages.DOCTOR_PRIVACY_ENCRYPTED + (f", unlocked by {' and '.join(unlock)}" if unlock else ""))
+        parts.append(_unlock_cache_state())
         try:
             import sqlcipher3  # noqa: F401
         except ImportError:
@@ -141,6 +142,17 @@ def check_privacy(online: bool = False) -> Check:
     if problems:
         return Check("privacy", False, "; ".join(problems), messages.FIX_PRIVACY.format(folder=paths.data))
     return Check("privacy", True, "; ".join(parts + modes), required=False)
+
+
+def _unlock_cache_state() -> str:
+    from voiceguide.journal import keycache
+
+    span = keycache.minutes()
+    if span <= 0:
+        return messages.DOCTOR_PRIVACY_UNLOCK_OFF
+    if not keycache.available():
+        return messages.DOCTOR_PRIVACY_UNLOCK_NONE
+    return messages.DOCTOR_PRIVACY_UNLOCK_KEPT.format(minutes=span)
 
 
 def _privacy(online: bool) -> Check:

@@ -1,0 +1,126 @@
+"""The unlock cache: an unlocked encrypted journal stays unlocked for a few minutes, in the kernel keyring.
+
+Every test runs real `voiceguide` commands in separate processes against a
+real SQLCipher journal and the real Linux user keyring, as a person would.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.cli_helpers import run_voiceguide
+from voiceguide.journal import crypto, keycache, passphrase
+from voiceguide.journal.store import Journal
+from voiceguide.settings import user_paths
+
+pytest.importorskip("sqlcipher3")
+
+SECRET = "correct horse battery staple"
+WORD = "quokkalantern"
+
+if not keycache.available():  # pragma: no cover - other kernels and locked-down containers
+    pytest.skip("no kernel keyring on this system: every command derives the key (tested elsewhere)",
+                allow_module_level=True)
+
+
+@pytest.fixture(autouse=True)
+def cache_on(monkeypatch):
+    monkeypatch.setenv(keycache.ENV_VAR, "5")
+    passphrase.forget()
+    passphrase.set_prompt(None)
+    yield
+    path = user_paths().journal
+    if path.exists():
+        keycache.forget(path)
+    passphrase.forget()
+
+
+@pytest.fixture
+def journal_path() -> Path:
+    with Journal.open() as jr:
+        jr.add_entry(f"The {WORD} stayed lit all night.", kind="reflection", prompt="What felt steady?")
+    path = crypto.encrypt(SECRET)
+    passphrase.forget()
+    keycache.forget(path)
+    return path
+
+
+def search(env: dict | None = None):
+    return run_voiceguide("journal", "search", WORD, env=env)
+
+
+def test_after_one_unlock_the_next_command_needs_no_passphrase(journal_path):
+    assert "passphrase" in search().stderr.lower()  # locked: no environment, no terminal
+    first = search({"VOICEGUIDE_PASSPHRASE": SECRET})
+    assert first.returncode == 0 and WORD in first.stdout
+    second = search()  # a new process, nothing given
+    assert second.returncode == 0, second.stderr
+    assert WORD in second.stdout
+
+
+def test_journal_lock_locks_at_once(journal_path):
+    assert search({"VOICEGUIDE_PASSPHRASE": SECRET}).returncode == 0
+    locked = run_voiceguide("journal", "lock")
+    assert locked.returncode == 0 and "Locked" in locked.stdout
+    after = search()
+    assert after.returncode == 1
+    assert "passphrase" in after.stderr.lower() and "Traceback" not in after.stderr
+
+
+def test_the_kept_key_expires(journal_path):
+    quick = {keycache.ENV_VAR: "0.01"}  # rounds up to one second
+    assert search({"VOICEGUIDE_PASSPHRASE": SECRET, **quick}).returncode == 0
+    time.sleep(2.5)
+    after = search(quick)
+    assert after.returncode == 1 and "passphrase" in after.stderr.lower()
+
+
+def test_unlock_minutes_zero_keeps_nothing(journal_path):
+    set_off = run_voiceguide("config", "set", "unlock_minutes", "0", env={keycache.ENV_VAR: ""})
+    assert set_off.returncode == 0, set_off.stderr
+    off = {keycache.ENV_VAR: ""}  # the stored setting decides
+    assert search({"VOICEGUIDE_PASSPHRASE": SECRET, **off}).returncode == 0
+    assert keycache.recall(journal_path, keycache.file_salt(journal_path)) is None
+    assert search(off).returncode == 1
+
+
+def test_the_kernel_holds_the_derived_key_not_the_passphrase_nor_the_path(journal_path):
+    assert search({"VOICEGUIDE_PASSPHRASE": SECRET}).returncode == 0
+    kept = keycache.recall(journal_path, keycache.file_salt(journal_path))
+    assert kept is not None and len(kept) == 32
+    assert SECRET.encode() not in kept
+    listing = Path("/proc/keys").read_text()
+    assert str(journal_path) not in listing and journal_path.parent.name not in listing
+    mine = [line for line in listing.splitlines() if keycache.DESCRIPTION_PREFIX in line]
+    assert mine and all(line.split()[4] in ("3f1f0000",) for line in mine)  # no group or other access
+
+
+def test_decrypt_and_passwd_still_ask_for_the_passphrase_while_unlocked(journal_path):
+    assert search({"VOICEGUIDE_PASSPHRASE": SECRET}).returncode == 0
+    refused = run_voiceguide("journal", "decrypt", "--yes")
+    assert refused.returncode == 1 and "passphrase" in refused.stderr.lower()
+    assert crypto.is_encrypted(journal_path)
+    changed = run_voiceguide("journal", "passwd", env={"VOICEGUIDE_PASSPHRASE": SECRET,
+                                                       "VOICEGUIDE_NEW_PASSPHRASE": "a new long passphrase"})
+    assert changed.returncode == 0, changed.stderr
+    old_key_gone = search()
+    assert old_key_gone.returncode == 1  # the old unlock opens nothing now
+    assert search({"VOICEGUIDE_PASSPHRASE": "a new long passphrase"}).returncode == 0
+
+
+def test_a_stale_kept_key_falls_back_to_the_passphrase(journal_path):
+    salt = keycache.file_salt(journal_path)
+    assert keycache.remember(journal_path, salt, bytes(32))  # a key that opens nothing
+    wrong_kept = search({"VOICEGUIDE_PASSPHRASE": SECRET})
+    assert wrong_kept.returncode == 0 and WORD in wrong_kept.stdout
+    assert keycache.recall(journal_path, salt) != bytes(32)
+
+
+def test_doctor_reports_the_unlock_cache(journal_path):
+    on = run_voiceguide("doctor")
+    assert "stays unlocked 5 min" in " ".join(on.stdout.split())
+    off = run_voiceguide("doctor", env={keycache.ENV_VAR: "0"})
+    assert "every command" in " ".join(off.stdout.split())
