@@ -277,3 +277,20 @@ def test_doctor_stays_offline(watched, pulse):
     """Doctor loads the Whisper model and renders speech: no download may be tried."""
     watched.voiceguide("doctor", timeout=180)
     watched.assert_offline()
+
+
+def test_guide_stays_offline(watched, tmp_path):
+    """The whole guided flow: sections, a breathing exercise, reflections, the journal, resume."""
+    article = tmp_path / "steps.md"
+    article.write_text("# Steps\n\n## Noticing\n\nNotice how you feel.\n\n## Listening\n\nListen closely.\n")
+    said = "\n".join(["skip", "I noticed my shoulders.", "next", "yes", "I will listen.", "stop"]) + "\n"
+    assert watched.voiceguide("config", "set", "breath_minutes", "0.05").returncode == 0
+    first = watched.voiceguide("guide", str(article), "--text", input=said)
+    assert first.returncode == 0, first.stderr
+    assert "Section 2: Listening" in first.stdout and "saved 2 entries" in first.stdout
+    assert "Done:" in first.stdout  # the breathing exercise ran
+    again = watched.voiceguide("guide", str(article), "--text", input="stop\n")
+    assert again.returncode == 0 and "Listening" in again.stdout.splitlines()[0]
+    listed = json.loads(watched.voiceguide("journal", "list", "--json").stdout)
+    assert sorted(e["section"] for e in listed) == [1, 2]
+    watched.assert_offline()
