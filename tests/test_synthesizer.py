@@ -46,6 +46,28 @@ def test_a_faster_rate_speaks_faster(tmp_path):
         assert fast.render(SENTENCE).duration < slow.render(SENTENCE).duration * 0.75
 
 
+def test_back_to_back_renders_each_carry_their_own_rate_and_text(tmp_path):
+    # a "slower" or "faster" command applies from the very next sentence: no render may
+    # come back with the previous request's settings or words
+    texts = ["Breathe in.", SENTENCE,
+             "Notice where the breath moves in your body, and let each exhale be a little longer."]
+    durations: dict[tuple[int, int], list[float]] = {}
+    with Synthesizer(cache_dir=tmp_path / "speech", use_cache=False) as s:
+        for i in range(30):
+            rate, t = (120, 220)[i % 2], (i // 2) % len(texts)
+            s.with_settings(VoiceSettings(rate=rate))
+            durations.setdefault((t, rate), []).append(s.render(texts[t]).duration)
+        assert s.respawns == 0
+    assert all(len(found) == 5 for found in durations.values())
+    typical = {key: float(np.median(found)) for key, found in durations.items()}
+    for key, found in durations.items():
+        assert all(abs(d - typical[key]) < 0.05 * typical[key] for d in found), (key, found)
+    for t in range(len(texts)):
+        assert typical[(t, 120)] > typical[(t, 220)] * 1.4, typical
+    for rate in (120, 220):
+        assert typical[(0, rate)] * 2 < typical[(1, rate)] < typical[(2, rate)] * 0.8, typical
+
+
 def test_a_killed_worker_is_respawned(synth):
     synth.render("One.")
     os.kill(synth._worker.proc.pid, signal.SIGKILL)

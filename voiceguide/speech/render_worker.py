@@ -1,9 +1,24 @@
 """The long-lived pyttsx3 render process (``python -m voiceguide.speech.render_worker``).
 
-pyttsx3 2.99's espeak driver prints to stdout, returns early from the first
-``runAndWait()`` and keeps the last text and file between calls, so it runs
-here, isolated: requests arrive as JSON lines on stdin, replies leave on a
-private copy of the original stdout, and fd 1 and 2 point at /dev/null.
+Requests arrive as JSON lines on stdin, replies leave on a private copy of
+the original stdout, and fd 1 and 2 point at /dev/null (pyttsx3 prints).
+
+With espeak-ng (Linux), sentences are synthesised through the espeak-ng
+binding that pyttsx3's espeak driver uses, in espeak's *synchronous* mode:
+``Synth()`` returns once every sample of this sentence has reached our
+callback, and settings apply at once. pyttsx3 2.99's driver loop cannot be
+used for back-to-back renders: it runs espeak asynchronously, signals
+``finished-utterance`` from inside espeak's callback while espeak is still
+busy, and every ``runAndWait()`` ends with ``stop()``, which calls
+``espeak_Cancel()`` whenever espeak is busy. That Cancel empties espeak's
+command queue -- including the rate, volume, pitch and voice just set for
+the next sentence, so it was spoken with the previous sentence's settings --
+and leaves a stop pending that later fires a spurious ``finished-utterance``.
+
+Each synthesis is tagged with its own number (espeak's ``user_data``); audio
+whose events carry another tag aborts the render rather than being written.
+Platforms where pyttsx3 speaks through another driver (macOS, Windows) keep
+pyttsx3's engine and ``save_to_file()``.
 """
 
 from __future__ import annotations
@@ -13,11 +28,163 @@ import os
 import sys
 import threading
 import time
+import wave
 
 
 def _reply(out, **fields) -> None:
     out.write(json.dumps(fields) + "\n")
     out.flush()
+
+
+class RenderError(Exception):
+    """One request could not be rendered; the worker goes on."""
+
+
+class EspeakRenderer:
+    """espeak-ng in synchronous mode: one request, one ``Synth()``, only its samples."""
+
+    def __init__(self) -> None:
+        import ctypes
+
+        from pyttsx3.drivers import _espeak
+        from pyttsx3.drivers.espeak import EspeakDriver
+
+        self._ctypes = ctypes
+        self._espeak = _espeak
+        self._driver = EspeakDriver  # its static property helpers, not its event loop
+        self.sample_rate = _espeak.Initialize(_espeak.AUDIO_OUTPUT_SYNCHRONOUS, 200)
+        if self.sample_rate <= 0:
+            raise RuntimeError("could not initialise espeak-ng")
+        self._tag = 0
+        self._job: dict | None = None
+        _espeak.SetSynthCallback(self._on_synth)
+        self._voice_ids: set[str] | None = None
+        self._voice: str | None = None
+
+    def voices(self) -> list[dict]:
+        return [
+            {"id": v.id, "name": v.name, "languages": [str(x) for x in (v.languages or [])],
+             "gender": v.gender}
+            for v in self._driver.getProperty("voices")
+        ]
+
+    def _on_synth(self, wav, numsamples: int, events) -> int:
+        job = self._job
+        if job is None:
+            return 1  # audio nobody asked for: stop it
+        i = 0
+        while events[i].type != self._espeak.EVENT_LIST_TERMINATED:
+            if (events[i].user_data or 0) != job["tag"]:
+                job["error"] = "audio of another request"
+                return 1
+            i += 1
+        if numsamples > 0 and wav:
+            job["chunks"].append(self._ctypes.string_at(wav, numsamples * 2))
+        if time.monotonic() > job["deadline"]:
+            job["error"] = "timed out"
+            return 1
+        return 0
+
+    def render(self, req: dict) -> int:
+        """Write the request's WAV file; the number of frames written."""
+        voice = req.get("voice")
+        if voice and voice != self._voice:
+            if self._voice_ids is None:
+                self._voice_ids = {v["id"] for v in self.voices()}
+            if voice not in self._voice_ids:
+                raise RenderError(f"unknown voice {voice}")
+            self._driver.setProperty("voice", voice)
+            self._voice = voice
+        # synchronous mode: each setting applies before the next Synth, none can be dropped
+        self._driver.setProperty("rate", int(req.get("rate", 170)))
+        self._driver.setProperty("volume", float(req.get("volume", 1.0)))
+        if "pitch" in req:
+            self._driver.setProperty("pitch", int(req["pitch"]))
+        self._tag += 1
+        job = {"tag": self._tag, "chunks": [], "error": None,
+               "deadline": time.monotonic() + float(req.get("timeout", 20))}
+        self._job = job
+        try:
+            status = self._espeak.Synth(str(req["text"]).encode("utf-8"), user_data=self._tag,
+                                        flags=self._espeak.ENDPAUSE | self._espeak.CHARS_UTF8)
+        finally:
+            self._job = None
+        if job["error"]:
+            raise RenderError(job["error"])
+        if status != self._espeak.EE_OK:
+            raise RenderError(f"espeak-ng error {status}")
+        data = b"".join(job["chunks"])
+        with wave.open(req["path"], "wb") as out:
+            out.setnchannels(1)
+            out.setsampwidth(2)
+            out.setframerate(self.sample_rate)
+            out.writeframes(data)
+        return len(data) // 2
+
+
+class EngineRenderer:
+    """pyttsx3's own engine and ``save_to_file()``, where espeak-ng is not available."""
+
+    def __init__(self) -> None:
+        import pyttsx3
+
+        self._engine = pyttsx3.init()
+        self._done = threading.Event()
+        self._engine.connect("finished-utterance", self._finished)
+        self._voice_ids: set[str] | None = None
+        self._voice: str | None = None
+
+    def _finished(self, name, completed) -> None:
+        if completed:
+            self._done.set()
+
+    def voices(self) -> list[dict]:
+        return [
+            {"id": v.id, "name": v.name, "languages": [str(x) for x in (v.languages or [])],
+             "gender": v.gender}
+            for v in self._engine.getProperty("voices")
+        ]
+
+    def render(self, req: dict) -> int:
+        engine = self._engine
+        voice = req.get("voice")
+        if voice and voice != self._voice:
+            if self._voice_ids is None:
+                self._voice_ids = {v["id"] for v in self.voices()}
+            if voice not in self._voice_ids:
+                raise RenderError(f"unknown voice {voice}")
+            engine.setProperty("voice", voice)
+            self._voice = voice
+        engine.setProperty("rate", int(req.get("rate", 170)))
+        engine.setProperty("volume", float(req.get("volume", 1.0)))
+        if "pitch" in req:
+            try:
+                engine.setProperty("pitch", int(req["pitch"]))
+            except (KeyError, ValueError):
+                pass  # a driver without pitch speaks at its own
+        self._done.clear()
+        engine.save_to_file(req["text"], req["path"])
+        engine.runAndWait()
+        if not self._done.wait(float(req.get("timeout", 20))):
+            raise RenderError("timed out")
+        return _frames(req["path"])
+
+
+def _frames(path: str) -> int:
+    try:
+        with wave.open(path, "rb") as w:
+            return w.getnframes()
+    except (OSError, wave.Error, EOFError):
+        return 0
+
+
+def _renderer() -> EspeakRenderer | EngineRenderer:
+    """espeak-ng where pyttsx3 would use it (Linux); the platform's own driver elsewhere."""
+    from pyttsx3.engine import default_engine_by_sys_platform
+
+    if default_engine_by_sys_platform() == "espeak":
+        return EspeakRenderer()
+    return EngineRenderer()
 
 
 def main() -> None:
@@ -28,73 +195,28 @@ def main() -> None:
         os.dup2(devnull, 2)
     sys.stdout = open(os.devnull, "w")
     try:
-        import pyttsx3
-
-        engine = pyttsx3.init()
+        renderer = _renderer()
     except Exception as exc:  # any failure here means no speech engine
         _reply(proto, ok=False, error=f"{type(exc).__name__}: {exc}")
         return
-    driver = getattr(getattr(engine, "proxy", None), "_driver", None)
-
-    def set_now(name: str, value) -> None:
-        """Apply a property before the next utterance starts.
-
-        engine.setProperty() only queues the change, and the queue is pumped
-        as synthesis starts, so a new rate could miss the very next sentence;
-        the driver applies it at once.
-        """
-        (driver or engine).setProperty(name, value)
-
-    done = threading.Event()
-    engine.connect("finished-utterance", lambda name, completed: done.set())
-    known_voices: set[str] | None = None
-    current_voice = None
     _reply(proto, ok=True, ready=True)
     for line in sys.stdin:
         try:
             req = json.loads(line)
         except ValueError:
             continue
-        op = req.get("op")
+        op, rid = req.get("op"), req.get("id")
         try:
             if op == "voices":
-                voices = [
-                    {"id": v.id, "name": v.name, "languages": [str(x) for x in (v.languages or [])],
-                     "gender": v.gender}
-                    for v in engine.getProperty("voices")
-                ]
-                _reply(proto, ok=True, id=req.get("id"), voices=voices)
-                continue
-            if op != "render":
-                _reply(proto, ok=False, id=req.get("id"), error=f"unknown op {op}")
-                continue
-            if req.get("voice") and req["voice"] != current_voice:
-                if known_voices is None:
-                    known_voices = {v.id for v in engine.getProperty("voices")}
-                if req["voice"] not in known_voices:
-                    _reply(proto, ok=False, id=req.get("id"), error=f"unknown voice {req['voice']}")
-                    continue
-                set_now("voice", req["voice"])
-                current_voice = req["voice"]
-            set_now("rate", int(req.get("rate", 170)))
-            set_now("volume", float(req.get("volume", 1.0)))
-            if "pitch" in req:
-                try:
-                    set_now("pitch", int(req["pitch"]))
-                except (KeyError, ValueError):
-                    pass  # a driver without pitch speaks at its own
-            done.clear()
-            engine.save_to_file(req["text"], req["path"])
-            deadline = time.monotonic() + float(req.get("timeout", 20))
-            # one runAndWait starts one synthesis; it may return before the file is
-            # written, so wait for finished-utterance. Calling it again would start
-            # a second synthesis that could finish into the next request's file.
-            engine.runAndWait()
-            done.wait(max(0.0, deadline - time.monotonic()))
-            _reply(proto, ok=done.is_set(), id=req.get("id"), path=req["path"],
-                   error=None if done.is_set() else "timed out")
+                _reply(proto, ok=True, id=rid, voices=renderer.voices())
+            elif op == "render":
+                frames = renderer.render(req)
+                _reply(proto, ok=frames > 0, id=rid, path=req["path"], frames=frames,
+                       error=None if frames > 0 else "no audio")
+            else:
+                _reply(proto, ok=False, id=rid, error=f"unknown op {op}")
         except Exception as exc:
-            _reply(proto, ok=False, id=req.get("id"), error=f"{type(exc).__name__}: {exc}")
+            _reply(proto, ok=False, id=rid, error=f"{type(exc).__name__}: {exc}")
 
 
 if __name__ == "__main__":

@@ -94,10 +94,10 @@ class _Worker:
             self.proc.stdin.flush()
         except (BrokenPipeError, OSError):
             return None
-        while True:
-            reply = self._read(wait)
-            if reply is None or reply.get("id") == self._seq:
-                return reply
+        reply = self._read(wait)
+        if reply is not None and reply.get("id") != self._seq:
+            return None  # an answer to some other request: the worker is out of step
+        return reply
 
     def kill(self) -> None:
         if self.proc.poll() is None:
@@ -168,7 +168,7 @@ class Synthesizer:
                 reply = worker.ask(timeout, op="render", text=text, path=str(tmp),
                                    voice=settings.voice, rate=settings.rate,
                                    volume=settings.volume, pitch=settings.pitch, timeout=timeout)
-                if reply and reply.get("ok") and _frames(tmp) > 0:
+                if reply and reply.get("ok") and _answers(reply, tmp):
                     break
                 if reply and not reply.get("ok") and "voice" in str(reply.get("error", "")).lower():
                     raise SettingsError(messages.UNKNOWN_VOICE.format(voice=settings.voice))
@@ -219,6 +219,12 @@ class Synthesizer:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _answers(reply: dict, path: Path) -> bool:
+    """The reply is about this file, and the file holds exactly the audio the worker rendered."""
+    frames = _frames(path)
+    return reply.get("path") == str(path) and frames > 0 and reply.get("frames") == frames
 
 
 def _frames(path: Path) -> int:
