@@ -6,6 +6,14 @@ one of the listed phrases, and Whisper was confident enough. Anything else
 is ``NotUnderstood``: never a guess, so "what's the weather" or a cough can
 never move the session on.
 
+One exception, which is not a guess either: Whisper decodes greedily, one
+likeliest token at a time, and a short word can go astray on its first
+token ("back" written as "B-B-"). When a short transcript is not a command,
+the listed phrases are scored by the same decoder on the same audio
+(``rescue``); a phrase is taken only when the decoder finds it at least as
+likely as what it wrote, clearly likelier than any other command, and
+complete (the speech ends with it).
+
 The listener is half-duplex: it records only while nothing plays. It cuts
 the utterance with the webrtcvad endpointer and acts early: after a short
 pause it transcribes what it has in the background, and if that is already
@@ -16,6 +24,7 @@ silence and transcribes the whole utterance.
 from __future__ import annotations
 
 import concurrent.futures
+import math
 import re
 import time
 from collections.abc import Callable
@@ -72,6 +81,44 @@ COMMAND_PROMPT = (
 )
 """Given to Whisper as earlier text, so short command words win over look-alike words"""
 
+RESCUE_MAX_SECONDS = 2.5
+"""Longest utterance (the VAD's cut: lead-in, speech and trailing silence) that is rescored.
+
+Every listed phrase lasts under two seconds even spoken slowly; ordinary
+sentences last longer, and are never rescored.
+"""
+
+RESCUE_MIN_GAIN = 0.0
+"""How much likelier (natural log) the phrase must be than the transcript's own words.
+
+Zero: the phrase explains the audio at least as well as what the greedy
+decoder wrote, so taking it mends a search error rather than overruling
+the decoder.
+"""
+
+RESCUE_MIN_LEAD = 3.0
+"""How much likelier (natural log) the phrase must be than the best phrase of any other command.
+
+e**3, twenty times: "resume" heard as "Re-u." is about as close to "redo"
+as to "resume", and near words ("bag", "bat") come out only a few times
+likelier as one command than as another; both are rejected rather than
+acted on.
+"""
+
+RESCUE_MIN_MEAN = -1.75
+"""Lowest mean log-probability per token (the end of text included) of a rescued phrase.
+
+About 0.17 per token: the phrase must also be a good reading of the audio
+in absolute terms, not merely the least bad one.
+"""
+
+RESCUE_MIN_END = math.log(0.67)
+"""Lowest log-probability that the speech ends right after the phrase.
+
+A phrase that explains only the start of the utterance ("what can I say"
+for "what's the weather like today") leaves the decoder expecting more.
+"""
+
 _PHRASES: dict[str, str] = {phrase: name for name, phrases in COMMANDS.items() for phrase in phrases}
 _FILLER_WORDS = sorted((tuple(f.split()) for f in FILLERS), key=len, reverse=True)
 
@@ -84,6 +131,8 @@ class Command:
     heard: str
     """The transcript it was matched from"""
     confidence: float = 1.0
+    rescued: bool = False
+    """The transcript was not the phrase; rescoring the closed list on the audio chose it"""
 
 
 @dataclass(frozen=True)
@@ -146,6 +195,43 @@ def match(text: str, confidence: float = 1.0, *, threshold: float = MIN_CONFIDEN
     if confidence < threshold:
         return NotUnderstood(text, confidence, "unsure")
     return Command(name, text, confidence)
+
+
+def written(phrase: str) -> str:
+    """A listed phrase as Whisper writes it: "what can i say" -> "What can I say?"."""
+    words = [w.capitalize() if w == "i" or w.startswith("i'") else w for w in phrase.split()]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:] + ("?" if words[0] == "what" else ".")
+
+
+_WRITTEN: dict[str, str] = {written(phrase): name for phrase, name in _PHRASES.items()}
+
+
+class ScoresPhrases(Protocol):
+    duration: float
+
+    def score(self, phrases): ...
+
+
+def rescue(transcript: ScoresPhrases) -> Command | None:
+    """The command the audio says although its transcript is not one, or None (see the module notes).
+
+    ``transcript`` must be able to score phrases on its own audio (Whisper's
+    ``CommandTranscript``); any other transcript is never rescued.
+    """
+    if transcript.duration > RESCUE_MAX_SECONDS or not hasattr(transcript, "score"):
+        return None
+    scores, own = transcript.score(list(_WRITTEN))
+    if not scores or own is None:
+        return None
+    best = max(scores, key=lambda s: s.logprob)
+    name = _WRITTEN[best.phrase]
+    others = [s.logprob for s in scores if _WRITTEN[s.phrase] != name]
+    lead = best.logprob - max(others) if others else math.inf
+    if (best.logprob - own.logprob >= RESCUE_MIN_GAIN and lead >= RESCUE_MIN_LEAD
+            and best.mean >= RESCUE_MIN_MEAN and best.end >= RESCUE_MIN_END):
+        return Command(name, getattr(transcript, "text", ""), round(math.exp(best.mean), 3), rescued=True)
+    return None
 
 
 def spoken_list(names: list[str] | None = None) -> str:
@@ -238,7 +324,14 @@ class CommandListener:
     def judge(self, transcript: TranscriptLike) -> Command | NotUnderstood | Nothing:
         if not transcript.text.strip():
             return Nothing("noise")
-        return match(transcript.text, transcript.confidence, threshold=self.threshold)
+        heard = match(transcript.text, transcript.confidence, threshold=self.threshold)
+        if isinstance(heard, NotUnderstood) and heard.reason == "unknown" and hasattr(transcript, "score"):
+            return rescue(transcript) or heard
+        return heard
+
+    def hear(self, samples) -> Command | NotUnderstood | Nothing:
+        """Transcribe and judge one utterance (in the background, for the early decision)."""
+        return self.judge(self.transcribe(samples))
 
     def listen(self, keys: KeySource | None = None, timeout: float | None = None) -> Heard:
         """Record until one utterance ends (or the timeout, or a key); the recorder is closed after."""
@@ -310,15 +403,15 @@ class CommandListener:
             if early is not None and early[0] != voiced_frames:
                 early = None  # they went on talking: that transcript is stale
             if early is not None and early[1].done():
-                heard = self.judge(early[1].result())
+                heard = early[1].result()
                 if isinstance(heard, Command):
                     return finish(heard, True)
             if quiet >= s.end_silence or spoken >= s.max_speech:
-                if early is not None:  # the same speech: its transcript is the whole utterance's
-                    return finish(self.judge(early[1].result()), True)
-                return finish(self.judge(self.transcribe(utterance())))
+                if early is not None:  # the same speech: its decision is the whole utterance's
+                    return finish(early[1].result(), True)
+                return finish(self.hear(utterance()))
             if early is None and quiet >= s.early_silence:
-                early = (voiced_frames, self._pool.submit(self.transcribe, utterance()))
+                early = (voiced_frames, self._pool.submit(self.hear, utterance()))
         if endpointer.heard_speech:
-            return finish(self.judge(self.transcribe(utterance())))
+            return finish(self.hear(utterance()))
         return finish(Nothing("timeout"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +22,14 @@ from voiceguide.errors import EngineFailed, EngineMissing
 NO_SPEECH_LIMIT = 0.6
 COMMAND_WINDOW = 10
 """Seconds of audio the encoder sees for a spoken command (Whisper's own window is 30)"""
+SCORE_FIRST_TOKENS = 4
+"""Phrases scored on request: those starting with one of this many most likely first tokens.
+
+Each scored phrase adds a row to one batched decoder pass over the whole
+encoder output (some 15 ms each on two cores), so scoring all 131 would
+take seconds; a phrase whose first token is not among the few the decoder
+favours cannot win anyway.
+"""
 # One greedy pass (temperature 0 only): the fallback ladder re-decodes a window up to
 # five times when its compression ratio looks repetitive, which made repeated phrases
 # cost RTF 0.3 instead of 0.03 on a 2-core machine; without the earlier text as
@@ -50,6 +59,46 @@ class Transcript:
         if not self.segments:
             return 0.0
         return float(np.mean([s.confidence for s in self.segments]))
+
+
+@dataclass(frozen=True)
+class PhraseScore:
+    """How well one written phrase explains a short utterance, by Whisper's own decoder."""
+
+    phrase: str
+    logprob: float
+    """Natural-log probability of the phrase's tokens and of the end of text right after them"""
+    tokens: int
+    """Tokens scored, the end of text included"""
+    end: float
+    """Log-probability that the speech ends right after the phrase (low: it explains only a part)"""
+
+    @property
+    def mean(self) -> float:
+        return self.logprob / self.tokens
+
+
+@dataclass(frozen=True)
+class CommandTranscript(Transcript):
+    """A short utterance's transcript, which can also score given phrases on the same audio.
+
+    ``score`` runs the decoder again over the encoder output already
+    computed for the transcript (no second encoding); the listener asks
+    only when the transcript itself is not a command.
+    """
+
+    scorer: Callable[[Sequence[str]], tuple[tuple[PhraseScore, ...], PhraseScore | None]] | None = field(
+        default=None, repr=False, compare=False)
+
+    def score(self, phrases: Sequence[str]) -> tuple[tuple[PhraseScore, ...], PhraseScore | None]:
+        """The likeliest of ``phrases`` scored, and the transcript's own words scored the same way.
+
+        The second is None when the decoder never ended the transcript (it
+        was cut off in a loop): its score would not be comparable.
+        """
+        if self.scorer is None:
+            return (), None
+        return self.scorer(phrases)
 
 
 def default_model_path() -> str:
@@ -125,7 +174,8 @@ class WhisperTranscriber:
         text = " ".join(s.text for s in kept).strip()
         return Transcript(text, kept, self.engine, self.model_name, len(audio) / 16000)
 
-    def transcribe_command(self, samples: np.ndarray, rate: int = 16000, prompt: str | None = None) -> Transcript:
+    def transcribe_command(self, samples: np.ndarray, rate: int = 16000,
+                           prompt: str | None = None) -> CommandTranscript:
         """Text of a short utterance already cut by our VAD: one greedy pass on a short window.
 
         Whisper normally encodes a 30 s window whatever the length of the
@@ -133,7 +183,8 @@ class WhisperTranscriber:
         COMMAND_WINDOW seconds instead, which is several times faster and
         recognises commands as well. ``prompt`` (the command words) biases
         the decoder toward them; an utterance Whisper calls non-speech is
-        dropped as in ``transcribe``.
+        dropped as in ``transcribe``. The result can score other phrases on
+        the same audio (``CommandTranscript.score``).
         """
         audio = samples.astype(np.float32) / 32768.0 if samples.dtype == np.int16 else samples
         if rate != 16000:
@@ -155,19 +206,80 @@ class WhisperTranscriber:
                                   language="en")
             previous = tokenizer.encode(" " + prompt.strip()) if prompt else None
             tokens = model.get_prompt(tokenizer, previous, without_timestamps=True)
+            encoded = model.model.encode(ctranslate2.StorageView.from_array(window[None]), to_cpu=True)
             result = model.model.generate(
-                ctranslate2.StorageView.from_array(window[None]), [tokens], beam_size=1,
-                max_length=len(tokens) + 24, return_scores=True, return_no_speech_prob=True,
-                suppress_blank=True,
+                encoded, [tokens], beam_size=1, max_length=len(tokens) + 24, return_scores=True,
+                return_no_speech_prob=True, suppress_blank=True, return_logits_vocab=True,
             )[0]
         except Exception as exc:
             raise EngineFailed(f"Transcription failed: {exc}. Run `voiceguide doctor`.") from None
-        text = _collapse_repeats(tokenizer.decode(result.sequences_ids[0]).strip())
+        words = result.sequences_ids[0]
+        text = _collapse_repeats(tokenizer.decode(words).strip())
         duration = len(audio) / 16000
         kept: tuple[Segment, ...] = ()
         if text and result.no_speech_prob <= NO_SPEECH_LIMIT:
             kept = (Segment(0.0, round(duration, 2), text, round(float(np.exp(result.scores[0])), 3)),)
-        return Transcript(kept[0].text if kept else "", kept, self.engine, self.model_name, duration)
+        steps = result.logits[0]
+        ended = len(steps) > len(words)  # the decoder chose to end: the last step holds the end of text
+
+        def scorer(phrases: Sequence[str]) -> tuple[tuple[PhraseScore, ...], PhraseScore | None]:
+            rows = [_log_softmax(np.asarray(step, dtype=np.float64)) for step in steps[:len(words) + 1]]
+            own = None
+            if ended:
+                lps = [float(rows[k][t]) for k, t in enumerate(words)]
+                end = float(rows[len(words)][tokenizer.eot])
+                own = PhraseScore(tokenizer.decode(words).strip(), sum(lps) + end, len(words) + 1, end)
+            return _score_phrases(model, tokenizer, np.asarray(encoded), tokens, rows[0], phrases), own
+
+        return CommandTranscript(kept[0].text if kept else "", kept, self.engine, self.model_name, duration,
+                                 scorer if kept else None)
+
+
+def _log_softmax(logits: np.ndarray) -> np.ndarray:
+    top = logits.max()
+    return logits - top - np.log(np.exp(logits - top).sum())
+
+
+def _score_phrases(model, tokenizer, encoded: np.ndarray, start: list[int], first: np.ndarray,
+                   phrases: Sequence[str]) -> tuple[PhraseScore, ...]:
+    """Score ``phrases`` (written as Whisper writes) on one encoding, each forced after the prompt ``start``.
+
+    One decoder pass over a batch: every phrase is a forced prefix, padded
+    to the longest with full stops (the decoder is causal, so what follows a
+    phrase does not change its scores); the per-step distributions give the
+    log-probability of each of its tokens and of the end of text after it.
+    Phrases whose first token is not among the SCORE_FIRST_TOKENS likeliest
+    (``first``: the log-probabilities of the first token) are left out.
+    """
+    import ctranslate2
+
+    spelled = {phrase: tokenizer.encode(" " + phrase) for phrase in phrases}
+    firsts = sorted({t[0] for t in spelled.values() if t}, key=lambda t: -first[t])[:SCORE_FIRST_TOKENS]
+    chosen = [(p, t) for p, t in spelled.items() if t and t[0] in firsts]
+    if not chosen:
+        return ()
+    longest = max(len(t) for _, t in chosen)
+    stop = tokenizer.encode(".")[0]
+    try:
+        batch = ctranslate2.StorageView.from_array(np.repeat(encoded, len(chosen), axis=0))
+        # how ctranslate2 counts max_length past a forced prefix depends on the prompt:
+        # leave room, and read only the steps for the phrase and the one after it
+        results = model.model.generate(
+            batch, [start + t + [stop] * (longest - len(t)) for _, t in chosen], beam_size=1,
+            max_length=len(start) + 2 * (longest + 1), return_logits_vocab=True,
+            suppress_blank=False, suppress_tokens=[],
+        )
+    except Exception as exc:
+        raise EngineFailed(f"Transcription failed: {exc}. Run `voiceguide doctor`.") from None
+    scores = []
+    for (phrase, t), result in zip(chosen, results):
+        steps = result.logits[0]
+        if len(steps) <= len(t):
+            continue
+        lps = [float(_log_softmax(np.asarray(steps[k], dtype=np.float64))[tok]) for k, tok in enumerate(t)]
+        end = float(_log_softmax(np.asarray(steps[len(t)], dtype=np.float64))[tokenizer.eot])
+        scores.append(PhraseScore(phrase, sum(lps) + end, len(t) + 1, end))
+    return tuple(scores)
 
 
 def _collapse_repeats(text: str) -> str:
