@@ -129,7 +129,7 @@ def main() -> None:
     for r in rows:
         cmp = ">=" if r.higher_is_better else "<="
         fmt = "{:.3f}" if r.unit == "x" else "{:.1f}"
-        table.add_row(r.what, f"{fmt.format(r.value)} {r.unit}", f"{cmp} {r.budget:g} {r.unit}",
+        table.add_row(r.what, f"{fmt.format(r.value)} {r.unit}", f"{cmp} {r.budget:.4g} {r.unit}",
                       "[green]ok[/]" if r.ok else "[red]over[/]", r.note)
     Console(width=140).print(table)
 
