@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli_helpers import run_voiceguide
+from voiceguide.errors import PassphraseRequired
 from voiceguide.journal import crypto, keycache, passphrase
 from voiceguide.journal.store import Journal
 from voiceguide.settings import user_paths
@@ -21,9 +22,10 @@ pytest.importorskip("sqlcipher3")
 SECRET = "correct horse battery staple"
 WORD = "quokkalantern"
 
-if not keycache.available():  # pragma: no cover - other kernels and locked-down containers
-    pytest.skip("no kernel keyring on this system: every command derives the key (tested elsewhere)",
-                allow_module_level=True)
+needs_keyring = pytest.mark.skipif(
+    not keycache.available(),
+    reason="no kernel keyring on this system (some containers): commands derive the key every time, "
+           "which test_without_a_kernel_keyring_every_command_unlocks_anew covers")
 
 
 @pytest.fixture(autouse=True)
@@ -52,6 +54,7 @@ def search(env: dict | None = None):
     return run_voiceguide("journal", "search", WORD, env=env)
 
 
+@needs_keyring
 def test_after_one_unlock_the_next_command_needs_no_passphrase(journal_path):
     assert "passphrase" in search().stderr.lower()  # locked: no environment, no terminal
     first = search({"VOICEGUIDE_PASSPHRASE": SECRET})
@@ -61,6 +64,7 @@ def test_after_one_unlock_the_next_command_needs_no_passphrase(journal_path):
     assert WORD in second.stdout
 
 
+@needs_keyring
 def test_journal_lock_locks_at_once(journal_path):
     assert search({"VOICEGUIDE_PASSPHRASE": SECRET}).returncode == 0
     locked = run_voiceguide("journal", "lock")
@@ -70,6 +74,7 @@ def test_journal_lock_locks_at_once(journal_path):
     assert "passphrase" in after.stderr.lower() and "Traceback" not in after.stderr
 
 
+@needs_keyring
 def test_the_kept_key_expires(journal_path):
     quick = {keycache.ENV_VAR: "0.01"}  # rounds up to one second
     assert search({"VOICEGUIDE_PASSPHRASE": SECRET, **quick}).returncode == 0
@@ -78,6 +83,7 @@ def test_the_kept_key_expires(journal_path):
     assert after.returncode == 1 and "passphrase" in after.stderr.lower()
 
 
+@needs_keyring
 def test_unlock_minutes_zero_keeps_nothing(journal_path):
     set_off = run_voiceguide("config", "set", "unlock_minutes", "0", env={keycache.ENV_VAR: ""})
     assert set_off.returncode == 0, set_off.stderr
@@ -87,6 +93,7 @@ def test_unlock_minutes_zero_keeps_nothing(journal_path):
     assert search(off).returncode == 1
 
 
+@needs_keyring
 def test_the_kernel_holds_the_derived_key_not_the_passphrase_nor_the_path(journal_path):
     assert search({"VOICEGUIDE_PASSPHRASE": SECRET}).returncode == 0
     kept = keycache.recall(journal_path, keycache.file_salt(journal_path))
@@ -98,6 +105,7 @@ def test_the_kernel_holds_the_derived_key_not_the_passphrase_nor_the_path(journa
     assert mine and all(line.split()[4] in ("3f1f0000",) for line in mine)  # no group or other access
 
 
+@needs_keyring
 def test_decrypt_and_passwd_still_ask_for_the_passphrase_while_unlocked(journal_path):
     assert search({"VOICEGUIDE_PASSPHRASE": SECRET}).returncode == 0
     refused = run_voiceguide("journal", "decrypt", "--yes")
@@ -111,6 +119,7 @@ def test_decrypt_and_passwd_still_ask_for_the_passphrase_while_unlocked(journal_
     assert search({"VOICEGUIDE_PASSPHRASE": "a new long passphrase"}).returncode == 0
 
 
+@needs_keyring
 def test_a_stale_kept_key_falls_back_to_the_passphrase(journal_path):
     salt = keycache.file_salt(journal_path)
     assert keycache.remember(journal_path, salt, bytes(32))  # a key that opens nothing
@@ -119,8 +128,25 @@ def test_a_stale_kept_key_falls_back_to_the_passphrase(journal_path):
     assert keycache.recall(journal_path, salt) != bytes(32)
 
 
+@needs_keyring
 def test_doctor_reports_the_unlock_cache(journal_path):
     on = run_voiceguide("doctor")
     assert "stays unlocked 5 min" in " ".join(on.stdout.split())
     off = run_voiceguide("doctor", env={keycache.ENV_VAR: "0"})
     assert "every command" in " ".join(off.stdout.split())
+
+
+def test_without_a_kernel_keyring_every_command_unlocks_anew(journal_path, monkeypatch):
+    """On a system with no keyring (here: a machine the cache does not know), nothing is kept, all still works."""
+    with monkeypatch.context() as patch:
+        patch.setattr(keycache.platform, "machine", lambda: "unknown-machine")
+        assert not keycache.available()
+        patch.setenv("VOICEGUIDE_PASSPHRASE", SECRET)
+        with Journal.open() as jr:  # unlocked from the environment, nothing to keep it in
+            assert jr.search(WORD)
+        patch.delenv("VOICEGUIDE_PASSPHRASE")
+        passphrase.forget()
+        with pytest.raises(PassphraseRequired):
+            Journal.open()
+    if keycache.available():  # where the kernel has one, nothing was put in it
+        assert keycache.recall(journal_path, keycache.file_salt(journal_path)) is None
