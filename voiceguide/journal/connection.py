@@ -47,7 +47,7 @@ SQLite's own cache misses is decrypted and checked again; with 16 MiB instead of
 SQLite's 2 MiB, repeated searches of a 20,000-entry journal run as fast as on a
 plain one (13.6 ms against 51 ms). Only pages read take memory."""
 _derived: dict[tuple[str, bytes], bytes] = {}
-_deriving = threading.Lock()
+_derive_lock = threading.Lock()
 _open_here: weakref.WeakSet[Database] = weakref.WeakSet()
 
 T = TypeVar("T")
@@ -111,7 +111,7 @@ def derived_key(path: Path, passphrase: str) -> bytes | None:
         return None
     if isinstance(passphrase, DerivedKey):
         return bytes.fromhex(passphrase)
-    with _deriving:
+    with _derive_lock:
         raw = _derived.get((passphrase, salt))
         if raw is None:
             raw = hashlib.pbkdf2_hmac("sha512", passphrase.encode("utf-8"), salt, KDF_ITERATIONS, 32)

@@ -260,10 +260,9 @@ def _unlocked_with(path: Path, passphrase: str, cached: bool) -> None:
     from voiceguide.journal.connection import derived_key
 
     salt = keycache.file_salt(path)
-    if salt is not None and keycache.minutes() > 0:
-        raw = derived_key(path, passphrase)
-        if raw is not None:
-            keycache.remember(path, salt, raw)
+    raw = derived_key(path, passphrase) if salt is not None else None  # derived already by ``check``
+    if raw is not None:
+        keycache.remember(path, salt, raw)
 
 
 def _accept(path: Path, passphrase: str, check: Callable[[str], None], source: str, cached: bool) -> str:
