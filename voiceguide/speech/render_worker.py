@@ -40,7 +40,48 @@ class RenderError(Exception):
     """One request could not be rendered; the worker goes on."""
 
 
-class EspeakRenderer:
+class _Renderer:
+    """What both renderers share: the voice list, and applying a request's voice settings."""
+
+    def __init__(self, properties) -> None:
+        self._properties = properties
+        """The object with pyttsx3's getProperty/setProperty: the espeak driver, or the engine"""
+        self._voice_ids: set[str] | None = None
+        self._voice: str | None = None
+
+    def _get(self, name: str):
+        return self._properties.getProperty(name)
+
+    def _set(self, name: str, value) -> None:
+        self._properties.setProperty(name, value)
+
+    def voices(self) -> list[dict]:
+        return [
+            {"id": v.id, "name": v.name, "languages": [str(x) for x in (v.languages or [])],
+             "gender": v.gender}
+            for v in self._get("voices")
+        ]
+
+    def _apply(self, req: dict) -> None:
+        """Voice (checked against the list once), rate, volume and pitch of ``req``."""
+        voice = req.get("voice")
+        if voice and voice != self._voice:
+            if self._voice_ids is None:
+                self._voice_ids = {v["id"] for v in self.voices()}
+            if voice not in self._voice_ids:
+                raise RenderError(f"unknown voice {voice}")
+            self._set("voice", voice)
+            self._voice = voice
+        self._set("rate", int(req.get("rate", 170)))
+        self._set("volume", float(req.get("volume", 1.0)))
+        if "pitch" in req:
+            try:
+                self._set("pitch", int(req["pitch"]))
+            except (KeyError, ValueError):
+                pass  # a driver without pitch speaks at its own
+
+
+class EspeakRenderer(_Renderer):
     """espeak-ng in synchronous mode: one request, one ``Synth()``, only its samples."""
 
     def __init__(self) -> None:
@@ -51,22 +92,13 @@ class EspeakRenderer:
 
         self._ctypes = ctypes
         self._espeak = _espeak
-        self._driver = EspeakDriver  # its static property helpers, not its event loop
+        super().__init__(EspeakDriver)  # its static property helpers, not its event loop
         self.sample_rate = _espeak.Initialize(_espeak.AUDIO_OUTPUT_SYNCHRONOUS, 200)
         if self.sample_rate <= 0:
             raise RuntimeError("could not initialise espeak-ng")
         self._tag = 0
         self._job: dict | None = None
         _espeak.SetSynthCallback(self._on_synth)
-        self._voice_ids: set[str] | None = None
-        self._voice: str | None = None
-
-    def voices(self) -> list[dict]:
-        return [
-            {"id": v.id, "name": v.name, "languages": [str(x) for x in (v.languages or [])],
-             "gender": v.gender}
-            for v in self._driver.getProperty("voices")
-        ]
 
     def _on_synth(self, wav, numsamples: int, events) -> int:
         job = self._job
@@ -87,19 +119,7 @@ class EspeakRenderer:
 
     def render(self, req: dict) -> int:
         """Write the request's WAV file; the number of frames written."""
-        voice = req.get("voice")
-        if voice and voice != self._voice:
-            if self._voice_ids is None:
-                self._voice_ids = {v["id"] for v in self.voices()}
-            if voice not in self._voice_ids:
-                raise RenderError(f"unknown voice {voice}")
-            self._driver.setProperty("voice", voice)
-            self._voice = voice
-        # synchronous mode: each setting applies before the next Synth, none can be dropped
-        self._driver.setProperty("rate", int(req.get("rate", 170)))
-        self._driver.setProperty("volume", float(req.get("volume", 1.0)))
-        if "pitch" in req:
-            self._driver.setProperty("pitch", int(req["pitch"]))
+        self._apply(req)  # synchronous mode: each setting applies before the next Synth, none is dropped
         self._tag += 1
         job = {"tag": self._tag, "chunks": [], "error": None,
                "deadline": time.monotonic() + float(req.get("timeout", 20))}
@@ -122,46 +142,24 @@ class EspeakRenderer:
         return len(data) // 2
 
 
-class EngineRenderer:
+class EngineRenderer(_Renderer):
     """pyttsx3's own engine and ``save_to_file()``, where espeak-ng is not available."""
 
     def __init__(self) -> None:
         import pyttsx3
 
         self._engine = pyttsx3.init()
+        super().__init__(self._engine)
         self._done = threading.Event()
         self._engine.connect("finished-utterance", self._finished)
-        self._voice_ids: set[str] | None = None
-        self._voice: str | None = None
 
     def _finished(self, name, completed) -> None:
         if completed:
             self._done.set()
 
-    def voices(self) -> list[dict]:
-        return [
-            {"id": v.id, "name": v.name, "languages": [str(x) for x in (v.languages or [])],
-             "gender": v.gender}
-            for v in self._engine.getProperty("voices")
-        ]
-
     def render(self, req: dict) -> int:
         engine = self._engine
-        voice = req.get("voice")
-        if voice and voice != self._voice:
-            if self._voice_ids is None:
-                self._voice_ids = {v["id"] for v in self.voices()}
-            if voice not in self._voice_ids:
-                raise RenderError(f"unknown voice {voice}")
-            engine.setProperty("voice", voice)
-            self._voice = voice
-        engine.setProperty("rate", int(req.get("rate", 170)))
-        engine.setProperty("volume", float(req.get("volume", 1.0)))
-        if "pitch" in req:
-            try:
-                engine.setProperty("pitch", int(req["pitch"]))
-            except (KeyError, ValueError):
-                pass  # a driver without pitch speaks at its own
+        self._apply(req)
         self._done.clear()
         engine.save_to_file(req["text"], req["path"])
         engine.runAndWait()
