@@ -36,11 +36,11 @@ DEFAULT_MINUTES = 5.0
 KEY_BYTES = 32
 DESCRIPTION_PREFIX = "voiceguide:journal:"
 
-_SYSCALLS = {  # (add_key, request_key, keyctl) by machine; request_key is unused
-    "x86_64": (248, 249, 250),
-    "amd64": (248, 249, 250),
-    "aarch64": (217, 218, 219),
-    "arm64": (217, 218, 219),
+_SYSCALLS = {  # (add_key, keyctl) by machine
+    "x86_64": (248, 250),
+    "amd64": (248, 250),
+    "aarch64": (217, 219),
+    "arm64": (217, 219),
 }
 _USER_KEYRING = -4
 _KEYCTL_REVOKE = 3
@@ -143,7 +143,7 @@ def _seconds(span: float) -> int:
     return max(1, round(span * 60))
 
 
-def _calls() -> tuple[int, int, int] | None:
+def _calls() -> tuple[int, int] | None:
     if not sys.platform.startswith("linux"):
         return None
     return _SYSCALLS.get(platform.machine().lower())
@@ -162,7 +162,7 @@ def _keyctl(operation: int, *args: object) -> int:
     if calls is None:
         return -1
     converted = [ctypes.c_long(a) if isinstance(a, int) else a for a in args]
-    return int(_c().syscall(calls[2], ctypes.c_int(operation), *converted))
+    return int(_c().syscall(calls[1], ctypes.c_int(operation), *converted))
 
 
 def _find(description: str) -> int | None:
