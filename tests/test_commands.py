@@ -13,8 +13,10 @@ from voiceguide.speech.commands import (
     ListenSettings,
     Nothing,
     NotUnderstood,
+    is_fragment,
     match,
     normalise,
+    rescue,
     spoken_list,
 )
 
@@ -208,6 +210,55 @@ def test_a_near_miss_word_is_not_rescued_as_a_command(whisper_listener, voice):
         if isinstance(match(_free_transcript(whisper_listener, samples)), Command):
             continue  # the plain transcript itself already reads as a command: not rescoring's doing
         assert not isinstance(decision.heard, Command), (word, decision)
+
+
+@pytest.mark.parametrize("word, voice, wpm", [("quieter", "en-us", 170), ("back", "en+m3", 160)])
+def test_a_command_the_greedy_decode_writes_as_a_fragment_is_rescued(whisper_listener, word, voice, wpm):
+    # these come out of the greedy decode as "Liator." and "Boc.": not words, and slightly likelier
+    # than the command itself, so only the fragment rule lets the closed list win
+    samples = _voiced(word, voice, wpm)
+    decision = whisper_listener.decide(_chunks(samples))
+    assert isinstance(decision.heard, Command) and decision.heard.name == word, decision
+    free = _free_transcript(whisper_listener, samples)
+    if decision.heard.rescued:
+        assert is_fragment(free) and not isinstance(match(free), Command), free
+
+
+class _Scored:
+    """A transcript whose own reading and the listed phrases carry the given log-probabilities."""
+
+    duration = 1.0
+
+    def __init__(self, text: str, own: float, scores: dict[str, float]) -> None:
+        from voiceguide.speech.transcriber import PhraseScore
+
+        self.text = text
+        self.own = PhraseScore(text, own, 3, -0.1)
+        self.scores = tuple(PhraseScore(p, lp, 3, -0.1) for p, lp in scores.items())
+
+    def score(self, phrases):
+        return self.scores, self.own
+
+
+@pytest.mark.parametrize("own, expected", [
+    ("Liator.", "quieter"),  # a fragment: the command may be up to e**2 less likely
+    ("Later.", None),  # a real word the decoder heard is never overruled by a less likely command
+])
+def test_a_less_likely_command_wins_only_over_a_fragment(own, expected):
+    heard = rescue(_Scored(own, -3.0, {"Quieter.": -4.5, "Slower.": -9.0}))
+    assert (heard.name if heard else None) == expected
+
+
+def test_a_command_far_less_likely_than_a_fragment_is_not_taken():
+    assert rescue(_Scored("Liator.", -3.0, {"Quieter.": -5.5, "Slower.": -12.0})) is None
+
+
+@pytest.mark.parametrize("text, fragment", [
+    ("Liator.", True), ("Boc.", True), ("Cliter.", True), ("Flower.", False), ("Read it back.", False),
+    ("I'm ready.", False), ("What can I say?", False), ("Hmm.", False),
+])
+def test_a_fragment_is_a_word_that_is_not_english(text, fragment):
+    assert is_fragment(text) is fragment
 
 
 def test_only_a_transcript_that_can_score_phrases_is_rescued():

@@ -11,8 +11,9 @@ likeliest token at a time, and a short word can go astray on its first
 token ("back" written as "B-B-"). When a short transcript is not a command,
 the listed phrases are scored by the same decoder on the same audio
 (``rescue``); a phrase is taken only when the decoder finds it at least as
-likely as what it wrote, clearly likelier than any other command, and
-complete (the speech ends with it).
+likely as what it wrote (or nearly so, when what it wrote is not an English
+word but a fragment such as "Liator."), clearly likelier than any other
+command, and complete (the speech ends with it).
 
 The listener is half-duplex: it records only while nothing plays. It cuts
 the utterance with the webrtcvad endpointer and acts early: after a short
@@ -94,6 +95,17 @@ RESCUE_MIN_GAIN = 0.0
 Zero: the phrase explains the audio at least as well as what the greedy
 decoder wrote, so taking it mends a search error rather than overruling
 the decoder.
+"""
+
+RESCUE_MIN_GAIN_FRAGMENT = -2.0
+"""RESCUE_MIN_GAIN when the transcript holds a word that is not English.
+
+"quieter" written as "Liator.": the greedy decoder wrote a fragment, not a
+word it heard, so its reading is no rival to be overruled, and the phrase
+may be up to e**2 less likely than it. A real word ("Flower.", "Read.",
+"Top.") keeps the stricter RESCUE_MIN_GAIN. A word is English when it is in
+wordfreq's small English list (the 28,800 words used at least once per
+million).
 """
 
 RESCUE_MIN_LEAD = 3.0
@@ -213,6 +225,13 @@ class ScoresPhrases(Protocol):
     def score(self, phrases): ...
 
 
+def is_fragment(text: str) -> bool:
+    """Does ``text`` hold a word that is not English ("Liator.", "Boc."), as a stumbling decoder writes?"""
+    from wordfreq import zipf_frequency
+
+    return any(zipf_frequency(word, "en", wordlist="small") == 0 for word in normalise(text).split())
+
+
 def rescue(transcript: ScoresPhrases) -> Command | None:
     """The command the audio says although its transcript is not one, or None (see the module notes).
 
@@ -228,7 +247,8 @@ def rescue(transcript: ScoresPhrases) -> Command | None:
     name = _WRITTEN[best.phrase]
     others = [s.logprob for s in scores if _WRITTEN[s.phrase] != name]
     lead = best.logprob - max(others) if others else math.inf
-    if (best.logprob - own.logprob >= RESCUE_MIN_GAIN and lead >= RESCUE_MIN_LEAD
+    gain = RESCUE_MIN_GAIN_FRAGMENT if is_fragment(own.phrase) else RESCUE_MIN_GAIN
+    if (best.logprob - own.logprob >= gain and lead >= RESCUE_MIN_LEAD
             and best.mean >= RESCUE_MIN_MEAN and best.end >= RESCUE_MIN_END):
         return Command(name, getattr(transcript, "text", ""), round(math.exp(best.mean), 3), rescued=True)
     return None
@@ -314,6 +334,7 @@ class CommandListener:
         load = getattr(self.transcriber, "load", None)
         if load is not None:
             load()
+        is_fragment("back")  # wordfreq's import and word list, for the first rescue
 
     def transcribe(self, samples):
         fast = getattr(self.transcriber, "transcribe_command", None)
