@@ -113,6 +113,17 @@ def test_text_guide_keys_and_help(article):
     assert "rate = 145" in show.output  # a change of speed is remembered
 
 
+def test_text_guide_while_paused_only_resume_or_stop_go_on(article):
+    said = "pause\nredo\nslower\nresume\nno\nMy answer.\nstop\n"
+    result = _guide(str(article), "--text", input=said)
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert out.count(messages.GUIDE_STILL_PAUSED) == 2  # "redo" and "slower" mean nothing while paused
+    assert messages.GUIDE_RATE.format(rate=145) not in out  # and were not acted on
+    with Journal.open() as journal:
+        assert [(e.section, e.text) for e in journal.list()] == [(1, "My answer.")]
+
+
 def test_config_set_show_path_and_errors(voiceguide_home):
     runner = CliRunner()
     assert runner.invoke(cli, ["config", "set", "volume", "0.7"]).exit_code == 0

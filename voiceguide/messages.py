@@ -303,6 +303,7 @@ GUIDE_NOTHING_SAVED = "I heard nothing, so nothing was saved. Say redo to try ag
 GUIDE_NOTHING_HINT = "Say redo to try again, next to go on, or stop."
 GUIDE_WAITING = "I'll wait. Say resume when you are ready."
 GUIDE_PAUSED = "Paused. Say resume when you are ready."
+GUIDE_STILL_PAUSED = "Still paused. Say resume when you are ready, or stop."
 GUIDE_NOT_UNDERSTOOD = "Sorry, I did not catch that."
 GUIDE_SAY_HELP = "Sorry, I did not catch that. Say 'what can I say' to hear the commands."
 GUIDE_HELP = "You can say: {commands}."

@@ -284,8 +284,12 @@ class GuideSession:
                 name = KEYS.get(heard.key) or QUESTION_KEYS.get(heard.key)
                 heard = Command(name, heard.key) if name else Nothing("key")
             if isinstance(heard, Command):
+                if heard.name not in ("stop", "resume", "yes", "next", "repeat", "pause"):
+                    # heard, but it means nothing while paused ("redo", "slower"): say so, stay paused
+                    self.io.earcon("not_understood")
+                    self.io.say(messages.GUIDE_STILL_PAUSED)
+                    continue
                 self.io.earcon("understood")
                 if heard.name == "stop":
                     raise _Stop
-                if heard.name in ("resume", "yes", "next", "repeat", "pause"):
-                    return
+                return
