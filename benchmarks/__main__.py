@@ -18,7 +18,6 @@ from collections.abc import Callable
 from rich.console import Console
 from rich.table import Table
 
-
 from benchmarks.commands import bench_commands
 from benchmarks.journal_crypto import bench_journal_crypto
 from benchmarks.journal_scale import bench_journal_scale
@@ -35,8 +34,7 @@ def bench_help(runs: int) -> Row:
         started = time.perf_counter()
         subprocess.run([exe, "--help"], capture_output=True, env=env, check=True)
         times.append((time.perf_counter() - started) * 1000)
-    return Row("`voiceguide --help` wall time", statistics.median(times[1:]), "ms", 60,
-               note=f"median of {runs}")
+    return Row("`voiceguide --help` wall time", statistics.median(times[1:]), "ms", 60, note=f"median of {runs}")
 
 
 def bench_stop_latency(pulse, runs: int) -> Row:
@@ -59,16 +57,23 @@ def bench_stop_latency(pulse, runs: int) -> Row:
             segs = loud_segments(samples, SPEAKER_RATE, threshold=0.02, window=0.001)
             if segs:
                 results.append((origin + segs[-1][1] - stopped) * 1000)
-    return Row("Player stop to silence (recorded monitor)", statistics.median(results), "ms", 30,
-               note=f"median of {len(results)}, max {max(results):.1f}")
+    return Row(
+        "Player stop to silence (recorded monitor)",
+        statistics.median(results),
+        "ms",
+        30,
+        note=f"median of {len(results)}, max {max(results):.1f}",
+    )
 
 
 def bench_transcription(runs: int) -> Row:
     from tests.signals import espeak
     from voiceguide.speech.transcriber import WhisperTranscriber
 
-    text = ("Trust grows back slowly. I want to keep small promises, to listen before I answer, "
-            "and to forgive myself when I fall short. ") * 3
+    text = (
+        "Trust grows back slowly. I want to keep small promises, to listen before I answer, "
+        "and to forgive myself when I fall short. "
+    ) * 3
     samples, rate = espeak(text)
     transcriber = WhisperTranscriber()
     transcriber.transcribe(samples[: rate * 2], rate)  # load and warm up
@@ -77,8 +82,13 @@ def bench_transcription(runs: int) -> Row:
         started = time.perf_counter()
         transcriber.transcribe(samples, rate)
         factors.append((time.perf_counter() - started) / (len(samples) / rate))
-    return Row("transcription real-time factor", statistics.median(factors), "x", 0.06,
-               note=f"{len(samples) / rate:.0f} s of speech, tiny.en int8, median of {runs}")
+    return Row(
+        "transcription real-time factor",
+        statistics.median(factors),
+        "x",
+        0.06,
+        note=f"{len(samples) / rate:.0f} s of speech, tiny.en int8, median of {runs}",
+    )
 
 
 def bench_tts(runs: int) -> Row:
@@ -91,8 +101,13 @@ def bench_tts(runs: int) -> Row:
             started = time.perf_counter()
             synth.render(f"Healing begins with awareness, number {k}.")
             times.append((time.perf_counter() - started) * 1000)
-    return Row("render one sentence (pyttsx3 worker)", statistics.median(times), "ms", 150,
-               note="must stay below one sentence of playback")
+    return Row(
+        "render one sentence (pyttsx3 worker)",
+        statistics.median(times),
+        "ms",
+        150,
+        note="must stay below one sentence of playback",
+    )
 
 
 def main() -> None:
@@ -129,8 +144,13 @@ def main() -> None:
     for r in rows:
         cmp = ">=" if r.higher_is_better else "<="
         fmt = "{:.3f}" if r.unit == "x" else "{:.1f}"
-        table.add_row(r.what, f"{fmt.format(r.value)} {r.unit}", f"{cmp} {r.budget:.4g} {r.unit}",
-                      "[green]ok[/]" if r.ok else "[red]over[/]", r.note)
+        table.add_row(
+            r.what,
+            f"{fmt.format(r.value)} {r.unit}",
+            f"{cmp} {r.budget:.4g} {r.unit}",
+            "[green]ok[/]" if r.ok else "[red]over[/]",
+            r.note,
+        )
     Console(width=140).print(table)
 
 

@@ -100,7 +100,7 @@ class _Paced:
             if self.speech_end_at is None and i + CHUNK >= self.speech_end:
                 # the chunk holding the last speech sample is handed over now
                 self.speech_end_at = time.monotonic() - (i + CHUNK - self.speech_end) / 16000
-            yield _Chunk(self.audio[i:i + CHUNK])
+            yield _Chunk(self.audio[i : i + CHUNK])
 
 
 def _speech(text: str, voice: str, wpm: int) -> tuple[np.ndarray, int]:
@@ -129,7 +129,7 @@ def bench_commands(phrases_per_command: int | None = None) -> list[Row]:
     latencies: list[float] = []
     misses: list[str] = []
     for name, phrases in COMMANDS.items():
-        for phrase in phrases[:phrases_per_command or 1]:
+        for phrase in phrases[: phrases_per_command or 1]:
             for voice in VOICES:
                 for wpm in RATES:
                     audio, end = _speech(phrase, voice, wpm)
@@ -153,12 +153,28 @@ def bench_commands(phrases_per_command: int | None = None) -> list[Row]:
     listener.close()
     miss_note = ("missed: " + "; ".join(misses[:3])) if misses else "none missed"
     return [
-        Row("voice commands recognised", 100 * hits / total, "%", 95, higher_is_better=True,
-            note=f"{hits}/{total}: {len(COMMANDS)} commands x {len(VOICES)} voices x {len(RATES)} rates; {miss_note}"),
-        Row("false accepts on ordinary sentences", 100 * false / len(SENTENCES), "%", 2,
-            note=f"{false}/{len(SENTENCES)}" + (f": {accepted[0]}" if accepted else "")),
-        Row("voice command: end of speech to action", statistics.median(latencies), "ms", 600,
-            note=f"median of {len(latencies)}, p90 {np.percentile(latencies, 90):.0f} ms, in-process, paced"),
+        Row(
+            "voice commands recognised",
+            100 * hits / total,
+            "%",
+            95,
+            higher_is_better=True,
+            note=f"{hits}/{total}: {len(COMMANDS)} commands x {len(VOICES)} voices x {len(RATES)} rates; {miss_note}",
+        ),
+        Row(
+            "false accepts on ordinary sentences",
+            100 * false / len(SENTENCES),
+            "%",
+            2,
+            note=f"{false}/{len(SENTENCES)}" + (f": {accepted[0]}" if accepted else ""),
+        ),
+        Row(
+            "voice command: end of speech to action",
+            statistics.median(latencies),
+            "ms",
+            600,
+            note=f"median of {len(latencies)}, p90 {np.percentile(latencies, 90):.0f} ms, in-process, paced",
+        ),
     ]
 
 

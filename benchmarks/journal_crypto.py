@@ -45,8 +45,12 @@ def build_journal(folder: Path, entries: int = ENTRIES, seed: int = 7) -> Path:
     with Journal.open(path) as journal, journal.transaction():
         for k in range(entries):
             words = " ".join(rng.choice(VOCABULARY) for _ in range(rng.randint(30, 120)))
-            journal.add_entry(words.capitalize() + ".", kind="reflection", prompt="What felt steady?",
-                              created=start + timedelta(minutes=26 * k))
+            journal.add_entry(
+                words.capitalize() + ".",
+                kind="reflection",
+                prompt="What felt steady?",
+                created=start + timedelta(minutes=26 * k),
+            )
     return path
 
 
@@ -123,21 +127,48 @@ def bench_journal_crypto(runs: int = 7, entries: int = ENTRIES) -> list[Row]:
     note = f"{entries:,} entries, {size_mb:.0f} MB; median of {runs}"
     return [
         Row("`journal search` (plain journal)", plain_search, "ms", 150, note=note),
-        Row("`journal search` (encrypted, unlocked)", unlocked_search, "ms", 2 * plain_search,
-            note=f"budget 2x plain; {unlocked_search / plain_search:.2f}x; {cached}"),
-        Row("`journal search` (encrypted, first command)", locked_search, "ms", 2 * plain_search,
-            note=f"{locked_search / plain_search:.2f}x; derives the key: {kdf:.0f} ms"),
+        Row(
+            "`journal search` (encrypted, unlocked)",
+            unlocked_search,
+            "ms",
+            2 * plain_search,
+            note=f"budget 2x plain; {unlocked_search / plain_search:.2f}x; {cached}",
+        ),
+        Row(
+            "`journal search` (encrypted, first command)",
+            locked_search,
+            "ms",
+            2 * plain_search,
+            note=f"{locked_search / plain_search:.2f}x; derives the key: {kdf:.0f} ms",
+        ),
         Row("`journal list` (plain journal)", plain_list, "ms", 150, note=note),
-        Row("`journal list` (encrypted, unlocked)", unlocked_list, "ms", 2 * plain_list,
-            note=f"budget 2x plain; {unlocked_list / plain_list:.2f}x; {cached}"),
-        Row("`journal list` (encrypted, first command)", locked_list, "ms", 2 * plain_list,
-            note=f"{locked_list / plain_list:.2f}x; derives the key: {kdf:.0f} ms"),
-        Row("search query alone, encrypted vs plain", locked_query / plain_query, "x", 2.0,
-            note=f"{plain_query:.1f} ms plain, {locked_query:.1f} ms encrypted, in-process"),
+        Row(
+            "`journal list` (encrypted, unlocked)",
+            unlocked_list,
+            "ms",
+            2 * plain_list,
+            note=f"budget 2x plain; {unlocked_list / plain_list:.2f}x; {cached}",
+        ),
+        Row(
+            "`journal list` (encrypted, first command)",
+            locked_list,
+            "ms",
+            2 * plain_list,
+            note=f"{locked_list / plain_list:.2f}x; derives the key: {kdf:.0f} ms",
+        ),
+        Row(
+            "search query alone, encrypted vs plain",
+            locked_query / plain_query,
+            "x",
+            2.0,
+            note=f"{plain_query:.1f} ms plain, {locked_query:.1f} ms encrypted, in-process",
+        ),
     ]
 
 
 if __name__ == "__main__":
     for row in bench_journal_crypto():
-        print(f"{row.what:45} {row.value:8.1f} {row.unit:3} (budget {row.budget:.1f})  "
-              f"{'ok' if row.ok else 'OVER'}  {row.note}")
+        print(
+            f"{row.what:45} {row.value:8.1f} {row.unit:3} (budget {row.budget:.1f})  "
+            f"{'ok' if row.ok else 'OVER'}  {row.note}"
+        )

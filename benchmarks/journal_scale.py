@@ -44,8 +44,9 @@ def _jrnl() -> Path | None:
         return exe
     try:
         subprocess.run([sys.executable, "-m", "venv", str(JRNL_VENV)], check=True, capture_output=True)
-        subprocess.run([str(JRNL_VENV / "bin" / "pip"), "install", "-q", "jrnl"], check=True,
-                       capture_output=True, timeout=600)
+        subprocess.run(
+            [str(JRNL_VENV / "bin" / "pip"), "install", "-q", "jrnl"], check=True, capture_output=True, timeout=600
+        )
     except (subprocess.SubprocessError, OSError):
         return None
     return exe if exe.exists() else None
@@ -81,9 +82,18 @@ def bench_journal_scale(runs: int) -> list[Row]:
     source.write_text(jrnl_text())
     home = folder / "home"
     started = time.perf_counter()
-    done = subprocess.run([os.path.join(os.path.dirname(sys.executable), "voiceguide"), "journal", "import",
-                           "--format", "jrnl", str(source)], capture_output=True,
-                          env=dict(os.environ, VOICEGUIDE_HOME=str(home)))
+    done = subprocess.run(
+        [
+            os.path.join(os.path.dirname(sys.executable), "voiceguide"),
+            "journal",
+            "import",
+            "--format",
+            "jrnl",
+            str(source),
+        ],
+        capture_output=True,
+        env=dict(os.environ, VOICEGUIDE_HOME=str(home)),
+    )
     imported = time.perf_counter() - started
     if done.returncode != 0:
         raise RuntimeError(done.stderr.decode(errors="replace"))
@@ -99,8 +109,12 @@ def bench_journal_scale(runs: int) -> list[Row]:
     else:
         beside_s = beside_l = "jrnl could not be installed"
     return [
-        Row("`journal search`, 20,000 entries (whole command)", search, "ms", 150,
-            note=f"median of {runs}; {beside_s}; import took {imported:.1f} s"),
-        Row("`journal list`, 20,000 entries (whole command)", listing, "ms", 150,
-            note=f"median of {runs}; {beside_l}"),
+        Row(
+            "`journal search`, 20,000 entries (whole command)",
+            search,
+            "ms",
+            150,
+            note=f"median of {runs}; {beside_s}; import took {imported:.1f} s",
+        ),
+        Row("`journal list`, 20,000 entries (whole command)", listing, "ms", 150, note=f"median of {runs}; {beside_l}"),
     ]

@@ -20,8 +20,12 @@ def _first_sound_after_start(pulse, home: str) -> float:
     env = dict(os.environ, VOICEGUIDE_HOME=home)
     with pulse.record_speaker() as rec:
         started = time.monotonic()
-        proc = subprocess.Popen([exe, "read", "--section", "1", "--from-start"], env=env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [exe, "read", "--section", "1", "--from-start"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         time.sleep(1.5)
         proc.terminate()
         proc.wait(10)
@@ -37,8 +41,18 @@ def bench_read_start(pulse, runs: int) -> list[Row]:
         cold.append(_first_sound_after_start(pulse, home))
         warm.append(_first_sound_after_start(pulse, home))
     return [
-        Row("`read`: start to first audio frame, first run", statistics.median(cold), "ms", 150,
-            note=f"median of {runs}; renders the first sentence"),
-        Row("`read`: start to first audio frame, cached speech", statistics.median(warm), "ms", 150,
-            note=f"median of {runs}; sentence from the render cache"),
+        Row(
+            "`read`: start to first audio frame, first run",
+            statistics.median(cold),
+            "ms",
+            150,
+            note=f"median of {runs}; renders the first sentence",
+        ),
+        Row(
+            "`read`: start to first audio frame, cached speech",
+            statistics.median(warm),
+            "ms",
+            150,
+            note=f"median of {runs}; sentence from the render cache",
+        ),
     ]

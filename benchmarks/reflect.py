@@ -50,8 +50,13 @@ def bench_transcription_rtf(runs: int) -> Row:
         started = time.perf_counter()
         transcriber.transcribe(speech, 16000)
         factors.append((time.perf_counter() - started) / (len(speech) / 16000))
-    return Row("transcription real-time factor (60 s reflection)", statistics.median(factors), "x", 0.06,
-               note=f"tiny.en int8, {transcriber.cpu_threads} threads, greedy, median of {runs}")
+    return Row(
+        "transcription real-time factor (60 s reflection)",
+        statistics.median(factors),
+        "x",
+        0.06,
+        note=f"tiny.en int8, {transcriber.cpu_threads} threads, greedy, median of {runs}",
+    )
 
 
 class _Player:
@@ -85,7 +90,7 @@ class _PacedMic:
         while not self.stopped:
             due = origin + (index + 1) * 0.1
             time.sleep(max(0.0, due - time.monotonic()))
-            part = self.speech[index * n:(index + 1) * n]
+            part = self.speech[index * n : (index + 1) * n]
             if len(part) < n:
                 if self.speech_ended is None:
                     self.speech_ended = time.monotonic()
@@ -118,15 +123,26 @@ def bench_end_to_saved(runs: int) -> Row:
     with tempfile.TemporaryDirectory() as home, Journal.open(os.path.join(home, "journal.db")) as journal:
         for _ in range(runs):
             mic = _PacedMic(speech)
-            session = ReflectSession("How was your week?", player=_Player(), recorder=mic, transcriber=transcriber,
-                                     journal=journal, keys=_EnterAfterSpeech(mic), silence=3.0)
+            session = ReflectSession(
+                "How was your week?",
+                player=_Player(),
+                recorder=mic,
+                transcriber=transcriber,
+                journal=journal,
+                keys=_EnterAfterSpeech(mic),
+                silence=3.0,
+            )
             result = session.run()
             assert result.entry is not None and result.ended_by == "enter"
             latencies.append(result.saved_at - mic.speech_ended)
             after_stop.append(result.saved_at - result.stopped_at)
-    return Row("end of speech to saved entry (60 s entry)", statistics.median(latencies), "s", 1.0,
-               note=f"Enter 0.3 s after the last word; stop to saved {statistics.median(after_stop):.2f} s; "
-                    f"median of {runs}")
+    return Row(
+        "end of speech to saved entry (60 s entry)",
+        statistics.median(latencies),
+        "s",
+        1.0,
+        note=f"Enter 0.3 s after the last word; stop to saved {statistics.median(after_stop):.2f} s; median of {runs}",
+    )
 
 
 def bench_reflect_memory(runs: int) -> Row:
@@ -136,18 +152,22 @@ def bench_reflect_memory(runs: int) -> Row:
     peaks = []
     with tempfile.TemporaryDirectory() as tmp:
         path = write_wav(os.path.join(tmp, "minute.wav"), Clip(_speech(), 16000))
-        probe = ("import resource, subprocess, sys\n"
-                 "r = subprocess.run([sys.executable, '-m', 'voiceguide', 'reflect', '--from-file', sys.argv[1]],"
-                 " capture_output=True)\n"
-                 "assert r.returncode == 0, r.stderr\n"
-                 "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+        probe = (
+            "import resource, subprocess, sys\n"
+            "r = subprocess.run([sys.executable, '-m', 'voiceguide', 'reflect', '--from-file', sys.argv[1]],"
+            " capture_output=True)\n"
+            "assert r.returncode == 0, r.stderr\n"
+            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+        )
         for _ in range(runs):
             env = dict(os.environ, VOICEGUIDE_HOME=tempfile.mkdtemp(prefix="vg-bench-mem-"))
-            out = subprocess.run([sys.executable, "-c", probe, str(path)], capture_output=True, text=True,
-                                 env=env, check=True)
+            out = subprocess.run(
+                [sys.executable, "-c", probe, str(path)], capture_output=True, text=True, env=env, check=True
+            )
             peaks.append(int(out.stdout.strip()) / 1024)
-    return Row("`reflect --from-file` peak memory (60 s)", max(peaks), "MB", 350,
-               note=f"max RSS of the child, worst of {runs}")
+    return Row(
+        "`reflect --from-file` peak memory (60 s)", max(peaks), "MB", 350, note=f"max RSS of the child, worst of {runs}"
+    )
 
 
 def reflect_steps(runs: int) -> list:

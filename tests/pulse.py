@@ -23,9 +23,10 @@ MIC = "vg_mic"
 SPEAKER_RATE = 48000
 MIC_RATE = 16000
 
+_SPEAKER_PROPS = "sink_properties=device.description=vg_speaker"
 DEFAULT_PA = f"""
 load-module module-native-protocol-unix socket={{socket}} auth-anonymous=1
-load-module module-null-sink sink_name={SPEAKER} rate={SPEAKER_RATE} channels=1 sink_properties=device.description=vg_speaker
+load-module module-null-sink sink_name={SPEAKER} rate={SPEAKER_RATE} channels=1 {_SPEAKER_PROPS}
 load-module module-null-sink sink_name={MIC} rate={MIC_RATE} channels=1 sink_properties=device.description=vg_mic
 set-default-sink {SPEAKER}
 set-default-source {MIC}.monitor
@@ -59,14 +60,32 @@ class PrivatePulse:
         (self.root / "client.conf").write_text("autospawn = no\n")
         script = self.root / "default.pa"
         script.write_text(DEFAULT_PA.format(socket=self.socket))
-        env = dict(os.environ, HOME=str(self.root), XDG_RUNTIME_DIR=str(self.root / "runtime"),
-                   XDG_CONFIG_HOME=str(self.root / "config"), **self.env)
+        env = dict(
+            os.environ,
+            HOME=str(self.root),
+            XDG_RUNTIME_DIR=str(self.root / "runtime"),
+            XDG_CONFIG_HOME=str(self.root / "config"),
+            **self.env,
+        )
         self.log = open(self.root / "pulse.log", "wb")
         self.proc = subprocess.Popen(
-            [exe, "-n", "-F", str(script), "--daemonize=no", "--exit-idle-time=-1",
-             "--disallow-exit", "--use-pid-file=no", "--system=no", "--log-target=stderr",
-             "--disable-shm=yes"],
-            env=env, stdout=self.log, stderr=self.log, stdin=subprocess.DEVNULL,
+            [
+                exe,
+                "-n",
+                "-F",
+                str(script),
+                "--daemonize=no",
+                "--exit-idle-time=-1",
+                "--disallow-exit",
+                "--use-pid-file=no",
+                "--system=no",
+                "--log-target=stderr",
+                "--disable-shm=yes",
+            ],
+            env=env,
+            stdout=self.log,
+            stderr=self.log,
+            stdin=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -90,15 +109,18 @@ class PrivatePulse:
         self.keepalive = [
             subprocess.Popen(
                 ["parec", f"--device={sink}.monitor", "--latency-msec=10", "--raw"],
-                env=dict(os.environ, **self.env), stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
+                env=dict(os.environ, **self.env),
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                stdin=subprocess.DEVNULL,
             )
             for sink in (SPEAKER, MIC)
         ]
 
     def pactl(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-        return subprocess.run(["pactl", *args], env=dict(os.environ, **self.env),
-                              capture_output=True, text=True, timeout=10, check=check)
+        return subprocess.run(
+            ["pactl", *args], env=dict(os.environ, **self.env), capture_output=True, text=True, timeout=10, check=check
+        )
 
     def stop(self) -> None:
         for keepalive in getattr(self, "keepalive", []):
@@ -122,10 +144,20 @@ class PrivatePulse:
     def play_into_mic(self, samples: np.ndarray, rate: int, wait: bool = True) -> subprocess.Popen:
         """Play int16 mono samples into vg_mic, as a person speaking to the program."""
         proc = subprocess.Popen(
-            ["pacat", "--playback", f"--device={MIC}", f"--rate={rate}", "--channels=1",
-             "--format=s16le", "--raw", "--latency-msec=20"],
-            env=dict(os.environ, **self.env), stdin=subprocess.PIPE,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                "pacat",
+                "--playback",
+                f"--device={MIC}",
+                f"--rate={rate}",
+                "--channels=1",
+                "--format=s16le",
+                "--raw",
+                "--latency-msec=20",
+            ],
+            env=dict(os.environ, **self.env),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
 
         def feed() -> None:
@@ -155,10 +187,19 @@ class MonitorRecording:
 
     def start(self) -> MonitorRecording:
         self.proc = subprocess.Popen(
-            ["parec", f"--device={self.device}", f"--rate={self.rate}", "--channels=1",
-             "--format=s16le", "--raw", "--latency-msec=5"],
-            env=dict(os.environ, **self.pulse.env), stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL, bufsize=0,
+            [
+                "parec",
+                f"--device={self.device}",
+                f"--rate={self.rate}",
+                "--channels=1",
+                "--format=s16le",
+                "--raw",
+                "--latency-msec=5",
+            ],
+            env=dict(os.environ, **self.pulse.env),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            bufsize=0,
         )
         self._thread = threading.Thread(target=self._read, daemon=True)
         self._thread.start()

@@ -17,8 +17,9 @@ def envelope(samples: np.ndarray, rate: int, window: float = 0.005) -> np.ndarra
     return x[:usable].reshape(-1, n).max(axis=1)
 
 
-def loud_segments(samples: np.ndarray, rate: int, threshold: float = 0.05,
-                  min_gap: float = 0.05, window: float = 0.002) -> list[tuple[float, float]]:
+def loud_segments(
+    samples: np.ndarray, rate: int, threshold: float = 0.05, min_gap: float = 0.05, window: float = 0.002
+) -> list[tuple[float, float]]:
     """(start, end) seconds of stretches above ``threshold``, joining gaps shorter than min_gap."""
     env = envelope(samples, rate, window)
     loud = env > threshold
@@ -56,8 +57,12 @@ def espeak(text: str, voice: str = "en-us", wpm: int = 160) -> tuple[np.ndarray,
 
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "say.wav"
-        subprocess.run(["espeak-ng", "-v", voice, "-s", str(wpm), "-w", str(out), text],
-                       check=True, capture_output=True, timeout=60)
+        subprocess.run(
+            ["espeak-ng", "-v", voice, "-s", str(wpm), "-w", str(out), text],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
         clip = read_wav(out).mono()
     return clip.samples, clip.rate
 

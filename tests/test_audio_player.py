@@ -33,8 +33,8 @@ def test_two_tones_play_at_their_pitch_and_length(pulse, player):
     segs = loud_segments(samples, SPEAKER_RATE, threshold=0.02, window=0.001)
     assert len(segs) == 2, segs
     (a0, a1), (b0, b1) = segs
-    f1 = dominant_frequency(samples[int(a0 * SPEAKER_RATE):int(a1 * SPEAKER_RATE)], SPEAKER_RATE)
-    f2 = dominant_frequency(samples[int(b0 * SPEAKER_RATE):int(b1 * SPEAKER_RATE)], SPEAKER_RATE)
+    f1 = dominant_frequency(samples[int(a0 * SPEAKER_RATE) : int(a1 * SPEAKER_RATE)], SPEAKER_RATE)
+    f2 = dominant_frequency(samples[int(b0 * SPEAKER_RATE) : int(b1 * SPEAKER_RATE)], SPEAKER_RATE)
     assert f1 == pytest.approx(440, rel=0.02)
     assert f2 == pytest.approx(1000, rel=0.02)
     # the soft attack and release sit below the threshold for a few ms at each end
@@ -89,7 +89,7 @@ def test_scheduled_clip_starts_at_its_time(pulse, player):
     assert len(onsets) == 4
     gaps = np.diff(onsets)
     assert np.allclose(gaps, 0.25, atol=0.01)
-    for clip, k in zip(clips, range(4)):
+    for clip, k in zip(clips, range(4), strict=False):
         assert clip.started_at == pytest.approx(start + k * 0.25, abs=0.002)
 
 

@@ -83,22 +83,28 @@ OUT = 'kind = "exhale"\nseconds = 4'
 @pytest.mark.parametrize(
     "text, expected",
     [
-        (HEAD + phases(IN, 'kind = "hold"\nseconds = 0.2'),
-         "box2.toml: phase 2 'seconds' must be at least 0.5 (got 0.2)"),
-        ('minutes = 5\n' + phases(IN), "box2.toml: 'name' is missing; add name = "),
+        (
+            HEAD + phases(IN, 'kind = "hold"\nseconds = 0.2'),
+            "box2.toml: phase 2 'seconds' must be at least 0.5 (got 0.2)",
+        ),
+        ("minutes = 5\n" + phases(IN), "box2.toml: 'name' is missing; add name = "),
         ('name = ""\nminutes = 5\n' + phases(IN), "box2.toml: 'name' must be non-empty text"),
-        ('name = 3\nminutes = 5\n' + phases(IN), "box2.toml: 'name' must be non-empty text (got 3)"),
-        (HEAD + phases('kind = "sniff"\nseconds = 4'),
-         "box2.toml: phase 1 'kind' must be one of inhale, hold, exhale, rest (got 'sniff')"),
+        ("name = 3\nminutes = 5\n" + phases(IN), "box2.toml: 'name' must be non-empty text (got 3)"),
+        (
+            HEAD + phases('kind = "sniff"\nseconds = 4'),
+            "box2.toml: phase 1 'kind' must be one of inhale, hold, exhale, rest (got 'sniff')",
+        ),
         (HEAD + phases("seconds = 4"), "box2.toml: phase 1 'kind' is missing; add kind = "),
         (HEAD + phases('kind = "inhale"'), "box2.toml: phase 1 'seconds' is missing; add seconds = 4"),
-        (HEAD + phases('kind = "inhale"\nseconds = "four"'),
-         "box2.toml: phase 1 'seconds' must be a number (got text 'four')"),
+        (
+            HEAD + phases('kind = "inhale"\nseconds = "four"'),
+            "box2.toml: phase 1 'seconds' must be a number (got text 'four')",
+        ),
         (HEAD + phases(IN, OUT + "\ntone = 50"), "box2.toml: phase 2 'tone' must be between 100 and 2000 (got 50)"),
         (HEAD + phases(IN + '\ntone = "high"'), "box2.toml: phase 1 'tone' must be a number of Hz"),
         (HEAD + phases(IN + '\nword = ""'), "box2.toml: phase 1 'word' must be non-empty text"),
         (HEAD + phases(IN + "\nsecs = 3"), "box2.toml: unknown key phase 1 'secs'; allowed keys are 'kind'"),
-        (HEAD + 'phases = 3\n' + phases(IN), "box2.toml: unknown key 'phases'; allowed keys are"),
+        (HEAD + "phases = 3\n" + phases(IN), "box2.toml: unknown key 'phases'; allowed keys are"),
         ('name = "x"\nminutes = 5\ncycles = 3\n' + phases(IN), "box2.toml: give 'cycles' or 'minutes', not both"),
         ('name = "x"\n' + phases(IN), "box2.toml: 'cycles' or 'minutes' is missing; add minutes = 5"),
         ('name = "x"\ncycles = 2.5\n' + phases(IN), "box2.toml: 'cycles' must be a whole number (got 2.5)"),
@@ -136,7 +142,7 @@ def test_a_missing_file_is_a_clear_error(tmp_path):
 
 def test_a_file_that_is_not_text_is_a_clear_error(tmp_path):
     path = tmp_path / "bin.toml"
-    path.write_bytes(b"name = \"\xff\xfe\"\n")
+    path.write_bytes(b'name = "\xff\xfe"\n')
     with pytest.raises(PatternError, match="bin.toml: "):
         load_pattern_file(path)
 

@@ -122,8 +122,7 @@ def test_minutes_and_cycles_together_are_refused():
     assert str(err.value) == messages.PATTERN_MINUTES_AND_CYCLES
 
 
-@pytest.mark.parametrize("kwargs", [{"cycles": 0}, {"cycles": -2}, {"cycles": 2.5}, {"minutes": 0},
-                                    {"minutes": -1}])
+@pytest.mark.parametrize("kwargs", [{"cycles": 0}, {"cycles": -2}, {"cycles": 2.5}, {"minutes": 0}, {"minutes": -1}])
 def test_nonsense_lengths_are_refused(kwargs):
     with pytest.raises(PatternError):
         plan_cycles(BUILTIN_PATTERNS["exhale"], **kwargs)

@@ -63,8 +63,12 @@ def test_a_30_minute_box_session_is_scheduled_exactly_and_runs_at_once():
 def test_cues_carry_cycle_and_phase():
     schedule = Schedule(BUILTIN_PATTERNS["478"], 2, 0.0)
     assert [(c.index, c.cycle, c.phase_index, c.phase.kind, c.offset) for c in schedule.cues] == [
-        (0, 0, 0, "inhale", 0.0), (1, 0, 1, "hold", 4.0), (2, 0, 2, "exhale", 11.0),
-        (3, 1, 0, "inhale", 19.0), (4, 1, 1, "hold", 23.0), (5, 1, 2, "exhale", 30.0),
+        (0, 0, 0, "inhale", 0.0),
+        (1, 0, 1, "hold", 4.0),
+        (2, 0, 2, "exhale", 11.0),
+        (3, 1, 0, "inhale", 19.0),
+        (4, 1, 1, "hold", 23.0),
+        (5, 1, 2, "exhale", 30.0),
     ]
     assert schedule[2].end == 19.0
     assert schedule.end == 38.0
@@ -151,7 +155,7 @@ def test_ticks_come_about_20_a_second_and_start_each_phase_at_zero():
         if index is not None:
             assert elapsed == pytest.approx(now - (START + 4.0 * index))
             assert remaining == pytest.approx(START + 16.0 - now)
-    gaps = [b[3] - a[3] for a, b in zip(ticks, ticks[1:])]
+    gaps = [b[3] - a[3] for a, b in zip(ticks, ticks[1:], strict=False)]
     assert max(gaps) <= 0.05 + 1e-9
 
 

@@ -7,11 +7,13 @@ from voiceguide import __version__
 
 
 def test_help_lists_commands_without_loading_audio_or_models():
-    probe = ("import sys, runpy; sys.argv=['voiceguide','--help']\n"
-             "try:\n    runpy.run_module('voiceguide', run_name='__main__')\n"
-             "except SystemExit as e:\n    assert e.code == 0, e.code\n"
-             "heavy = [m for m in ('numpy','pyaudio','faster_whisper','pyttsx3','rich') if m in sys.modules]\n"
-             "print('HEAVY', heavy)")
+    probe = (
+        "import sys, runpy; sys.argv=['voiceguide','--help']\n"
+        "try:\n    runpy.run_module('voiceguide', run_name='__main__')\n"
+        "except SystemExit as e:\n    assert e.code == 0, e.code\n"
+        "heavy = [m for m in ('numpy','pyaudio','faster_whisper','pyttsx3','rich') if m in sys.modules]\n"
+        "print('HEAVY', heavy)"
+    )
     import subprocess
     import sys
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 
 import numpy as np
@@ -19,8 +18,19 @@ pytestmark = pytest.mark.audio
 
 def test_a_minute_of_box_breathing_lands_every_tone_on_time(pulse, voiceguide_home):
     with pulse.record_speaker() as rec:
-        result = run_voiceguide("breathe", "box", "--cycles", "4", "--cue", "tone", "--countdown", "1",
-                                "--no-animation", "--quiet", timeout=150)
+        result = run_voiceguide(
+            "breathe",
+            "box",
+            "--cycles",
+            "4",
+            "--cue",
+            "tone",
+            "--countdown",
+            "1",
+            "--no-animation",
+            "--quiet",
+            timeout=150,
+        )
         samples, _ = rec.stop()
     assert result.returncode == 0, result.stderr
     segs = loud_segments(samples, SPEAKER_RATE, threshold=0.02, min_gap=0.1, window=0.001)
@@ -38,10 +48,12 @@ def test_a_minute_of_box_breathing_lands_every_tone_on_time(pulse, voiceguide_ho
     # inhale, hold, exhale, hold: each phase kind has its own pitch
     kinds = ["inhale", "hold", "exhale", "hold"]
     for k, (a, b) in enumerate(cues[-17:-13]):
-        part = samples[int(a * SPEAKER_RATE): int(b * SPEAKER_RATE)]
+        part = samples[int(a * SPEAKER_RATE) : int(b * SPEAKER_RATE)]
         assert dominant_frequency(part, SPEAKER_RATE) == pytest.approx(TONE_HZ[kinds[k]], rel=0.02)
     with sqlite3.connect(voiceguide_home / "data" / "journal.db") as db:
-        rows = db.execute("select pattern, planned_cycles, completed_cycles, interrupted from breathing_sessions").fetchall()
+        rows = db.execute(
+            "select pattern, planned_cycles, completed_cycles, interrupted from breathing_sessions"
+        ).fetchall()
     assert rows == [("box", 4, 4, 0)]
 
 

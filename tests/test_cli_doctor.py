@@ -14,8 +14,15 @@ def test_doctor_passes_with_the_audio_server_up(pulse):
     result = run_voiceguide("doctor")
     assert result.returncode == 0, result.stdout + result.stderr
     assert messages.DOCTOR_ALL_GOOD in result.stdout
-    for name in ("audio server", "output device", "input device", "speech engine",
-                 "transcription model", "data directory", "network"):
+    for name in (
+        "audio server",
+        "output device",
+        "input device",
+        "speech engine",
+        "transcription model",
+        "data directory",
+        "network",
+    ):
         assert name in result.stdout
     assert "offline" in result.stdout
     assert "Traceback" not in result.stderr

@@ -55,16 +55,21 @@ def _guide(*args: str, input: str):
 def test_text_guide_goes_through_two_sections_and_resumes_at_the_next(article):
     assert CliRunner().invoke(cli, ["config", "set", "breath_pattern", "quick"]).exit_code == 0
     assert CliRunner().invoke(cli, ["config", "set", "breath_minutes", "0.02"]).exit_code == 0
-    said = "\n".join([
-        "what's the weather",          # not understood: never acted on
-        "skip",                        # no breathing after section 1
-        "I noticed my shoulders were tense.",
-        "next",
-        "yes",                         # breathe after section 2
-        "I want to listen more closely.",
-        "read it back",
-        "stop",
-    ]) + "\n"
+    said = (
+        "\n".join(
+            [
+                "what's the weather",  # not understood: never acted on
+                "skip",  # no breathing after section 1
+                "I noticed my shoulders were tense.",
+                "next",
+                "yes",  # breathe after section 2
+                "I want to listen more closely.",
+                "read it back",
+                "stop",
+            ]
+        )
+        + "\n"
+    )
     first = _guide(str(article), "--text", input=said)
     assert first.exit_code == 0, first.output
     out = first.output

@@ -32,8 +32,9 @@ def entry_with_speech(text: str) -> int:
 
     clip = Clip(samples, rate).resampled(16000)
     with Journal.open() as jr:
-        entry = jr.add_entry("placeholder words", kind="reflection", duration=clip.duration,
-                             engine="whisper", model="tiny.en")
+        entry = jr.add_entry(
+            "placeholder words", kind="reflection", duration=clip.duration, engine="whisper", model="tiny.en"
+        )
         codec, data = encode(clip.samples.tobytes(), 16000)
         jr.set_audio(entry.id, codec, 16000, data)
     return entry.id

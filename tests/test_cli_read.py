@@ -28,8 +28,14 @@ def transcriber():
 
 
 def start_voiceguide(*args: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "voiceguide", *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, bufsize=1, env=dict(os.environ))
+    return subprocess.Popen(
+        [sys.executable, "-m", "voiceguide", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        bufsize=1,
+        env=dict(os.environ),
+    )
 
 
 def read_line(proc: subprocess.Popen, timeout: float = 30) -> str:
@@ -59,8 +65,12 @@ def test_read_section_is_heard_and_a_second_run_resumes(pulse, transcriber):
         # the plain view prints each sentence as it starts: the third means two were heard
         while len(lines) < 4:
             lines.append(read_line(proc))
-        assert lines == [messages.READ_SECTION_HEADING.format(number=1, title=SECTION_ONE.title),
-                         sentences[0].text, sentences[1].text, sentences[2].text]
+        assert lines == [
+            messages.READ_SECTION_HEADING.format(number=1, title=SECTION_ONE.title),
+            sentences[0].text,
+            sentences[1].text,
+            sentences[2].text,
+        ]
         time.sleep(0.2)
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=20)

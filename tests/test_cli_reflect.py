@@ -36,9 +36,14 @@ class Reflecting:
     """`voiceguide reflect` in a subprocess, with its stderr read line by line."""
 
     def __init__(self, *args: str) -> None:
-        self.proc = subprocess.Popen([sys.executable, "-m", "voiceguide", "reflect", *args],
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-                                     text=True, env=dict(os.environ))
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "voiceguide", "reflect", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            env=dict(os.environ),
+        )
         self.lines: queue.Queue[str] = queue.Queue()
         self.err: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()
@@ -124,7 +129,7 @@ def test_recording_survives_kill(pulse):
     entry, audio = _only_entry()
     assert entry.duration >= 9 and audio is not None, (entry.duration, after.stderr)
     assert entry.text.strip() and entry.prompt == "What is on your mind?"
-    assert word_error_rate(LONG_TALK[:len(entry.text) + 20], entry.text) < 0.6
+    assert word_error_rate(LONG_TALK[: len(entry.text) + 20], entry.text) < 0.6
     again = run_voiceguide("breathe", "--history")
     assert "Recovered" not in again.stderr
 
@@ -147,8 +152,10 @@ def _write_with_pyav(path, samples: np.ndarray, rate: int, codec: str, fmt: str)
 
     with av.open(str(path), "w", format=fmt) as container:
         if codec == "libopus":
-            samples, rate = np.interp(np.arange(0, len(samples), rate / 48000), np.arange(len(samples)),
-                                      samples).astype(np.int16), 48000
+            samples, rate = (
+                np.interp(np.arange(0, len(samples), rate / 48000), np.arange(len(samples)), samples).astype(np.int16),
+                48000,
+            )
         stream = container.add_stream(codec, rate=rate)
         stream.layout = "mono"
         frame = av.AudioFrame.from_ndarray(samples[None, :].astype(np.int16), format="s16", layout="mono")
@@ -164,9 +171,16 @@ def _write_with_pyav(path, samples: np.ndarray, rate: int, codec: str, fmt: str)
 SHORT = "Trust grows back slowly. I want to keep small promises and listen before I answer."
 
 
-@pytest.mark.parametrize("name,codec,fmt", [("memo.wav", "pcm_s16le", "wav"), ("memo.mp3", "libmp3lame", "mp3"),
-                                            ("memo.ogg", "libopus", "ogg"), ("memo.flac", "flac", "flac"),
-                                            ("memo.m4a", "aac", "mp4")])
+@pytest.mark.parametrize(
+    "name,codec,fmt",
+    [
+        ("memo.wav", "pcm_s16le", "wav"),
+        ("memo.mp3", "libmp3lame", "mp3"),
+        ("memo.ogg", "libopus", "ogg"),
+        ("memo.flac", "flac", "flac"),
+        ("memo.m4a", "aac", "mp4"),
+    ],
+)
 def test_from_file_imports_common_formats(tmp_path, name, codec, fmt):
     import av
 

@@ -29,7 +29,7 @@ class _Chunk:
 def _chunks(samples: np.ndarray, tail: float = 3.0):
     audio = np.concatenate([np.zeros(4800, np.int16), samples, np.zeros(int(tail * 16000), np.int16)])
     for i in range(0, len(audio), 480):
-        yield _Chunk(audio[i:i + 480])
+        yield _Chunk(audio[i : i + 480])
 
 
 def _speech(text: str) -> np.ndarray:
@@ -56,25 +56,60 @@ class ScriptedTranscriber:
         return _Transcript(self.texts.pop(0))
 
 
-@pytest.mark.parametrize("said, name", [
-    ("Next.", "next"), ("next section", "next"), ("Go back!", "back"), ("Repeat that, please.", "repeat"),
-    ("Wait.", "pause"), ("Continue", "resume"), ("Slow down please", "slower"), ("Speed up.", "faster"),
-    ("Louder", "louder"), ("Quieter.", "quieter"), ("Breathe.", "breathe"), ("Reflect", "reflect"),
-    ("Skip.", "skip"), ("Read it back.", "read_back"), ("Keep it.", "keep"), ("Redo.", "redo"),
-    ("Re-do", "redo"), ("Stop.", "stop"), ("What can I say?", "help"), ("Yes.", "yes"),
-    ("No.", "no"), ("Okay, next please.", "next"), ("Um, skip.", "skip"), ("YES!", "yes"),
-    ("read it back", "read_back"), ("Okay.", "yes"),
-])
+@pytest.mark.parametrize(
+    "said, name",
+    [
+        ("Next.", "next"),
+        ("next section", "next"),
+        ("Go back!", "back"),
+        ("Repeat that, please.", "repeat"),
+        ("Wait.", "pause"),
+        ("Continue", "resume"),
+        ("Slow down please", "slower"),
+        ("Speed up.", "faster"),
+        ("Louder", "louder"),
+        ("Quieter.", "quieter"),
+        ("Breathe.", "breathe"),
+        ("Reflect", "reflect"),
+        ("Skip.", "skip"),
+        ("Read it back.", "read_back"),
+        ("Keep it.", "keep"),
+        ("Redo.", "redo"),
+        ("Re-do", "redo"),
+        ("Stop.", "stop"),
+        ("What can I say?", "help"),
+        ("Yes.", "yes"),
+        ("No.", "no"),
+        ("Okay, next please.", "next"),
+        ("Um, skip.", "skip"),
+        ("YES!", "yes"),
+        ("read it back", "read_back"),
+        ("Okay.", "yes"),
+    ],
+)
 def test_listed_phrases_match_after_normalising(said, name):
     heard = match(said, 0.9)
     assert isinstance(heard, Command) and heard.name == name, heard
 
 
-@pytest.mark.parametrize("said", [
-    "What's the weather?", "", "Um.", "Uh, hmm.", "Thank you.", "Please.", "Next to the window.",
-    "I want to stop feeling this way.", "Yes, I think so, but not today.", "Read it back to my sister.",
-    "skipping stones", "You", "No way out of this one.",
-])
+@pytest.mark.parametrize(
+    "said",
+    [
+        "What's the weather?",
+        "",
+        "Um.",
+        "Uh, hmm.",
+        "Thank you.",
+        "Please.",
+        "Next to the window.",
+        "I want to stop feeling this way.",
+        "Yes, I think so, but not today.",
+        "Read it back to my sister.",
+        "skipping stones",
+        "You",
+        "No way out of this one.",
+    ],
+)
 def test_anything_else_is_not_understood(said):
     assert isinstance(match(said, 0.99), NotUnderstood)
 
@@ -125,15 +160,17 @@ def whisper_listener():
     listener.close()
 
 
-@pytest.mark.parametrize("text, name", [("Next.", "next"), ("Read it back.", "read_back"),
-                                        ("What can I say?", "help"), ("Skip.", "skip")])
+@pytest.mark.parametrize(
+    "text, name", [("Next.", "next"), ("Read it back.", "read_back"), ("What can I say?", "help"), ("Skip.", "skip")]
+)
 def test_spoken_commands_are_recognised(whisper_listener, text, name):
     decision = whisper_listener.decide(_chunks(_speech(text)))
     assert isinstance(decision.heard, Command) and decision.heard.name == name, decision
 
 
-@pytest.mark.parametrize("text", ["What's the weather like today?", "Um.",
-                                  "I keep thinking about what she said to me yesterday."])
+@pytest.mark.parametrize(
+    "text", ["What's the weather like today?", "Um.", "I keep thinking about what she said to me yesterday."]
+)
 def test_spoken_non_commands_never_act(whisper_listener, text):
     decision = whisper_listener.decide(_chunks(_speech(text)))
     assert not isinstance(decision.heard, (Command, KeyPressed)), decision
@@ -159,6 +196,7 @@ def test_silence_is_nothing(whisper_listener):
 
 
 # -- rescoring the closed list when the greedy transcript misses -------------
+
 
 def _voiced(text: str, voice: str, wpm: int) -> np.ndarray:
     from tests.signals import espeak
@@ -196,8 +234,13 @@ def test_a_command_the_greedy_transcript_misses_is_rescued(whisper_listener):
 
 @pytest.mark.parametrize("voice", ["en-us", "en", "en+f3"])
 def test_rescoring_never_turns_other_speech_into_a_command(whisper_listener, voice):
-    for text in ["What's the weather like today?", "What's the weather?", "Um.",
-                 "My back hurts after sitting at the desk all day.", "I'm back home now."]:
+    for text in [
+        "What's the weather like today?",
+        "What's the weather?",
+        "Um.",
+        "My back hurts after sitting at the desk all day.",
+        "I'm back home now.",
+    ]:
         decision = whisper_listener.decide(_chunks(_voiced(text, voice, 170)))
         assert not isinstance(decision.heard, (Command, KeyPressed)), (text, decision)
 
@@ -240,10 +283,13 @@ class _Scored:
         return self.scores, self.own
 
 
-@pytest.mark.parametrize("own, expected", [
-    ("Liator.", "quieter"),  # a fragment: the command may be up to e**2 less likely
-    ("Later.", None),  # a real word the decoder heard is never overruled by a less likely command
-])
+@pytest.mark.parametrize(
+    "own, expected",
+    [
+        ("Liator.", "quieter"),  # a fragment: the command may be up to e**2 less likely
+        ("Later.", None),  # a real word the decoder heard is never overruled by a less likely command
+    ],
+)
 def test_a_less_likely_command_wins_only_over_a_fragment(own, expected):
     heard = rescue(_Scored(own, -3.0, {"Quieter.": -4.5, "Slower.": -9.0}))
     assert (heard.name if heard else None) == expected
@@ -253,10 +299,19 @@ def test_a_command_far_less_likely_than_a_fragment_is_not_taken():
     assert rescue(_Scored("Liator.", -3.0, {"Quieter.": -5.5, "Slower.": -12.0})) is None
 
 
-@pytest.mark.parametrize("text, fragment", [
-    ("Liator.", True), ("Boc.", True), ("Cliter.", True), ("Flower.", False), ("Read it back.", False),
-    ("I'm ready.", False), ("What can I say?", False), ("Hmm.", False),
-])
+@pytest.mark.parametrize(
+    "text, fragment",
+    [
+        ("Liator.", True),
+        ("Boc.", True),
+        ("Cliter.", True),
+        ("Flower.", False),
+        ("Read it back.", False),
+        ("I'm ready.", False),
+        ("What can I say?", False),
+        ("Hmm.", False),
+    ],
+)
 def test_a_fragment_is_a_word_that_is_not_english(text, fragment):
     assert is_fragment(text) is fragment
 

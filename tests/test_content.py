@@ -92,7 +92,7 @@ def test_section_table_lists_words_and_listening_minutes(bundled):
     rows = section_table(bundled)
     assert [row.number for row in rows] == [1, 2, 3, 4, 5, 6]
     assert [row.title for row in rows] == BUNDLED_TITLES
-    for row, section in zip(rows, bundled.sections):
+    for row, section in zip(rows, bundled.sections, strict=False):
         assert row.words == section.words > 0
         assert row.minutes == round(section.words / 160, 1)
     assert section_table(bundled, wpm=80)[0].minutes == round(bundled.section(1).words / 80, 1)

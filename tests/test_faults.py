@@ -54,9 +54,14 @@ class Child:
     """A Python child process whose stdout lines arrive on a queue, so nothing blocks."""
 
     def __init__(self, code: str, *args: str, env: dict | None = None) -> None:
-        self.proc = subprocess.Popen([sys.executable, "-c", code, *args], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                     env=dict(os.environ, **(env or {})))
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", code, *args],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=dict(os.environ, **(env or {})),
+        )
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()
@@ -156,7 +161,9 @@ def test_kills_during_journal_writes_lose_no_committed_entry(tmp_path, request, 
     assert len(committed) > KILLS  # the kills did land among the writes
     check_intact(path, key)
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("journal.db")) in (
-        ["journal.db"], ["journal.db", "journal.db-shm", "journal.db-wal"])
+        ["journal.db"],
+        ["journal.db", "journal.db-shm", "journal.db-wal"],
+    )
 
 
 # kills during recording
@@ -246,8 +253,9 @@ def test_a_full_disk_by_rlimit_is_one_clear_line_and_no_corruption():
         assert run_voiceguide("journal", "add", f"kept {k}").returncode == 0
     path = user_paths().journal
     limit = max(p.stat().st_size for p in path.parent.glob("journal.db*")) + 4096
-    result = subprocess.run([sys.executable, "-c", ADDER, str(limit), "40000"], capture_output=True,
-                            text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", ADDER, str(limit), "40000"], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr, result.stderr
     assert "disk space" in result.stderr
@@ -261,8 +269,9 @@ def test_a_full_disk_by_rlimit_is_one_clear_line_and_no_corruption():
 def small_tmpfs(folder: Path, size: str):
     """A tiny tmpfs at ``folder`` (root only); skipped with the reason when mounting is refused."""
     folder.mkdir(parents=True, exist_ok=True)
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=0700", "tmpfs",
-                           str(folder)], capture_output=True, text=True)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size},mode=0700", "tmpfs", str(folder)], capture_output=True, text=True
+    )
     if done.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here ({done.stderr.strip()}); the RLIMIT test covers it")
     try:
@@ -305,15 +314,13 @@ def test_a_read_only_filesystem_is_one_clear_line(tmp_path):
         assert run_voiceguide("journal", "add", "written before", env=env).returncode == 0
         journal = disk / "home" / "data" / "journal.db"
         before = journal.read_bytes()
-        remount = subprocess.run(["mount", "-o", "remount,ro", str(disk)], capture_output=True,
-                                 text=True)
+        remount = subprocess.run(["mount", "-o", "remount,ro", str(disk)], capture_output=True, text=True)
         if remount.returncode != 0:
             pytest.skip(f"cannot remount read-only here: {remount.stderr.strip()}")
         for command in (["journal", "add", "more"], ["journal", "list"]):
             result = run_voiceguide(*command, env=env)
             assert result.returncode == 1, command
-            assert result.stderr.strip() == "Error: " + messages.JOURNAL_READ_ONLY.format(
-                path=journal)
+            assert result.stderr.strip() == "Error: " + messages.JOURNAL_READ_ONLY.format(path=journal)
         assert journal.read_bytes() == before
 
 
@@ -359,9 +366,15 @@ CONCURRENT = textwrap.dedent(
 def test_two_processes_adding_entries_at_once_both_succeed(tmp_path):
     path = tmp_path / "journal.db"
     go = tmp_path / "go"
-    writers = [subprocess.Popen([sys.executable, "-c", CONCURRENT, str(path), str(go), "200"],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-               for _ in range(2)]
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-c", CONCURRENT, str(path), str(go), "200"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
     time.sleep(0.5)
     go.touch()
     for writer in writers:
@@ -376,9 +389,15 @@ def test_two_processes_adding_entries_at_once_both_succeed(tmp_path):
 
 
 def test_commands_run_at_once_all_succeed():
-    procs = [subprocess.Popen([sys.executable, "-m", "voiceguide", "journal", "add", f"at once {k}"],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for k in range(6)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "voiceguide", "journal", "add", f"at once {k}"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for k in range(6)
+    ]
     for proc in procs:
         out, err = proc.communicate(timeout=120)
         assert proc.returncode == 0, err

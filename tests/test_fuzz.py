@@ -51,9 +51,12 @@ def examples(request) -> int:
 def fuzz(examples: int, strategy, check) -> None:
     """Run ``check`` on ``examples`` values of ``strategy``; only VoiceguideError may escape it."""
 
-    @settings(max_examples=examples, deadline=None, database=None,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                     HealthCheck.function_scoped_fixture])
+    @settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],
+    )
     @given(strategy)
     def run(value) -> None:
         try:
@@ -67,12 +70,50 @@ def fuzz(examples: int, strategy, check) -> None:
 
 # articles
 
-MARKDOWN_PIECES = st.sampled_from([
-    "# ", "## ", "### ", "#", "\n", "\n\n", "---\n", "title: x\n", "* ", "- ", "1. ", "> ", "```",
-    "    ", "\t", "**", "_", "`", "[link](http://x)", "![img](y.png)", "<br>", "&amp;", "|a|b|\n",
-    "Trust grows.", "Dr. Smith said no. ", "...", "?!", "\u00a0", "\u200b", "\r\n", "\r", "é",
-    "🙂", "\ufeff", "=====\n", "-----\n", "Contents\n", "Part 1\n", "I. ", "1) ",
-])
+MARKDOWN_PIECES = st.sampled_from(
+    [
+        "# ",
+        "## ",
+        "### ",
+        "#",
+        "\n",
+        "\n\n",
+        "---\n",
+        "title: x\n",
+        "* ",
+        "- ",
+        "1. ",
+        "> ",
+        "```",
+        "    ",
+        "\t",
+        "**",
+        "_",
+        "`",
+        "[link](http://x)",
+        "![img](y.png)",
+        "<br>",
+        "&amp;",
+        "|a|b|\n",
+        "Trust grows.",
+        "Dr. Smith said no. ",
+        "...",
+        "?!",
+        "\u00a0",
+        "\u200b",
+        "\r\n",
+        "\r",
+        "é",
+        "🙂",
+        "\ufeff",
+        "=====\n",
+        "-----\n",
+        "Contents\n",
+        "Part 1\n",
+        "I. ",
+        "1) ",
+    ]
+)
 ARTICLE_TEXT = st.one_of(
     st.text(max_size=2000),
     st.lists(st.one_of(MARKDOWN_PIECES, st.text(max_size=30)), max_size=120).map("".join),
@@ -105,8 +146,13 @@ def test_article_files_of_any_bytes_never_crash(examples, tmp_path):
 # breathing patterns
 
 TOML_VALUES = st.one_of(
-    st.text(max_size=12), st.integers(), st.floats(allow_nan=True, allow_infinity=True),
-    st.booleans(), st.sampled_from(PHASE_KINDS), st.just([]), st.lists(st.integers(), max_size=3),
+    st.text(max_size=12),
+    st.integers(),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.booleans(),
+    st.sampled_from(PHASE_KINDS),
+    st.just([]),
+    st.lists(st.integers(), max_size=3),
     st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
 )
 PHASE_TABLES = st.dictionaries(st.sampled_from((*PHASE_KEYS, "extra")), TOML_VALUES, max_size=5)
@@ -117,11 +163,36 @@ PATTERN_DATA = st.dictionaries(
 )
 TOML_LINES = st.lists(
     st.one_of(
-        st.just("[[phase]]"), st.just("[phase]"), st.text(max_size=20),
-        st.builds("{} = {}".format, st.sampled_from((*TOP_KEYS, *PHASE_KEYS, "x")),
-                  st.sampled_from(['"inhale"', '"exhale"', '"hold"', "4", "-1", "0", "0.5", "inf",
-                                   "nan", "-inf", '"box"', "true", "[1, 2]", "1e400", '""',
-                                   "1979-05-27", "{a = 1}", '"x y"', "9999999999999999999999"])),
+        st.just("[[phase]]"),
+        st.just("[phase]"),
+        st.text(max_size=20),
+        st.builds(
+            "{} = {}".format,
+            st.sampled_from((*TOP_KEYS, *PHASE_KEYS, "x")),
+            st.sampled_from(
+                [
+                    '"inhale"',
+                    '"exhale"',
+                    '"hold"',
+                    "4",
+                    "-1",
+                    "0",
+                    "0.5",
+                    "inf",
+                    "nan",
+                    "-inf",
+                    '"box"',
+                    "true",
+                    "[1, 2]",
+                    "1e400",
+                    '""',
+                    "1979-05-27",
+                    "{a = 1}",
+                    '"x y"',
+                    "9999999999999999999999",
+                ]
+            ),
+        ),
     ),
     max_size=25,
 ).map("\n".join)
@@ -199,6 +270,7 @@ def test_imported_audio_files_of_any_bytes_never_crash(examples):
     from voiceguide.speech.decode import decode_audio_file
 
     with tempfile.TemporaryDirectory() as folder:
+
         def check(data: bytes) -> None:
             path = Path(folder) / "memo.m4a"
             path.write_bytes(data)
@@ -210,13 +282,48 @@ def test_imported_audio_files_of_any_bytes_never_crash(examples):
 
 # search queries
 
-QUERY_PIECES = st.sampled_from([
-    '"', "'", "*", "^", "(", ")", ":", "-", "+", "NEAR", "NEAR(", "AND", "OR", "NOT", "text:",
-    "prompt:", "{text prompt}:", ",", ".", "trust", "forgiv*", "\\", "\x00", "é", "🙂", " ",
-    "rowid", "entries_fts", ";", "--", "/*", "%", "_", "[", "]",
-])
-QUERIES = st.one_of(st.text(max_size=60),
-                    st.lists(st.one_of(QUERY_PIECES, st.text(max_size=6)), max_size=12).map("".join))
+QUERY_PIECES = st.sampled_from(
+    [
+        '"',
+        "'",
+        "*",
+        "^",
+        "(",
+        ")",
+        ":",
+        "-",
+        "+",
+        "NEAR",
+        "NEAR(",
+        "AND",
+        "OR",
+        "NOT",
+        "text:",
+        "prompt:",
+        "{text prompt}:",
+        ",",
+        ".",
+        "trust",
+        "forgiv*",
+        "\\",
+        "\x00",
+        "é",
+        "🙂",
+        " ",
+        "rowid",
+        "entries_fts",
+        ";",
+        "--",
+        "/*",
+        "%",
+        "_",
+        "[",
+        "]",
+    ]
+)
+QUERIES = st.one_of(
+    st.text(max_size=60), st.lists(st.one_of(QUERY_PIECES, st.text(max_size=6)), max_size=12).map("".join)
+)
 
 
 @pytest.fixture(scope="module", params=["plain", "encrypted"])
@@ -227,8 +334,12 @@ def search_journal(request, tmp_path_factory):
         key = "fuzz"
     path = tmp_path_factory.mktemp(f"fuzz-{request.param}") / "journal.db"
     with Journal.open(path, passphrase=key) as journal:
-        for text in ("Trust grows back slowly.", "I forgave my brother; it felt lighter.",
-                     "Small promises, kept, make trust.", "NEAR the river, AND the hills."):
+        for text in (
+            "Trust grows back slowly.",
+            "I forgave my brother; it felt lighter.",
+            "Small promises, kept, make trust.",
+            "NEAR the river, AND the hills.",
+        ):
             journal.add_entry(text, prompt="What felt steady?")
     journal = Journal.open(path, passphrase=key)
     yield journal

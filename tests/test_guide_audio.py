@@ -52,7 +52,7 @@ def _tone_of(frame: np.ndarray) -> int | None:
         return None
     power = np.abs(np.fft.rfft(x * np.hanning(len(x)), n=RATE // 10)) ** 2
     k = int(np.argmax(power))
-    purity = power[max(0, k - 4):k + 5].sum() / power.sum()
+    purity = power[max(0, k - 4) : k + 5].sum() / power.sum()
     hz = k * 10
     if purity < 0.7:
         return None
@@ -68,9 +68,20 @@ class Ear:
     def __init__(self, pulse) -> None:
         self.events: queue.Queue[str] = queue.Queue()
         self.proc = subprocess.Popen(
-            ["parec", "--device=vg_speaker.monitor", f"--rate={RATE}", "--channels=1", "--format=s16le",
-             "--raw", "--latency-msec=10"],
-            env=dict(os.environ, **pulse.env), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, bufsize=0)
+            [
+                "parec",
+                "--device=vg_speaker.monitor",
+                f"--rate={RATE}",
+                "--channels=1",
+                "--format=s16le",
+                "--raw",
+                "--latency-msec=10",
+            ],
+            env=dict(os.environ, **pulse.env),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            bufsize=0,
+        )
         self.runs: list[list] = []  # [tone, frames]
         threading.Thread(target=self._read, daemon=True).start()
 
@@ -101,9 +112,11 @@ class Ear:
         if not self.runs or self.runs[-1][0] != 880:
             return
         frames = self.runs[-1][1]
-        before = self.runs[-3] if len(self.runs) >= 3 and (self.runs[-2][0] is None
-                                                             and self.runs[-2][1] <= 6) else (
-            self.runs[-2] if len(self.runs) >= 2 else None)
+        before = (
+            self.runs[-3]
+            if len(self.runs) >= 3 and (self.runs[-2][0] is None and self.runs[-2][1] <= 6)
+            else (self.runs[-2] if len(self.runs) >= 2 else None)
+        )
         after_660 = before is not None and before[0] == 660 and before[1] >= 5
         if after_660 and 8 <= frames <= 16:
             self.events.put("listening")
@@ -133,8 +146,11 @@ class Person(threading.Thread):
                 event = self.ear.events.get(timeout=0.2)
             except queue.Empty:
                 continue
-            script, texts = (self.commands, self.command_texts) if event == "listening" else (
-                self.reflections, self.reflection_texts)
+            script, texts = (
+                (self.commands, self.command_texts)
+                if event == "listening"
+                else (self.reflections, self.reflection_texts)
+            )
             if not script:
                 self.said.append(f"<{event}: nothing left to say>")
                 continue
@@ -145,10 +161,14 @@ class Person(threading.Thread):
 
 
 def _guide(article, *args: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "voiceguide", "guide", str(article), "--cue", "none",
-                             "--silence", "1.5", *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
-                            env=dict(os.environ))
+    return subprocess.Popen(
+        [sys.executable, "-m", "voiceguide", "guide", str(article), "--cue", "none", "--silence", "1.5", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        env=dict(os.environ),
+    )
 
 
 def _converse(pulse, article, commands, reflections, *args, timeout=240):
@@ -176,8 +196,10 @@ def test_spoken_guide_through_two_sections_and_resume(pulse, tmp_path, voiceguid
     article.write_text(ARTICLE)
     patterns = voiceguide_home / "config" / "patterns"
     patterns.mkdir(parents=True)
-    (patterns / "quick.toml").write_text('name = "Quick"\nminutes = 1\n[[phase]]\nkind = "inhale"\nseconds = 1\n'
-                                         'word = "In"\n[[phase]]\nkind = "exhale"\nseconds = 1\nword = "Out"\n')
+    (patterns / "quick.toml").write_text(
+        'name = "Quick"\nminutes = 1\n[[phase]]\nkind = "inhale"\nseconds = 1\n'
+        'word = "In"\n[[phase]]\nkind = "exhale"\nseconds = 1\nword = "Out"\n'
+    )
     env_config = ["--pattern", "quick", "--breath-minutes", "0.05"]
     commands = ["repeat", "skip", "next", "yes", "stop"]
     code, out, err, said = _converse(pulse, article, commands, REFLECTIONS, *env_config)
@@ -190,7 +212,7 @@ def test_spoken_guide_through_two_sections_and_resume(pulse, tmp_path, voiceguid
     with Journal.open() as journal:
         entries = sorted(journal.list(), key=lambda e: e.id)
         assert [e.section for e in entries] == [1, 2], entries
-        for entry, spoken in zip(entries, REFLECTIONS):
+        for entry, spoken in zip(entries, REFLECTIONS, strict=False):
             assert word_error_rate(spoken, entry.text) <= 0.2, entry.text
             assert entry.engine == "whisper" and entry.prompt
         sessions = journal.breathing_sessions()

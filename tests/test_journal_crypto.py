@@ -52,8 +52,7 @@ def make_encrypted_journal(entries: int = 3) -> Path:
     """A journal with a few entries, a breathing session and reading progress, then encrypted."""
     with Journal.open() as jr:
         for k in range(entries):
-            jr.add_entry(f"Entry {k}: {WORDS[k % len(WORDS)]} and trust", kind="reflection",
-                         prompt="What felt steady?")
+            jr.add_entry(f"Entry {k}: {WORDS[k % len(WORDS)]} and trust", kind="reflection", prompt="What felt steady?")
         jr.add_breathing_session("box", 4, 4, 64.0, False)
         jr.set_progress(BUNDLED_SOURCE, 3, 2)
     path = crypto.encrypt(SECRET)
@@ -99,7 +98,9 @@ def test_encrypt_asks_twice_with_hidden_input_and_again_after_a_mismatch():
     mismatch = runner.invoke(cli, ["journal", "encrypt"], input="kumquat\nlychee\nkumquat\nkumquat\n")
     assert mismatch.exit_code == 0, mismatch.output
     assert "do not match" in mismatch.output
-    assert "kumquat" not in mismatch.output and "lychee" not in mismatch.output  # hidden: what was typed is never echoed
+    assert (
+        "kumquat" not in mismatch.output and "lychee" not in mismatch.output
+    )  # hidden: what was typed is never echoed
     assert crypto.is_encrypted()
     passphrase.forget()
     with Journal.open(passphrase="kumquat") as jr:
@@ -110,19 +111,18 @@ def test_encrypt_of_an_encrypted_journal_says_so(voiceguide_home):
     make_encrypted_journal()
     result = run_voiceguide("journal", "encrypt", env=locked_env())
     assert result.returncode == 1
-    assert result.stderr.strip() == "Error: " + messages.CRYPT_ALREADY_ENCRYPTED.format(
-        path=user_paths().journal)
+    assert result.stderr.strip() == "Error: " + messages.CRYPT_ALREADY_ENCRYPTED.format(path=user_paths().journal)
 
 
 def test_wrong_passphrase_is_one_line_and_leaves_the_file_untouched():
     path = make_encrypted_journal()
     before = path.read_bytes()
     for command in (["journal", "list"], ["journal", "decrypt", "--yes"], ["journal", "passwd"]):
-        result = run_voiceguide(*command, env={**locked_env("not it"),
-                                               "VOICEGUIDE_NEW_PASSPHRASE": "x"})
+        result = run_voiceguide(*command, env={**locked_env("not it"), "VOICEGUIDE_NEW_PASSPHRASE": "x"})
         assert result.returncode == 1, command
         assert result.stderr.strip() == "Error: " + messages.PASSPHRASE_WRONG_FROM.format(
-            path=path, source="VOICEGUIDE_PASSPHRASE")
+            path=path, source="VOICEGUIDE_PASSPHRASE"
+        )
         assert path.read_bytes() == before
         assert journal_files(path) == ["journal.db"]
 
@@ -137,8 +137,7 @@ def test_without_a_passphrase_and_no_terminal_says_how_to_give_one():
 
 def test_passwd_changes_the_key_and_decrypt_gives_back_plain_sqlite():
     path = make_encrypted_journal()
-    changed = run_voiceguide("journal", "passwd",
-                             env={**locked_env(), "VOICEGUIDE_NEW_PASSPHRASE": "a new one"})
+    changed = run_voiceguide("journal", "passwd", env={**locked_env(), "VOICEGUIDE_NEW_PASSPHRASE": "a new one"})
     assert changed.returncode == 0, changed.stderr
     assert run_voiceguide("journal", "list", env=locked_env()).returncode == 1
     assert run_voiceguide("journal", "list", env=locked_env("a new one")).returncode == 0
@@ -157,8 +156,7 @@ def test_passwd_unlocks_first_then_asks_the_new_one_twice(monkeypatch):
 
     path = make_encrypted_journal()
     monkeypatch.setenv("VOICEGUIDE_PASSPHRASE", SECRET)
-    result = CliRunner().invoke(cli, ["journal", "passwd"], input="fresh\nfresh\n",
-                                catch_exceptions=False)
+    result = CliRunner().invoke(cli, ["journal", "passwd"], input="fresh\nfresh\n", catch_exceptions=False)
     monkeypatch.delenv("VOICEGUIDE_PASSPHRASE")
     assert result.exit_code == 0, result.output
     passphrase.forget()
@@ -186,8 +184,7 @@ def test_a_journal_in_use_is_not_converted(tmp_path):
     path = tmp_path / "journal.db"
     with Journal.open(path) as jr:
         jr.add_entry("held open elsewhere")
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(path)], stdout=subprocess.PIPE,
-                              text=True)
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(path)], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "open"
         with pytest.raises(JournalBusy) as caught:
@@ -227,8 +224,7 @@ def test_conversion_is_all_or_nothing_when_the_disk_fills(tmp_path):
             sys.exit(1)
         """
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            timeout=60)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.returncode == 1, result.stderr
     assert result.stdout.count("\n") == 1 and str(path) in result.stdout
     assert not crypto.is_encrypted(path)
@@ -249,8 +245,7 @@ def test_a_new_encrypted_journal_needs_no_plain_stage(tmp_path):
 
 
 def test_damaged_files_are_still_damaged_not_encrypted(tmp_path):
-    for name, content in {"random": os.urandom(4096), "text": b"my notes\n" * 2000,
-                          "zeros": bytes(16384)}.items():
+    for name, content in {"random": os.urandom(4096), "text": b"my notes\n" * 2000, "zeros": bytes(16384)}.items():
         path = tmp_path / name
         path.write_bytes(content)
         assert not passphrase.looks_encrypted(path), name
@@ -336,8 +331,9 @@ def test_the_keyring_is_used_only_after_opting_in(monkeypatch):
 def test_keyring_without_the_package_is_refused_before_encrypting():
     with Journal.open() as jr:
         jr.add_entry("plain still")
-    result = run_voiceguide("journal", "encrypt", "--keyring",
-                            env={"VOICEGUIDE_NEW_PASSPHRASE": SECRET, "PYTHONPATH": _no_keyring()})
+    result = run_voiceguide(
+        "journal", "encrypt", "--keyring", env={"VOICEGUIDE_NEW_PASSPHRASE": SECRET, "PYTHONPATH": _no_keyring()}
+    )
     assert result.returncode == 1
     assert result.stderr.strip() == "Error: " + messages.PASSPHRASE_KEYRING_MISSING
     assert not crypto.is_encrypted()
@@ -412,13 +408,30 @@ def test_breathe_and_read_open_the_encrypted_journal_through_the_factory(pulse):
     """The real commands, with only VOICEGUIDE_PASSPHRASE set: nothing at the call sites changed."""
     make_encrypted_journal()
     env = locked_env()
-    result = run_voiceguide("breathe", "box", "--cycles", "1", "--cue", "tone", "--countdown", "0",
-                            "--no-animation", "--quiet", env=env, timeout=60)
+    result = run_voiceguide(
+        "breathe",
+        "box",
+        "--cycles",
+        "1",
+        "--cue",
+        "tone",
+        "--countdown",
+        "0",
+        "--no-animation",
+        "--quiet",
+        env=env,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     with Journal.open(passphrase=SECRET) as jr:
         assert [s.pattern for s in jr.breathing_sessions()][:2] == ["box", "box"]
-    proc = subprocess.Popen([sys.executable, "-m", "voiceguide", "read"], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=dict(os.environ, **env))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "voiceguide", "read"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ, **env),
+    )
     try:
         line = proc.stdout.readline()
         assert line.rstrip("\n") == messages.READ_RESUMING.format(section=3, sentence=3)
@@ -464,8 +477,9 @@ RECORDER = textwrap.dedent(
 
 def test_a_killed_recording_is_recovered_from_the_encrypted_journal():
     make_encrypted_journal(entries=1)
-    proc = subprocess.Popen([sys.executable, "-c", RECORDER], stdout=subprocess.PIPE, text=True,
-                            env=dict(os.environ, **locked_env()))
+    proc = subprocess.Popen(
+        [sys.executable, "-c", RECORDER], stdout=subprocess.PIPE, text=True, env=dict(os.environ, **locked_env())
+    )
     try:
         assert proc.stdout.readline().strip().isdigit()
     finally:
@@ -487,13 +501,14 @@ def _editor(tmp_path: Path, body: str) -> Path:
     """An $EDITOR that notes the file it was given (path and mode), then runs ``body``."""
     seen = tmp_path / "seen"
     editor = tmp_path / "editor.sh"
-    editor.write_text(f'#!/bin/sh\nstat -c %a "$1" > {seen}\necho "$1" >> {seen}\n'
-                      f'stat -c %a "$(dirname "$1")" >> {seen}\n{body}\n')
+    editor.write_text(
+        f'#!/bin/sh\nstat -c %a "$1" > {seen}\necho "$1" >> {seen}\nstat -c %a "$(dirname "$1")" >> {seen}\n{body}\n'
+    )
     editor.chmod(0o700)
     return editor
 
 
-@pytest.mark.parametrize("body, code", [("exit 3", 1), ('kill -9 $$', 1)])
+@pytest.mark.parametrize("body, code", [("exit 3", 1), ("kill -9 $$", 1)])
 def test_edit_buffer_is_private_and_removed_when_the_editor_fails(tmp_path, body, code):
     make_encrypted_journal()
     editor = _editor(tmp_path, f'echo "{WORDS[2]} edited" > "$1"\n{body}')
@@ -526,10 +541,13 @@ def test_edit_of_an_encrypted_entry_leaves_nothing_readable(tmp_path):
 def test_export_to_a_file_is_created_private_even_with_a_loose_umask(tmp_path):
     make_encrypted_journal()
     out = tmp_path / "export.md"
-    code = ("import os, sys; os.umask(0); from voiceguide.cli import main; "
-            f"main(['journal', 'export', '--out', {str(out)!r}])")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            env=dict(os.environ, **locked_env()), timeout=60)
+    code = (
+        "import os, sys; os.umask(0); from voiceguide.cli import main; "
+        f"main(['journal', 'export', '--out', {str(out)!r}])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=dict(os.environ, **locked_env()), timeout=60
+    )
     assert result.returncode == 0, result.stderr
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     assert "not encrypted" in result.stderr
@@ -589,8 +607,7 @@ def test_reflect_from_a_file_saves_into_the_encrypted_journal(tmp_path):
     samples, rate = espeak("Today I kept a small promise to my sister.")
     memo = tmp_path / "memo.wav"
     write_wav(memo, Clip(samples, rate))
-    result = run_voiceguide("reflect", "--from-file", str(memo), "--prompt", "What went well?",
-                            env=locked_env())
+    result = run_voiceguide("reflect", "--from-file", str(memo), "--prompt", "What went well?", env=locked_env())
     assert result.returncode == 0, result.stderr
     with Journal.open(passphrase=SECRET) as jr:
         newest = jr.list()[0]
@@ -601,8 +618,9 @@ def test_reflect_from_a_file_saves_into_the_encrypted_journal(tmp_path):
 
 def test_the_next_command_recovers_a_killed_recording_from_the_encrypted_journal():
     make_encrypted_journal(entries=1)
-    proc = subprocess.Popen([sys.executable, "-c", RECORDER], stdout=subprocess.PIPE, text=True,
-                            env=dict(os.environ, **locked_env()))
+    proc = subprocess.Popen(
+        [sys.executable, "-c", RECORDER], stdout=subprocess.PIPE, text=True, env=dict(os.environ, **locked_env())
+    )
     try:
         assert proc.stdout.readline().strip().isdigit()
     finally:

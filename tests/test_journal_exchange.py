@@ -56,9 +56,7 @@ def add_three(journal: Journal) -> None:
         created=datetime(2026, 11, 27, 16, 32, tzinfo=INDIA),
     )
     journal.add_entry("Call mum", kind="note", created=datetime(2026, 11, 26, 8, 5, tzinfo=INDIA))
-    journal.add_entry(
-        "Is trust a choice? Maybe it is.", created=datetime(2026, 11, 28, 21, 0, tzinfo=INDIA)
-    )
+    journal.add_entry("Is trust a choice? Maybe it is.", created=datetime(2026, 11, 28, 21, 0, tzinfo=INDIA))
 
 
 def test_json_export_is_newest_first_with_stored_field_names(journal):
@@ -66,8 +64,20 @@ def test_json_export_is_newest_first_with_stored_field_names(journal):
     data = json.loads(export_json(journal.list()[::-1]))
     assert [d["text"] for d in data] == [e.text for e in journal.list()]
     assert list(data[0]) == [
-        "id", "created", "kind", "text", "prompt", "article", "section", "engine", "model",
-        "duration", "confidence", "segments", "has_audio", "utc_offset_minutes",
+        "id",
+        "created",
+        "kind",
+        "text",
+        "prompt",
+        "article",
+        "section",
+        "engine",
+        "model",
+        "duration",
+        "confidence",
+        "segments",
+        "has_audio",
+        "utc_offset_minutes",
         "needs_transcription",
     ]
     assert data[1]["created"] == "2026-11-27T11:02:00Z"
@@ -172,12 +182,10 @@ def test_import_file_errors_are_clear(fresh, tmp_path):
     assert import_jrnl_file(fresh, good).added == 1
 
 
-SENTENCE = st.lists(
-    st.text(alphabet="abcdefghij'é,", min_size=1, max_size=8), min_size=1, max_size=6
-).map(" ".join)
-SPOKEN = st.lists(
-    st.tuples(SENTENCE, st.sampled_from([".", "?", "!", ""])).map("".join), min_size=1, max_size=4
-).map(" ".join)
+SENTENCE = st.lists(st.text(alphabet="abcdefghij'é,", min_size=1, max_size=8), min_size=1, max_size=6).map(" ".join)
+SPOKEN = st.lists(st.tuples(SENTENCE, st.sampled_from([".", "?", "!", ""])).map("".join), min_size=1, max_size=4).map(
+    " ".join
+)
 
 
 @settings(max_examples=150, deadline=None)

@@ -25,7 +25,8 @@ WORD = "quokkalantern"
 needs_keyring = pytest.mark.skipif(
     not keycache.available(),
     reason="no kernel keyring on this system (some containers): commands derive the key every time, "
-           "which test_without_a_kernel_keyring_every_command_unlocks_anew covers")
+    "which test_without_a_kernel_keyring_every_command_unlocks_anew covers",
+)
 
 
 @pytest.fixture(autouse=True)
@@ -111,8 +112,9 @@ def test_decrypt_and_passwd_still_ask_for_the_passphrase_while_unlocked(journal_
     refused = run_voiceguide("journal", "decrypt", "--yes")
     assert refused.returncode == 1 and "passphrase" in refused.stderr.lower()
     assert crypto.is_encrypted(journal_path)
-    changed = run_voiceguide("journal", "passwd", env={"VOICEGUIDE_PASSPHRASE": SECRET,
-                                                       "VOICEGUIDE_NEW_PASSPHRASE": "a new long passphrase"})
+    changed = run_voiceguide(
+        "journal", "passwd", env={"VOICEGUIDE_PASSPHRASE": SECRET, "VOICEGUIDE_NEW_PASSPHRASE": "a new long passphrase"}
+    )
     assert changed.returncode == 0, changed.stderr
     old_key_gone = search()
     assert old_key_gone.returncode == 1  # the old unlock opens nothing now

@@ -48,9 +48,7 @@ class Result:
     engine: str = "scripted"
     model: str = "none"
     confidence: float = 0.8
-    segments: list = field(
-        default_factory=lambda: [{"start": 0.0, "end": 1.0, "text": "hello", "confidence": 0.8}]
-    )
+    segments: list = field(default_factory=lambda: [{"start": 0.0, "end": 1.0, "text": "hello", "confidence": 0.8}])
 
 
 class ScriptedTranscriber:
@@ -100,9 +98,7 @@ def test_recording_survives_kill(tmp_path):
     path = tmp_path / "journal.db"
     Journal.open(path).close()
     env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1]))
-    proc = subprocess.Popen(
-        [sys.executable, "-c", RECORDER, str(path)], stdout=subprocess.PIPE, env=env, text=True
-    )
+    proc = subprocess.Popen([sys.executable, "-c", RECORDER, str(path)], stdout=subprocess.PIPE, env=env, text=True)
     try:
         ready, _, _ = select.select([proc.stdout], [], [], 20)
         assert ready, "the recorder process did not start"

@@ -74,9 +74,7 @@ def filled(journal):
 
 
 def test_entry_is_found_by_word_prefix_and_phrase(filled):
-    assert [e.text for e, _ in filled.search("calm")] == [
-        "Breathing slowly, I felt calm for the first time this week."
-    ]
+    assert [e.text for e, _ in filled.search("calm")] == ["Breathing slowly, I felt calm for the first time this week."]
     assert len(filled.search("promis*")) == 1
     assert len(filled.search('"felt calm"')) == 1
     assert filled.search('"calm felt"') == []
@@ -178,9 +176,7 @@ QUERIES = st.one_of(
 )
 
 
-@settings(
-    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(query=QUERIES)
 def test_any_typed_query_gives_results_or_a_clear_error(filled, query):
     try:
@@ -199,9 +195,7 @@ def test_entry_keeps_what_was_said(filled):
     assert entry.prompt == "What helped you settle today?"
     assert entry.engine == "faster-whisper" and entry.model == "tiny.en"
     assert entry.duration == 12.5 and entry.confidence == 0.91
-    assert entry.segments == [
-        {"start": 0.0, "end": 12.5, "text": "Breathing slowly", "confidence": 0.91}
-    ]
+    assert entry.segments == [{"start": 0.0, "end": 12.5, "text": "Breathing slowly", "confidence": 0.91}]
     assert entry.created.endswith("Z") and len(entry.created) == len("2026-11-27T16:32:00Z")
 
 
@@ -253,9 +247,7 @@ def test_list_filters_by_the_local_date_the_entry_was_written(journal):
 
 def test_update_keeps_history_and_search_follows(filled):
     entry = filled.search("calm")[0][0]
-    updated = filled.update_text(
-        entry.id, "I felt steady and warm.", engine="faster-whisper", model="small.en"
-    )
+    updated = filled.update_text(entry.id, "I felt steady and warm.", engine="faster-whisper", model="small.en")
     assert updated.text == "I felt steady and warm." and updated.model == "small.en"
     [old] = filled.history(entry.id)
     assert old.text == entry.text and old.model == "tiny.en"
@@ -314,9 +306,7 @@ def test_streak_holds_until_the_day_is_over_and_then_breaks(journal):
 
 
 def test_recording_chunks_come_back_in_order_until_finished(journal):
-    rid = journal.begin_recording(
-        16000, prompt="What felt steady?", article="bundled:healing-trust", section=2
-    )
+    rid = journal.begin_recording(16000, prompt="What felt steady?", article="bundled:healing-trust", section=2)
     journal.append_chunk(rid, 1, b"\x02\x00")
     journal.append_chunk(rid, 0, b"\x01\x00")
     assert journal.unfinished_recordings() == []  # this process is still recording
@@ -332,9 +322,7 @@ def test_recording_chunks_come_back_in_order_until_finished(journal):
 def test_breathing_sessions_and_minutes_per_week(journal):
     journal.add_breathing_session("box", 8, 8, 128.0, False, started=datetime(2026, 11, 24, 8, 0))
     journal.add_breathing_session("4-7-8", 4, 2, 38.0, True, started=datetime(2026, 11, 26, 22, 0))
-    journal.add_breathing_session(
-        "resonant", 30, 30, 300.0, False, started=datetime(2026, 11, 10, 7, 0)
-    )
+    journal.add_breathing_session("resonant", 30, 30, 300.0, False, started=datetime(2026, 11, 10, 7, 0))
     sessions = journal.breathing_sessions()
     assert [s.pattern for s in sessions] == ["4-7-8", "box", "resonant"]
     assert sessions[0].interrupted and sessions[0].completed_cycles == 2
@@ -370,9 +358,7 @@ def test_journal_uses_wal_and_foreign_keys(journal):
     assert journal.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
 
 
-@pytest.mark.parametrize(
-    "content", [os.urandom(4096), b"SQLite format 3\x00" + os.urandom(8192), b"hello"]
-)
+@pytest.mark.parametrize("content", [os.urandom(4096), b"SQLite format 3\x00" + os.urandom(8192), b"hello"])
 def test_damaged_file_is_reported_and_left_untouched(tmp_path, content):
     path = tmp_path / "journal.db"
     path.write_bytes(content)
@@ -431,9 +417,7 @@ def test_read_only_folder_is_a_clear_error_before_sqlite_tries(tmp_path, monkeyp
     Journal.open(path).close()
     before = path.read_bytes()
     real_access = os.access
-    monkeypatch.setattr(
-        os, "access", lambda p, mode: False if Path(p) == tmp_path else real_access(p, mode)
-    )
+    monkeypatch.setattr(os, "access", lambda p, mode: False if Path(p) == tmp_path else real_access(p, mode))
     with pytest.raises(JournalReadOnly) as caught:
         Journal.open(path)
     assert str(caught.value) == messages.JOURNAL_READ_ONLY.format(path=path)
@@ -450,9 +434,7 @@ def test_two_processes_write_at_once(tmp_path):
     path = tmp_path / "journal.db"
     Journal.open(path).close()
     context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
-    workers = [
-        context.Process(target=_add_fifty, args=(str(path), name)) for name in ("first", "second")
-    ]
+    workers = [context.Process(target=_add_fifty, args=(str(path), name)) for name in ("first", "second")]
     for worker in workers:
         worker.start()
     for worker in workers:

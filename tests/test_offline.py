@@ -95,14 +95,24 @@ def strace() -> list[str] | None:
     exe = shutil.which("strace")
     if exe is None:
         return None
-    probe = subprocess.run([exe, "-f", "-qq", "-e", "trace=connect", "-o", os.devnull, "true"],
-                           capture_output=True, timeout=30)
+    probe = subprocess.run(
+        [exe, "-f", "-qq", "-e", "trace=connect", "-o", os.devnull, "true"], capture_output=True, timeout=30
+    )
     if probe.returncode != 0:
         return None
-    seccomp = subprocess.run([exe, "--seccomp-bpf", "-f", "-qq", "-e", "trace=connect", "-o",
-                              os.devnull, "true"], capture_output=True, timeout=30)
-    return [exe, *(["--seccomp-bpf"] if seccomp.returncode == 0 else []), "-f", "-qq",
-            "-e", "trace=connect,sendto,sendmsg"]
+    seccomp = subprocess.run(
+        [exe, "--seccomp-bpf", "-f", "-qq", "-e", "trace=connect", "-o", os.devnull, "true"],
+        capture_output=True,
+        timeout=30,
+    )
+    return [
+        exe,
+        *(["--seccomp-bpf"] if seccomp.returncode == 0 else []),
+        "-f",
+        "-qq",
+        "-e",
+        "trace=connect,sendto,sendmsg",
+    ]
 
 
 class Watched:
@@ -115,18 +125,17 @@ class Watched:
         self.count = 0
         self.hook_log = folder / "hook.log"
 
-    def run(self, *argv: str, input: str | None = None, env: dict | None = None,
-            timeout: float = 180) -> subprocess.CompletedProcess:
+    def run(
+        self, *argv: str, input: str | None = None, env: dict | None = None, timeout: float = 180
+    ) -> subprocess.CompletedProcess:
         self.count += 1
         full_env = dict(os.environ, **(env or {}))
         full_env["VG_NETWORK_LOG"] = str(self.hook_log)
-        full_env["PYTHONPATH"] = os.pathsep.join(
-            p for p in (str(self.hook_dir), full_env.get("PYTHONPATH", "")) if p)
+        full_env["PYTHONPATH"] = os.pathsep.join(p for p in (str(self.hook_dir), full_env.get("PYTHONPATH", "")) if p)
         command = list(argv)
         if self.strace is not None:
             command = [*self.strace, "-o", str(self.folder / f"strace-{self.count}.log"), *command]
-        return subprocess.run(command, capture_output=True, text=True, env=full_env,
-                              input=input, timeout=timeout)
+        return subprocess.run(command, capture_output=True, text=True, env=full_env, input=input, timeout=timeout)
 
     def voiceguide(self, *args: str, **kwargs) -> subprocess.CompletedProcess:
         return self.run(sys.executable, "-m", "voiceguide", *args, **kwargs)
@@ -145,8 +154,11 @@ class Watched:
                 if name in ("AF_UNIX", "AF_NETLINK", "AF_UNSPEC"):
                     continue
                 address = INET4.search(line) or INET6.search(line)
-                if name in ("AF_INET", "AF_INET6") and address is not None and \
-                        ipaddress.ip_address(address.group(1)).is_loopback:
+                if (
+                    name in ("AF_INET", "AF_INET6")
+                    and address is not None
+                    and ipaddress.ip_address(address.group(1)).is_loopback
+                ):
                     continue
                 bad.append(f"{log.name}: {line.strip()}")
         return bad
@@ -230,8 +242,9 @@ def test_read_as_text_and_to_a_file_stays_offline(watched, tmp_path):
 
 @pytest.mark.audio
 def test_breathe_stays_offline(watched, pulse):
-    result = watched.voiceguide("breathe", "box", "--cue", "tone", "--cycles", "1",
-                                "--countdown", "0", "--no-animation", "--quiet", timeout=120)
+    result = watched.voiceguide(
+        "breathe", "box", "--cue", "tone", "--cycles", "1", "--countdown", "0", "--no-animation", "--quiet", timeout=120
+    )
     assert result.returncode == 0, result.stderr
     history = watched.voiceguide("breathe", "--history")
     assert history.returncode == 0 and "box" in history.stdout
@@ -264,8 +277,7 @@ def test_reflect_from_a_file_and_typed_stays_offline(watched, tmp_path):
     write_wav(memo, Clip(samples, rate))
     spoken = watched.voiceguide("reflect", "--from-file", str(memo), "--prompt", "What went well?")
     assert spoken.returncode == 0, spoken.stderr
-    typed = watched.voiceguide("reflect", "--text", "--prompt", "And now?",
-                               input="A calm evening.\n")
+    typed = watched.voiceguide("reflect", "--text", "--prompt", "And now?", input="A calm evening.\n")
     assert typed.returncode == 0, typed.stderr
     listed = json.loads(watched.voiceguide("journal", "list", "--json").stdout)
     assert len(listed) == 2 and "promise" in listed[1]["text"].lower()

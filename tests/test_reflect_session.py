@@ -61,7 +61,7 @@ class ScriptedMic:
         for index in range(int(self.limit * 10)):
             if self.stopped:
                 return
-            part = self.audio[index * n:(index + 1) * n]
+            part = self.audio[index * n : (index + 1) * n]
             if len(part) < n:
                 if self.then is not None:
                     raise self.then
@@ -93,8 +93,9 @@ def transcriber():
 
 
 def _session(journal, mic, transcriber, **kw):
-    return ReflectSession("How was today?", player=FakePlayer(), recorder=mic, transcriber=transcriber,
-                          journal=journal, speak=None, **kw)
+    return ReflectSession(
+        "How was today?", player=FakePlayer(), recorder=mic, transcriber=transcriber, journal=journal, speak=None, **kw
+    )
 
 
 def _silence(seconds: float) -> np.ndarray:
@@ -103,8 +104,7 @@ def _silence(seconds: float) -> np.ndarray:
 
 def test_entry_ends_on_silence_and_keeps_text_and_audio(speech, transcriber):
     with Journal.open() as journal:
-        result = _session(journal, ScriptedMic(np.concatenate([_silence(1), speech])), transcriber,
-                          silence=2.0).run()
+        result = _session(journal, ScriptedMic(np.concatenate([_silence(1), speech])), transcriber, silence=2.0).run()
         assert result.ended_by == "silence"
         assert word_error_rate(SPOKEN, result.entry.text) <= 0.25
         assert journal.get_audio(result.entry.id) is not None
@@ -154,6 +154,7 @@ def test_ctrl_c_keeps_what_was_said(speech, transcriber):
 
 def test_audio_reaches_the_journal_every_second(speech, transcriber):
     with Journal.open() as journal:
+
         class Crash(Exception):
             pass
 
@@ -164,12 +165,15 @@ def test_audio_reaches_the_journal_every_second(speech, transcriber):
         assert left.duration >= 5.0
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("It was a good day. That's all.", "It was a good day."),
-    ("It was a good day, that is all", "It was a good day."),
-    ("Fine. End entry.", "Fine."),
-    ("That's all I wanted to say about it.", "That's all I wanted to say about it."),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("It was a good day. That's all.", "It was a good day."),
+        ("It was a good day, that is all", "It was a good day."),
+        ("Fine. End entry.", "Fine."),
+        ("That's all I wanted to say about it.", "That's all I wanted to say about it."),
+    ],
+)
 def test_closing_phrase_is_stripped_only_at_the_end(text, expected):
     got = strip_closing_phrase(Transcript(text, (Segment(0, 2, text, 0.9),)))
     assert got.text == expected
@@ -177,11 +181,15 @@ def test_closing_phrase_is_stripped_only_at_the_end(text, expected):
 
 
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.one_of(st.binary(max_size=4000),
-                      st.binary(max_size=2000).map(lambda b: b"RIFF\x24\x08\x00\x00WAVEfmt " + b),
-                      st.binary(max_size=2000).map(lambda b: b"OggS\x00\x02" + b),
-                      st.binary(max_size=2000).map(lambda b: b"ID3\x03\x00\x00\x00" + b),
-                      st.binary(max_size=2000).map(lambda b: b"fLaC\x00\x00\x00\x22" + b)))
+@given(
+    data=st.one_of(
+        st.binary(max_size=4000),
+        st.binary(max_size=2000).map(lambda b: b"RIFF\x24\x08\x00\x00WAVEfmt " + b),
+        st.binary(max_size=2000).map(lambda b: b"OggS\x00\x02" + b),
+        st.binary(max_size=2000).map(lambda b: b"ID3\x03\x00\x00\x00" + b),
+        st.binary(max_size=2000).map(lambda b: b"fLaC\x00\x00\x00\x22" + b),
+    )
+)
 def test_any_bytes_decode_or_fail_with_one_clear_line(tmp_path, data):
     path = tmp_path / "upload.bin"
     path.write_bytes(data)

@@ -23,7 +23,8 @@ from voiceguide.ui.breathing_view import NullView
 START = 1000.0
 BOX = BUILTIN_PATTERNS["box"]
 ALL_KINDS = BreathPattern(
-    "kinds", "All kinds",
+    "kinds",
+    "All kinds",
     (Phase("inhale", 3), Phase("hold", 2), Phase("exhale", 4), Phase("rest", 2)),
 )
 
@@ -88,8 +89,15 @@ class FakeJournal:
         self.sessions: list[dict] = []
 
     def add_breathing_session(self, *, pattern, planned_cycles, completed_cycles, seconds, interrupted):
-        self.sessions.append(dict(pattern=pattern, planned_cycles=planned_cycles,
-                                  completed_cycles=completed_cycles, seconds=seconds, interrupted=interrupted))
+        self.sessions.append(
+            dict(
+                pattern=pattern,
+                planned_cycles=planned_cycles,
+                completed_cycles=completed_cycles,
+                seconds=seconds,
+                interrupted=interrupted,
+            )
+        )
 
 
 class ScriptedKeys:
@@ -118,8 +126,16 @@ def rig():
         def session(self, pattern=BOX, cycles=2, **kwargs) -> BreatheSession:
             kwargs.setdefault("cue_mode", "tone")
             kwargs.setdefault("render_voice", self.voice)
-            return BreatheSession(pattern, cycles, player=self.player, clock=self.clock, view=self.view,
-                                  journal=self.journal, keys=self.keys, **kwargs)
+            return BreatheSession(
+                pattern,
+                cycles,
+                player=self.player,
+                clock=self.clock,
+                view=self.view,
+                journal=self.journal,
+                keys=self.keys,
+                **kwargs,
+            )
 
     return Rig()
 
@@ -164,8 +180,7 @@ def test_the_countdown_ticks_each_second_then_the_first_cue_follows(rig):
     first = session.scheduler.schedule[0].at
     assert ticks == [first - 3, first - 2, first - 1]
     assert ticks[0] == START + DEFAULT_LEAD
-    assert [e for e in rig.view.events if e[0] == "countdown"] == [("countdown", 3), ("countdown", 2),
-                                                                   ("countdown", 1)]
+    assert [e for e in rig.view.events if e[0] == "countdown"] == [("countdown", 3), ("countdown", 2), ("countdown", 1)]
 
 
 def test_both_mode_plays_the_tone_on_the_cue_and_the_word_right_after(rig):
@@ -174,7 +189,7 @@ def test_both_mode_plays_the_tone_on_the_cue_and_the_word_right_after(rig):
     plays = cue_plays(session, rig.player)
     cues = session.scheduler.schedule.cues
     assert len(plays) == 8
-    for cue, (beep, beep_at, _), (voice, voice_at, _) in zip(cues, plays[::2], plays[1::2]):
+    for cue, (beep, beep_at, _), (voice, voice_at, _) in zip(cues, plays[::2], plays[1::2], strict=False):
         assert beep_at == cue.at
         assert beep.duration == pytest.approx(CUE_TONE_SECONDS)
         assert voice_at == pytest.approx(cue.at + CUE_TONE_SECONDS + VOICE_GAP)
@@ -192,8 +207,10 @@ def test_voice_mode_speaks_on_the_cue(rig):
 def test_each_phase_kind_sounds_its_own_pitch(rig):
     session = rig.session(pattern=ALL_KINDS, cycles=1, cue_mode="tone")
     session.run()
-    pitch = {cue.phase.kind: dominant_hz(clip)
-             for cue, (clip, _, _) in zip(session.scheduler.schedule.cues, cue_plays(session, rig.player))}
+    pitch = {
+        cue.phase.kind: dominant_hz(clip)
+        for cue, (clip, _, _) in zip(session.scheduler.schedule.cues, cue_plays(session, rig.player), strict=False)
+    }
     assert set(pitch) == {"inhale", "hold", "exhale", "rest"}
     for kind, hz in pitch.items():
         assert hz == pytest.approx(TONE_HZ[kind], abs=4), kind
@@ -221,8 +238,9 @@ def test_none_mode_plays_nothing_but_keeps_time(rig):
 
 def test_the_journal_gets_the_finished_session(rig):
     rig.session(cycles=2).run()
-    assert rig.journal.sessions == [dict(pattern="box", planned_cycles=2, completed_cycles=2, seconds=32.0,
-                                         interrupted=False)]
+    assert rig.journal.sessions == [
+        dict(pattern="box", planned_cycles=2, completed_cycles=2, seconds=32.0, interrupted=False)
+    ]
 
 
 def test_ctrl_c_mid_session_is_logged_then_raised(rig):
@@ -235,8 +253,9 @@ def test_ctrl_c_mid_session_is_logged_then_raised(rig):
     rig.clock.call_at(first + 37.0, interrupt)
     with pytest.raises(KeyboardInterrupt):
         session.run()
-    assert rig.journal.sessions == [dict(pattern="box", planned_cycles=5, completed_cycles=2, seconds=37.0,
-                                         interrupted=True)]
+    assert rig.journal.sessions == [
+        dict(pattern="box", planned_cycles=5, completed_cycles=2, seconds=37.0, interrupted=True)
+    ]
     assert session.result.keyboard_interrupt
     assert ("stop", first + 37.0) in rig.player.controls  # silence at once
     assert rig.view.events[-1] == ("finish", session.result)
@@ -251,8 +270,9 @@ def test_ctrl_c_during_the_countdown_is_logged_as_nothing_done(rig):
     rig.clock.call_at(START + 1.5, interrupt)
     with pytest.raises(KeyboardInterrupt):
         session.run()
-    assert rig.journal.sessions == [dict(pattern="box", planned_cycles=5, completed_cycles=0, seconds=0.0,
-                                         interrupted=True)]
+    assert rig.journal.sessions == [
+        dict(pattern="box", planned_cycles=5, completed_cycles=0, seconds=0.0, interrupted=True)
+    ]
 
 
 def test_space_pauses_and_resumes_shifting_later_cues(rig):
@@ -322,8 +342,10 @@ def test_importing_the_session_loads_no_audio_libraries():
     import subprocess
     import sys
 
-    code = ("import sys, voiceguide.sessions.breathe, voiceguide.breathing.custom; "
-            "print(sorted(m for m in ('numpy', 'rich', 'soxr') if m in sys.modules))")
+    code = (
+        "import sys, voiceguide.sessions.breathe, voiceguide.breathing.custom; "
+        "print(sorted(m for m in ('numpy', 'rich', 'soxr') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30, check=True)
     assert out.stdout.strip() == "[]"
 
@@ -351,7 +373,7 @@ def test_cues_reach_the_speaker_on_their_deadlines(pulse):
     # a steady output latency within budget is fine; drift or jitter between cues is not
     assert np.max(np.abs(errors)) < 0.050, errors  # the budget's worst case; here about 1 ms
     assert np.max(np.abs(errors - np.median(errors))) < 0.010, errors  # no drift, no jitter
-    for (a, b), cue in zip(segments, cues):
-        heard = samples[int(a * SPEAKER_RATE): int(b * SPEAKER_RATE)]
+    for (a, b), cue in zip(segments, cues, strict=False):
+        heard = samples[int(a * SPEAKER_RATE) : int(b * SPEAKER_RATE)]
         assert dominant_frequency(heard, SPEAKER_RATE) == pytest.approx(cue.phase.pitch, rel=0.02)
     assert result.completed_cycles == 2 and result.seconds == pytest.approx(3.6)

@@ -150,8 +150,16 @@ def make_session(article, keys=(), after_clip=(), pauses=None):
     clock = FakeClock()
     player, synth, progress = FakePlayer(clock), FakeSynth(), MemoryProgress()
     scripted = ScriptedKeys(clock, [(clock.now + t, k) for t, k in keys], after_clip)
-    session = ReadSession(article, player=player, synthesizer=synth, keys=scripted, clock=clock,
-                          pauses=pauses or Pauses(), progress=progress, on_spoken=scripted.spoken)
+    session = ReadSession(
+        article,
+        player=player,
+        synthesizer=synth,
+        keys=scripted,
+        clock=clock,
+        pauses=pauses or Pauses(),
+        progress=progress,
+        on_spoken=scripted.spoken,
+    )
     return session, player, synth, progress, clock
 
 
@@ -165,10 +173,16 @@ def test_reads_every_sentence_in_order_with_titles_and_saves_after_each(article)
     result = session.run()
     assert result.finished
     assert texts(result) == [
-        ("title", "Morning"), ("sentence", "The sun is up."), ("sentence", "Birds are singing."),
+        ("title", "Morning"),
+        ("sentence", "The sun is up."),
+        ("sentence", "Birds are singing."),
         ("sentence", "Open the window."),
-        ("title", "Evening"), ("sentence", "The moon is bright."), ("sentence", "Stars are out."),
-        ("title", "Night"), ("sentence", "Close your eyes."), ("sentence", "Sleep well."),
+        ("title", "Evening"),
+        ("sentence", "The moon is bright."),
+        ("sentence", "Stars are out."),
+        ("title", "Night"),
+        ("sentence", "Close your eyes."),
+        ("sentence", "Sleep well."),
     ]
     assert progress.history == [(1, 1), (1, 2), (2, 0), (2, 1), (3, 0), (3, 1), (1, 0)]
     # the next sentence is rendered while this one plays
@@ -191,8 +205,7 @@ def test_pauses_follow_sentence_paragraph_and_section_ends(article):
 def test_section_option_reads_only_that_section(article):
     session, *_ = make_session(article)
     result = session.run(section=2)
-    assert texts(result) == [("title", "Evening"), ("sentence", "The moon is bright."),
-                             ("sentence", "Stars are out.")]
+    assert texts(result) == [("title", "Evening"), ("sentence", "The moon is bright."), ("sentence", "Stars are out.")]
 
 
 def test_next_key_stops_at_once_and_skips_to_the_next_sentence(article):
@@ -211,9 +224,14 @@ def test_previous_section_and_previous_sentence_keys(article):
     session, *_ = make_session(article, after_clip=[(5, 0.2, "["), (7, 0.2, "p"), (8, 0.2, "q")])
     result = session.run()
     assert texts(result) == [
-        ("title", "Morning"), ("sentence", "The sun is up."), ("sentence", "Birds are singing."),
-        ("sentence", "Open the window."), ("title", "Evening"), ("sentence", "The moon is bright."),
-        ("title", "Morning"), ("sentence", "The sun is up."),
+        ("title", "Morning"),
+        ("sentence", "The sun is up."),
+        ("sentence", "Birds are singing."),
+        ("sentence", "Open the window."),
+        ("title", "Evening"),
+        ("sentence", "The moon is bright."),
+        ("title", "Morning"),
+        ("sentence", "The sun is up."),
         ("sentence", "The sun is up."),  # p at the first sentence stays there
     ]
 
@@ -221,8 +239,13 @@ def test_previous_section_and_previous_sentence_keys(article):
 def test_next_section_and_repeat_keys(article):
     session, *_ = make_session(article, after_clip=[(1, 0.1, "]"), (3, 0.1, "r"), (4, 0.1, "q")])
     result = session.run()
-    assert texts(result) == [("title", "Morning"), ("sentence", "The sun is up."), ("title", "Evening"),
-                             ("sentence", "The moon is bright."), ("sentence", "The moon is bright.")]
+    assert texts(result) == [
+        ("title", "Morning"),
+        ("sentence", "The sun is up."),
+        ("title", "Evening"),
+        ("sentence", "The moon is bright."),
+        ("sentence", "The moon is bright."),
+    ]
 
 
 def test_space_pauses_and_resumes_the_player(article):
@@ -255,8 +278,14 @@ def test_render_to_file_keeps_the_pauses(article, tmp_path):
     synth = FakeSynth()
     done = []
     out = tmp_path / "evening.wav"
-    seconds = render_to_file(article, 2, out, synth, Pauses(sentence=0.3, block=0.7, section=1.5),
-                             progress=lambda n, total: done.append((n, total)))
+    seconds = render_to_file(
+        article,
+        2,
+        out,
+        synth,
+        Pauses(sentence=0.3, block=0.7, section=1.5),
+        progress=lambda n, total: done.append((n, total)),
+    )
     spoken = SECONDS_PER_WORD * (1 + 4 + 3)  # "Evening", then the two sentences
     assert seconds == pytest.approx(spoken + 0.7 + 0.3, abs=0.01)
     clip = read_wav(out)
@@ -279,8 +308,9 @@ def test_plain_view_prints_one_line_per_sentence_and_title(article):
 
     stream = io.StringIO()
     clock = FakeClock()
-    session = ReadSession(article, player=FakePlayer(clock), synthesizer=FakeSynth(), clock=clock,
-                          view=PlainReadingView(stream))
+    session = ReadSession(
+        article, player=FakePlayer(clock), synthesizer=FakeSynth(), clock=clock, view=PlainReadingView(stream)
+    )
     session.run(section=2)
     assert stream.getvalue().splitlines() == ["Section 2: Evening", "The moon is bright.", "Stars are out."]
 
@@ -352,24 +382,35 @@ def test_keys_through_the_real_player(pulse, tmp_path, transcriber):
         last = synth.render(article.sections[1].sentences[1].spoken).duration
         # clips: 0 "Market" title, 1 "Fresh apples..." -> pause at 0.6 s, resume 1.2 s later, then n
         # 0.6 s after resuming; 2 "We will see..." -> [ 0.5 s before its end; 3 "Park"; 4 "Green trees..." -> q
-        keys = ScriptedKeys(clock, after_clip=[(1, 0.6, " "), (1, 1.8, " "), (1, 2.4, "n"),
-                                               (2, last - 0.5, "["), (4, 1.0, "q")])
+        keys = ScriptedKeys(
+            clock, after_clip=[(1, 0.6, " "), (1, 1.8, " "), (1, 2.4, "n"), (2, last - 0.5, "["), (4, 1.0, "q")]
+        )
         with Player() as player, pulse.record_speaker() as rec:
             time.sleep(0.3)
-            session = ReadSession(article, player=player, synthesizer=synth, keys=keys, clock=clock,
-                                  progress=progress, on_spoken=keys.spoken)
+            session = ReadSession(
+                article,
+                player=player,
+                synthesizer=synth,
+                keys=keys,
+                clock=clock,
+                progress=progress,
+                on_spoken=keys.spoken,
+            )
             result = session.run(Position(2, 0))
             time.sleep(0.3)
             samples, origin = rec.stop()
 
-    assert texts(result) == [("title", "Market"), ("sentence", "Fresh apples are sold in the morning."),
-                             ("sentence", "We will see you again tomorrow."), ("title", "Park"),
-                             ("sentence", "Green trees stand tall by the river.")]
+    assert texts(result) == [
+        ("title", "Market"),
+        ("sentence", "Fresh apples are sold in the morning."),
+        ("sentence", "We will see you again tomorrow."),
+        ("title", "Park"),
+        ("sentence", "Green trees stand tall by the river."),
+    ]
     assert [k.action for k in result.keys] == ["pause", "resume", "next", "previous_section", "quit"]
     assert progress.saved[str(path.resolve())] == (1, 0)
 
-    segments = [(origin + a, origin + b) for a, b in loud_segments(samples, SPEAKER_RATE, threshold=0.02,
-                                                                   min_gap=0.12)]
+    segments = [(origin + a, origin + b) for a, b in loud_segments(samples, SPEAKER_RATE, threshold=0.02, min_gap=0.12)]
     pause, resume, skip, back, quit_ = (k.at for k in result.keys)
 
     def sound_ends_after(key_at: float) -> float:
@@ -387,7 +428,7 @@ def test_keys_through_the_real_player(pulse, tmp_path, transcriber):
     print("stop latency after space, n, [, q (s):", [round(x, 3) for x in latencies])
     assert max(latencies) < 0.1, latencies
     # after n, the next sentence is what is heard
-    after_skip = samples[int((skip + 0.05 - origin) * SPEAKER_RATE):int((back - origin) * SPEAKER_RATE)]
+    after_skip = samples[int((skip + 0.05 - origin) * SPEAKER_RATE) : int((back - origin) * SPEAKER_RATE)]
     heard = transcriber.transcribe(Clip(after_skip, SPEAKER_RATE).resampled(16000).samples, 16000).text
     print("heard after n:", heard)
     words = set(heard.lower().replace(".", " ").replace(",", " ").split())

@@ -41,16 +41,21 @@ def test_renders_are_cached_by_voice_rate_volume_pitch_and_text(synth, tmp_path)
 
 
 def test_a_faster_rate_speaks_faster(tmp_path):
-    with Synthesizer(VoiceSettings(rate=140), cache_dir=tmp_path / "slow") as slow, \
-            Synthesizer(VoiceSettings(rate=260), cache_dir=tmp_path / "fast") as fast:
+    with (
+        Synthesizer(VoiceSettings(rate=140), cache_dir=tmp_path / "slow") as slow,
+        Synthesizer(VoiceSettings(rate=260), cache_dir=tmp_path / "fast") as fast,
+    ):
         assert fast.render(SENTENCE).duration < slow.render(SENTENCE).duration * 0.75
 
 
 def test_back_to_back_renders_each_carry_their_own_rate_and_text(tmp_path):
     # a "slower" or "faster" command applies from the very next sentence: no render may
     # come back with the previous request's settings or words
-    texts = ["Breathe in.", SENTENCE,
-             "Notice where the breath moves in your body, and let each exhale be a little longer."]
+    texts = [
+        "Breathe in.",
+        SENTENCE,
+        "Notice where the breath moves in your body, and let each exhale be a little longer.",
+    ]
     durations: dict[tuple[int, int], list[float]] = {}
     with Synthesizer(cache_dir=tmp_path / "speech", use_cache=False) as s:
         for i in range(30):
@@ -99,10 +104,10 @@ def _median_f0(samples: np.ndarray, rate: int) -> float:
     n = int(0.04 * rate)
     found = []
     for i in range(0, len(x) - n, n):
-        frame = x[i:i + n] - x[i:i + n].mean()
-        if np.sqrt(np.mean(frame ** 2)) < 1000:
+        frame = x[i : i + n] - x[i : i + n].mean()
+        if np.sqrt(np.mean(frame**2)) < 1000:
             continue
-        ac = np.correlate(frame, frame, "full")[n - 1:]
+        ac = np.correlate(frame, frame, "full")[n - 1 :]
         lo, hi = int(rate / 400), int(rate / 60)
         lag = lo + int(np.argmax(ac[lo:hi]))
         found.append(rate / lag)
@@ -110,8 +115,10 @@ def _median_f0(samples: np.ndarray, rate: int) -> float:
 
 
 def test_pitch_raises_the_voice(tmp_path):
-    with Synthesizer(VoiceSettings(pitch=15), cache_dir=tmp_path / "low") as low, \
-            Synthesizer(VoiceSettings(pitch=85), cache_dir=tmp_path / "high") as high:
+    with (
+        Synthesizer(VoiceSettings(pitch=15), cache_dir=tmp_path / "low") as low,
+        Synthesizer(VoiceSettings(pitch=85), cache_dir=tmp_path / "high") as high,
+    ):
         a, b = low.render(SENTENCE), high.render(SENTENCE)
     assert _median_f0(b.samples, b.rate) > _median_f0(a.samples, a.rate) * 1.3
 

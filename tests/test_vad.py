@@ -57,7 +57,7 @@ def test_endpoint_comes_after_the_set_silence_and_only_after_speech(sentence):
     events = []
     for part in (sentence, np.zeros(3 * RATE, np.int16)):
         for i in range(0, len(part), 1600):  # 100 ms chunks, as the Recorder gives them
-            events += endpointer.feed(part[i:i + 1600])
+            events += endpointer.feed(part[i : i + 1600])
     kinds = [e.kind for e in events]
     assert kinds[0] == "start" and kinds[-1] == "endpoint" and "stretch" in kinds
     speech_end = 4 + len(sentence) / RATE
@@ -66,7 +66,7 @@ def test_endpoint_comes_after_the_set_silence_and_only_after_speech(sentence):
 
 def test_short_pause_keeps_one_stretch_and_a_long_one_splits(sentence):
     loud = np.flatnonzero(np.abs(sentence) > 200)
-    sentence = sentence[loud[0]:loud[-1]]  # espeak pads its output with silence
+    sentence = sentence[loud[0] : loud[-1]]  # espeak pads its output with silence
     short = np.concatenate([sentence, np.zeros(int(0.25 * RATE), np.int16), sentence])
     long = np.concatenate([sentence, np.zeros(int(1.2 * RATE), np.int16), sentence])
     assert len(speech_stretches(short)) < len(speech_stretches(long))

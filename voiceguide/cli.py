@@ -33,10 +33,18 @@ def _echo_err(line: str) -> None:
 @click.group(context_settings=CONTEXT)
 @click.version_option(__version__, "--version", prog_name="voiceguide")
 @click.option("--debug", is_flag=True, envvar="VOICEGUIDE_DEBUG", help="Show tracebacks for errors.")
-@click.option("--debug-audio", is_flag=True, envvar="VOICEGUIDE_DEBUG_AUDIO",
-              help="Show PortAudio/ALSA/JACK messages instead of silencing them.")
-@click.option("--online", is_flag=True, envvar="VOICEGUIDE_ONLINE",
-              help="Allow online speech engines. Off by default: nothing leaves this machine.")
+@click.option(
+    "--debug-audio",
+    is_flag=True,
+    envvar="VOICEGUIDE_DEBUG_AUDIO",
+    help="Show PortAudio/ALSA/JACK messages instead of silencing them.",
+)
+@click.option(
+    "--online",
+    is_flag=True,
+    envvar="VOICEGUIDE_ONLINE",
+    help="Allow online speech engines. Off by default: nothing leaves this machine.",
+)
 @click.pass_context
 def cli(ctx: click.Context, debug: bool, debug_audio: bool, online: bool) -> None:
     """A private, offline, hands-free voice companion for a guided article.
@@ -62,8 +70,12 @@ def cli(ctx: click.Context, debug: bool, debug_audio: bool, online: bool) -> Non
         set_debug_audio(True)
     if ctx.invoked_subcommand in SPEAKING_COMMANDS:
         _voice_defaults_from_config(ctx)
-    if (ctx.invoked_subcommand in JOURNAL_COMMANDS and not _asks_for_help(ctx) and not ctx.resilient_parsing
-            and not (ctx.invoked_subcommand == "journal" and ctx.args[:1] == ["lock"])):
+    if (
+        ctx.invoked_subcommand in JOURNAL_COMMANDS
+        and not _asks_for_help(ctx)
+        and not ctx.resilient_parsing
+        and not (ctx.invoked_subcommand == "journal" and ctx.args[:1] == ["lock"])
+    ):
         from voiceguide.sessions.factory import recover_recordings
 
         recover_recordings(notify=_echo_err)
@@ -234,8 +246,9 @@ def journal_list(since, until, kind, limit, as_json) -> None:
     import json
 
     with _open_journal() as jr:
-        entries = jr.list(since=since.date() if since else None, until=until.date() if until else None,
-                          kind=kind, limit=limit)
+        entries = jr.list(
+            since=since.date() if since else None, until=until.date() if until else None, kind=kind, limit=limit
+        )
     if as_json:
         click.echo(json.dumps([e.to_dict() for e in entries], indent=2, ensure_ascii=False))
     elif not entries:
@@ -365,8 +378,7 @@ def journal_delete(entry_id: int, yes: bool) -> None:
     """
     with _open_journal() as jr:
         entry = jr.get(entry_id)
-        if not yes and not click.confirm(messages.JOURNAL_DELETE_ASK.format(id=entry_id,
-                                                                            created=_local_time(entry))):
+        if not yes and not click.confirm(messages.JOURNAL_DELETE_ASK.format(id=entry_id, created=_local_time(entry))):
             raise click.Abort()
         jr.delete(entry_id)
     click.echo(messages.JOURNAL_DELETED.format(id=entry_id))
@@ -391,19 +403,21 @@ def journal_retranscribe(entry_id: int | None, all_entries: bool, model: str | N
     if (entry_id is None) == (not all_entries):
         raise SettingsError(messages.JOURNAL_NEED_ID_OR_ALL)
     with _open_journal() as jr:
-        entries = [jr.get(entry_id)] if entry_id is not None else [
-            e for e in jr.list(limit=1_000_000) if e.has_audio]
+        entries = [jr.get(entry_id)] if entry_id is not None else [e for e in jr.list(limit=1_000_000) if e.has_audio]
         if entry_id is not None and not entries[0].has_audio:
             raise SettingsError(messages.JOURNAL_NO_AUDIO.format(id=entry_id))
-        done = retranscribe(jr, entries, WhisperTranscriber(model),
-                            progress=lambda e: click.echo(f"{e.id:5}  done", err=True))
+        done = retranscribe(
+            jr, entries, WhisperTranscriber(model), progress=lambda e: click.echo(f"{e.id:5}  done", err=True)
+        )
     click.echo(messages.JOURNAL_RETRANSCRIBED.format(count=len(done), plural="y" if len(done) == 1 else "ies"))
 
 
 @journal.command("export", context_settings=CONTEXT)
 @click.option("--format", "fmt", type=click.Choice(["md", "json", "jrnl"]), default="md", show_default=True)
 @click.option("--out", type=click.Path(dir_okay=False, writable=True), help="File to write (default: stdout).")
-@click.option("--audio", "audio_dir", type=click.Path(file_okay=False), help="Also write each entry's audio as WAV here.")
+@click.option(
+    "--audio", "audio_dir", type=click.Path(file_okay=False), help="Also write each entry's audio as WAV here."
+)
 def journal_export(fmt: str, out: str | None, audio_dir: str | None) -> None:
     """Export every entry as Markdown, JSON or jrnl's plain text.
 
@@ -478,8 +492,9 @@ def _new_passphrase(*env_vars: str) -> str:
 
 
 @journal.command("encrypt", context_settings=CONTEXT)
-@click.option("--keyring", "use_keyring", is_flag=True,
-              help="Also keep the passphrase in the system keyring and unlock with it.")
+@click.option(
+    "--keyring", "use_keyring", is_flag=True, help="Also keep the passphrase in the system keyring and unlock with it."
+)
 def journal_encrypt(use_keyring: bool) -> None:
     """Encrypt the journal with a passphrase (SQLCipher); search and everything else still work.
 
@@ -547,8 +562,7 @@ def journal_lock() -> None:
 
 
 @journal.command("passwd", context_settings=CONTEXT)
-@click.option("--keyring", "use_keyring", is_flag=True,
-              help="Also keep the new passphrase in the system keyring.")
+@click.option("--keyring", "use_keyring", is_flag=True, help="Also keep the new passphrase in the system keyring.")
 def journal_passwd(use_keyring: bool) -> None:
     """Change the passphrase of the encrypted journal (the current one first, then the new one twice).
 
@@ -573,14 +587,36 @@ def journal_passwd(use_keyring: bool) -> None:
 
 def voice_options(f):
     """--voice, --rate, --pitch and --volume, shared by every command that speaks."""
-    f = click.option("--volume", type=float, default=1.0, show_default=True, envvar="VOICEGUIDE_VOLUME",
-                     help="Loudness from 0.0 to 1.0.")(f)
-    f = click.option("--pitch", type=click.IntRange(0, 99), default=50, show_default=True,
-                     envvar="VOICEGUIDE_PITCH", help="Voice pitch from 0 (low) to 99 (high).")(f)
-    f = click.option("--rate", type=int, default=165, show_default=True, envvar="VOICEGUIDE_RATE",
-                     help="Speaking rate in words per minute (80-400).")(f)
-    f = click.option("--voice", default=None, envvar="VOICEGUIDE_VOICE",
-                     help="Voice id from `voiceguide voices` (default: English, America).")(f)
+    f = click.option(
+        "--volume",
+        type=float,
+        default=1.0,
+        show_default=True,
+        envvar="VOICEGUIDE_VOLUME",
+        help="Loudness from 0.0 to 1.0.",
+    )(f)
+    f = click.option(
+        "--pitch",
+        type=click.IntRange(0, 99),
+        default=50,
+        show_default=True,
+        envvar="VOICEGUIDE_PITCH",
+        help="Voice pitch from 0 (low) to 99 (high).",
+    )(f)
+    f = click.option(
+        "--rate",
+        type=int,
+        default=165,
+        show_default=True,
+        envvar="VOICEGUIDE_RATE",
+        help="Speaking rate in words per minute (80-400).",
+    )(f)
+    f = click.option(
+        "--voice",
+        default=None,
+        envvar="VOICEGUIDE_VOICE",
+        help="Voice id from `voiceguide voices` (default: English, America).",
+    )(f)
     return f
 
 
@@ -595,18 +631,44 @@ def _voice_settings(voice: str | None, rate: int, volume: float, pitch: int = 50
 @click.option("--minutes", type=click.FloatRange(min=0.1), help="Length in minutes (ends on a whole cycle).")
 @click.option("--cycles", type=click.IntRange(min=1), help="Number of whole breathing cycles.")
 @click.option("--bpm", type=float, help="Breaths per minute for the resonant pattern (4.5-7).")
-@click.option("--cue", type=click.Choice(["voice", "tone", "both", "none"]), default="both", show_default=True,
-              envvar="VOICEGUIDE_CUE", help="How each phase is announced.")
-@click.option("--countdown", type=click.IntRange(min=0, max=30), default=3, show_default=True,
-              help="Seconds of countdown before the first cue.")
+@click.option(
+    "--cue",
+    type=click.Choice(["voice", "tone", "both", "none"]),
+    default="both",
+    show_default=True,
+    envvar="VOICEGUIDE_CUE",
+    help="How each phase is announced.",
+)
+@click.option(
+    "--countdown",
+    type=click.IntRange(min=0, max=30),
+    default=3,
+    show_default=True,
+    help="Seconds of countdown before the first cue.",
+)
 @click.option("--no-animation", is_flag=True, help="One plain line per phase instead of the animation.")
 @click.option("--pattern-file", type=click.Path(exists=True, dir_okay=False), help="A pattern in TOML.")
 @click.option("--quiet", is_flag=True, help="Skip the caution lines.")
 @click.option("--list", "list_only", is_flag=True, help="List the patterns and exit.")
 @click.option("--history", is_flag=True, help="Show recent sessions and minutes per week.")
 @voice_options
-def breathe(pattern, minutes, cycles, bpm, cue, countdown, no_animation, pattern_file, quiet,
-            list_only, history, voice, rate, pitch, volume) -> None:
+def breathe(
+    pattern,
+    minutes,
+    cycles,
+    bpm,
+    cue,
+    countdown,
+    no_animation,
+    pattern_file,
+    quiet,
+    list_only,
+    history,
+    voice,
+    rate,
+    pitch,
+    volume,
+) -> None:
     """A paced breathing exercise with spoken cues, tones and an animation.
 
     PATTERN is one of `--list` (default: exhale) or your own pattern in
@@ -641,8 +703,16 @@ def breathe(pattern, minutes, cycles, bpm, cue, countdown, no_animation, pattern
     planned = plan_cycles(chosen, minutes=minutes, cycles=cycles)
     from voiceguide.sessions.factory import run_breathing
 
-    run_breathing(chosen, planned, cue_mode=cue, countdown=countdown, animate=not no_animation,
-                  quiet=quiet, voice=_voice_settings(voice, rate, volume, pitch), volume=volume)
+    run_breathing(
+        chosen,
+        planned,
+        cue_mode=cue,
+        countdown=countdown,
+        animate=not no_animation,
+        quiet=quiet,
+        voice=_voice_settings(voice, rate, volume, pitch),
+        volume=volume,
+    )
 
 
 def _print_breath_history(journal) -> None:
@@ -652,8 +722,10 @@ def _print_breath_history(journal) -> None:
         return
     for s in sessions:
         status = "stopped" if s.interrupted else "done"
-        click.echo(f"{s.started[:16].replace('T', ' ')}  {s.pattern:10} {s.completed_cycles:3}/{s.planned_cycles:<3} "
-                   f"cycles  {s.seconds / 60:5.1f} min  {status}")
+        click.echo(
+            f"{s.started[:16].replace('T', ' ')}  {s.pattern:10} {s.completed_cycles:3}/{s.planned_cycles:<3} "
+            f"cycles  {s.seconds / 60:5.1f} min  {status}"
+        )
     click.echo("")
     for week, minutes in journal.minutes_per_week(weeks=8):
         click.echo(f"week of {week}: {minutes:5.1f} min")
@@ -663,8 +735,13 @@ def _print_breath_history(journal) -> None:
 @click.argument("article", required=False, type=click.Path(dir_okay=True))
 @click.option("--section", type=int, help="Read only this section (see `voiceguide sections`).")
 @click.option("--from-start", is_flag=True, help="Ignore the saved place and begin at the start.")
-@click.option("--to-file", "to_file", type=click.Path(dir_okay=False), metavar="OUT.wav",
-              help="Write the reading to a WAV file instead of playing it (no audio device needed).")
+@click.option(
+    "--to-file",
+    "to_file",
+    type=click.Path(dir_okay=False),
+    metavar="OUT.wav",
+    help="Write the reading to a WAV file instead of playing it (no audio device needed).",
+)
 @click.option("--text", "as_text", is_flag=True, help="Print the sentences instead of speaking them.")
 @voice_options
 def read(article, section, from_start, to_file, as_text, voice, rate, pitch, volume) -> None:
@@ -701,11 +778,22 @@ def read(article, section, from_start, to_file, as_text, voice, rate, pitch, vol
 
         from voiceguide.sessions.factory import render_reading
 
-        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                      TimeRemainingColumn(), console=Console(stderr=True), transient=True) as bar:
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        ) as bar:
             task = bar.add_task(messages.READ_RENDERING, total=None)
-            seconds = render_reading(art, section=section, out_path=to_file, voice=settings,
-                                     progress=lambda done, total: bar.update(task, completed=done, total=total))
+            seconds = render_reading(
+                art,
+                section=section,
+                out_path=to_file,
+                voice=settings,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
         click.echo(messages.READ_WROTE_FILE.format(path=to_file, seconds=seconds))
         return
     from voiceguide.sessions.factory import run_reading
@@ -717,20 +805,48 @@ def read(article, section, from_start, to_file, as_text, voice, rate, pitch, vol
 @click.option("--prompt", help="The question to answer (default: the next prompt of the current section).")
 @click.option("--section", type=int, help="Take the prompt from this section (see `voiceguide sections`).")
 @click.option("--article", "article_path", type=click.Path(dir_okay=True), help="An article of your own.")
-@click.option("--silence", type=click.FloatRange(min=0.5, max=60), default=3.0, show_default=True,
-              envvar="VOICEGUIDE_SILENCE", help="Seconds of silence after speech that end the entry.")
-@click.option("--max-minutes", type=click.FloatRange(min=0.05), default=10, show_default=True,
-              envvar="VOICEGUIDE_MAX_MINUTES", help="Longest entry in minutes.")
+@click.option(
+    "--silence",
+    type=click.FloatRange(min=0.5, max=60),
+    default=3.0,
+    show_default=True,
+    envvar="VOICEGUIDE_SILENCE",
+    help="Seconds of silence after speech that end the entry.",
+)
+@click.option(
+    "--max-minutes",
+    type=click.FloatRange(min=0.05),
+    default=10,
+    show_default=True,
+    envvar="VOICEGUIDE_MAX_MINUTES",
+    help="Longest entry in minutes.",
+)
 @click.option("--text", "as_text", is_flag=True, help="Type the entry instead of speaking it (reads stdin).")
-@click.option("--from-file", "from_file", type=click.Path(exists=True, dir_okay=False), metavar="AUDIO",
-              help="Import an existing recording (WAV, FLAC, MP3, OGG, M4A) as the entry.")
-@click.option("--engine", type=click.Choice(["whisper", "sphinx"]), default="whisper", show_default=True,
-              envvar="VOICEGUIDE_ENGINE", help="Offline speech engine (sphinx: smaller, far less accurate).")
-@click.option("--model", envvar="VOICEGUIDE_MODEL", metavar="PATH_OR_NAME",
-              help="A CTranslate2 Whisper model directory or name (default: the bundled tiny.en).")
+@click.option(
+    "--from-file",
+    "from_file",
+    type=click.Path(exists=True, dir_okay=False),
+    metavar="AUDIO",
+    help="Import an existing recording (WAV, FLAC, MP3, OGG, M4A) as the entry.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["whisper", "sphinx"]),
+    default="whisper",
+    show_default=True,
+    envvar="VOICEGUIDE_ENGINE",
+    help="Offline speech engine (sphinx: smaller, far less accurate).",
+)
+@click.option(
+    "--model",
+    envvar="VOICEGUIDE_MODEL",
+    metavar="PATH_OR_NAME",
+    help="A CTranslate2 Whisper model directory or name (default: the bundled tiny.en).",
+)
 @voice_options
-def reflect(prompt, section, article_path, silence, max_minutes, as_text, from_file, engine, model,
-            voice, rate, pitch, volume) -> None:
+def reflect(
+    prompt, section, article_path, silence, max_minutes, as_text, from_file, engine, model, voice, rate, pitch, volume
+) -> None:
     """Speak a journal entry: hear a prompt, talk, and it is transcribed and saved.
 
     It listens until you stop talking for --silence seconds, say "that's
@@ -750,26 +866,37 @@ def reflect(prompt, section, article_path, silence, max_minutes, as_text, from_f
     if as_text and from_file:
         raise click.UsageError(messages.REFLECT_TEXT_AND_FILE)
     if as_text:
+
         def read_text() -> str:
             stdin = click.get_text_stream("stdin")
             if stdin.isatty():
                 _echo_err(messages.REFLECT_TYPE_ENTRY)
             return stdin.read()
 
-        entry = factory.typed_reflection(read_text, prompt=prompt, section=section, article_path=article_path,
-                                         notify=click.echo)
+        entry = factory.typed_reflection(
+            read_text, prompt=prompt, section=section, article_path=article_path, notify=click.echo
+        )
         if entry is None:
             _echo_err(messages.REFLECT_EMPTY_TEXT)
             return
         click.echo(messages.REFLECT_SAVED.format(id=entry.id))
         return
     if from_file:
-        result = factory.import_reflection(from_file, prompt=prompt, section=section, article_path=article_path,
-                                           engine=engine, model=model)
+        result = factory.import_reflection(
+            from_file, prompt=prompt, section=section, article_path=article_path, engine=engine, model=model
+        )
     else:
-        result = factory.run_reflect(prompt=prompt, section=section, article_path=article_path, silence=silence,
-                                     max_minutes=max_minutes, engine=engine, model=model,
-                                     voice=_voice_settings(voice, rate, volume, pitch), notify=click.echo)
+        result = factory.run_reflect(
+            prompt=prompt,
+            section=section,
+            article_path=article_path,
+            silence=silence,
+            max_minutes=max_minutes,
+            engine=engine,
+            model=model,
+            voice=_voice_settings(voice, rate, volume, pitch),
+            notify=click.echo,
+        )
     if result.entry is None:
         _echo_err(messages.REFLECT_HEARD_NOTHING)
         return
@@ -781,28 +908,80 @@ def reflect(prompt, section, article_path, silence, max_minutes, as_text, from_f
 @click.argument("article", required=False, type=click.Path(dir_okay=True))
 @click.option("--section", type=int, help="Begin at this section (see `voiceguide sections`).")
 @click.option("--restart", is_flag=True, help="Ignore where the last guided session stopped; begin at section 1.")
-@click.option("--text", "as_text", is_flag=True,
-              help="No audio: print the guide and type commands and answers (reads stdin).")
-@click.option("--pattern", "breath_pattern", envvar="VOICEGUIDE_BREATH_PATTERN",
-              help="Breathing pattern to offer (default from config: exhale).")
-@click.option("--breath-minutes", type=click.FloatRange(min=0.01, max=60), envvar="VOICEGUIDE_BREATH_MINUTES",
-              help="Minutes of breathing to offer (default from config: 1).")
-@click.option("--cue", type=click.Choice(["voice", "tone", "both", "none"]), default="both", show_default=True,
-              envvar="VOICEGUIDE_CUE", help="How each breathing phase is announced.")
-@click.option("--silence", type=click.FloatRange(min=0.5, max=60), default=3.0, show_default=True,
-              envvar="VOICEGUIDE_SILENCE", help="Seconds of silence after speech that end a reflection.")
-@click.option("--barge-in/--no-barge-in", default=None, envvar="VOICEGUIDE_BARGE_IN",
-              help="Listen for commands between sentences (headphones; default from config).")
-@click.option("--engine", type=click.Choice(["whisper", "sphinx"]), default="whisper", show_default=True,
-              envvar="VOICEGUIDE_ENGINE", help="Offline speech engine.")
-@click.option("--model", envvar="VOICEGUIDE_MODEL", metavar="PATH_OR_NAME",
-              help="A CTranslate2 Whisper model directory or name (default: the bundled tiny.en).")
+@click.option(
+    "--text", "as_text", is_flag=True, help="No audio: print the guide and type commands and answers (reads stdin)."
+)
+@click.option(
+    "--pattern",
+    "breath_pattern",
+    envvar="VOICEGUIDE_BREATH_PATTERN",
+    help="Breathing pattern to offer (default from config: exhale).",
+)
+@click.option(
+    "--breath-minutes",
+    type=click.FloatRange(min=0.01, max=60),
+    envvar="VOICEGUIDE_BREATH_MINUTES",
+    help="Minutes of breathing to offer (default from config: 1).",
+)
+@click.option(
+    "--cue",
+    type=click.Choice(["voice", "tone", "both", "none"]),
+    default="both",
+    show_default=True,
+    envvar="VOICEGUIDE_CUE",
+    help="How each breathing phase is announced.",
+)
+@click.option(
+    "--silence",
+    type=click.FloatRange(min=0.5, max=60),
+    default=3.0,
+    show_default=True,
+    envvar="VOICEGUIDE_SILENCE",
+    help="Seconds of silence after speech that end a reflection.",
+)
+@click.option(
+    "--barge-in/--no-barge-in",
+    default=None,
+    envvar="VOICEGUIDE_BARGE_IN",
+    help="Listen for commands between sentences (headphones; default from config).",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["whisper", "sphinx"]),
+    default="whisper",
+    show_default=True,
+    envvar="VOICEGUIDE_ENGINE",
+    help="Offline speech engine.",
+)
+@click.option(
+    "--model",
+    envvar="VOICEGUIDE_MODEL",
+    metavar="PATH_OR_NAME",
+    help="A CTranslate2 Whisper model directory or name (default: the bundled tiny.en).",
+)
 @click.option("--voice", default=None, envvar="VOICEGUIDE_VOICE", help="Voice id (default from config).")
-@click.option("--rate", type=int, default=None, envvar="VOICEGUIDE_RATE", help="Words per minute (default from config).")
-@click.option("--volume", type=float, default=None, envvar="VOICEGUIDE_VOLUME",
-              help="Loudness 0.0-1.0 (default from config).")
-def guide(article, section, restart, as_text, breath_pattern, breath_minutes, cue, silence, barge_in, engine,
-          model, voice, rate, volume) -> None:
+@click.option(
+    "--rate", type=int, default=None, envvar="VOICEGUIDE_RATE", help="Words per minute (default from config)."
+)
+@click.option(
+    "--volume", type=float, default=None, envvar="VOICEGUIDE_VOLUME", help="Loudness 0.0-1.0 (default from config)."
+)
+def guide(
+    article,
+    section,
+    restart,
+    as_text,
+    breath_pattern,
+    breath_minutes,
+    cue,
+    silence,
+    barge_in,
+    engine,
+    model,
+    voice,
+    rate,
+    volume,
+) -> None:
     """The whole session, hands-free: read a section, breathe, reflect, go on.
 
     After each section it offers a short breathing exercise, asks a
@@ -822,19 +1001,39 @@ def guide(article, section, restart, as_text, breath_pattern, breath_minutes, cu
     from voiceguide.content import load_article
     from voiceguide.sessions.factory import run_guide
 
-    chosen = config.resolve({"voice": voice, "rate": rate, "volume": volume, "breath_pattern": breath_pattern,
-                             "breath_minutes": breath_minutes, "barge_in": barge_in})
+    chosen = config.resolve(
+        {
+            "voice": voice,
+            "rate": rate,
+            "volume": volume,
+            "breath_pattern": breath_pattern,
+            "breath_minutes": breath_minutes,
+            "barge_in": barge_in,
+        }
+    )
     art = load_article(article)
 
     def read_line() -> str | None:
         line = sys.stdin.readline()
         return line if line else None
 
-    summary = run_guide(art, section=section, restart=restart, as_text=as_text,
-                        voice=_voice_settings(chosen["voice"] or None, chosen["rate"], chosen["volume"]),
-                        breath_pattern=chosen["breath_pattern"], breath_minutes=chosen["breath_minutes"],
-                        cue=cue, silence=silence, engine=engine, model=model, notify=click.echo,
-                        read_line=read_line, out=sys.stdout, barge_in=bool(chosen["barge_in"]))
+    summary = run_guide(
+        art,
+        section=section,
+        restart=restart,
+        as_text=as_text,
+        voice=_voice_settings(chosen["voice"] or None, chosen["rate"], chosen["volume"]),
+        breath_pattern=chosen["breath_pattern"],
+        breath_minutes=chosen["breath_minutes"],
+        cue=cue,
+        silence=silence,
+        engine=engine,
+        model=model,
+        notify=click.echo,
+        read_line=read_line,
+        out=sys.stdout,
+        barge_in=bool(chosen["barge_in"]),
+    )
     if summary.last_section is not None:
         _echo_err(messages.GUIDE_STOPPED_AT.format(section=summary.last_section))
 

@@ -30,16 +30,26 @@ class Key:
     high: float | None = None
 
 
-KEYS: dict[str, Key] = {k.name: k for k in (
-    Key("voice", str, "", "Voice id from `voiceguide voices` (empty: English, America)"),
-    Key("rate", int, 165, "Speaking rate in words per minute", 80, 400),
-    Key("volume", float, 1.0, "Loudness from 0.0 to 1.0", 0.0, 1.0),
-    Key("breath_pattern", str, "exhale", "Breathing pattern offered in `guide` (see `breathe --list`)"),
-    Key("breath_minutes", float, 1.0, "Minutes of breathing offered in `guide`", 0.01, 60),
-    Key("barge_in", bool, False, "Listen for commands between sentences while reading (headphones)"),
-    Key("unlock_minutes", float, 5.0, "Minutes an unlocked encrypted journal stays unlocked after its last use "
-        "(0: ask every time; `journal lock` locks at once)", 0, 1440),
-)}
+KEYS: dict[str, Key] = {
+    k.name: k
+    for k in (
+        Key("voice", str, "", "Voice id from `voiceguide voices` (empty: English, America)"),
+        Key("rate", int, 165, "Speaking rate in words per minute", 80, 400),
+        Key("volume", float, 1.0, "Loudness from 0.0 to 1.0", 0.0, 1.0),
+        Key("breath_pattern", str, "exhale", "Breathing pattern offered in `guide` (see `breathe --list`)"),
+        Key("breath_minutes", float, 1.0, "Minutes of breathing offered in `guide`", 0.01, 60),
+        Key("barge_in", bool, False, "Listen for commands between sentences while reading (headphones)"),
+        Key(
+            "unlock_minutes",
+            float,
+            5.0,
+            "Minutes an unlocked encrypted journal stays unlocked after its last use "
+            "(0: ask every time; `journal lock` locks at once)",
+            0,
+            1440,
+        ),
+    )
+}
 
 
 def config_path() -> Path:
@@ -72,11 +82,11 @@ def _checked(key: Key, value: Any, where: Any) -> Any:
     if key.kind is float and isinstance(value, int) and not isinstance(value, bool):
         value = float(value)
     if not isinstance(value, key.kind) or (key.kind is not bool and isinstance(value, bool)):
-        raise SettingsError(messages.CONFIG_BAD_VALUE.format(key=key.name, value=value, expected=key.kind.__name__,
-                                                             where=where))
+        raise SettingsError(
+            messages.CONFIG_BAD_VALUE.format(key=key.name, value=value, expected=key.kind.__name__, where=where)
+        )
     if key.low is not None and not key.low <= value <= key.high:
-        raise SettingsError(messages.CONFIG_OUT_OF_RANGE.format(key=key.name, value=value, low=key.low,
-                                                                high=key.high))
+        raise SettingsError(messages.CONFIG_OUT_OF_RANGE.format(key=key.name, value=value, low=key.low, high=key.high))
     return value
 
 
@@ -97,8 +107,9 @@ def parse_value(name: str, raw: str) -> Any:
         elif key.kind is float:
             value = float(raw)
     except ValueError:
-        raise SettingsError(messages.CONFIG_BAD_VALUE.format(key=name, value=raw, expected=key.kind.__name__,
-                                                             where="the command line")) from None
+        raise SettingsError(
+            messages.CONFIG_BAD_VALUE.format(key=name, value=raw, expected=key.kind.__name__, where="the command line")
+        ) from None
     return _checked(key, value, "the command line")
 
 

@@ -67,7 +67,9 @@ PATTERN_UNKNOWN = "Unknown breathing pattern '{name}'. Choose one of: {choices};
 PATTERN_MINUTES_AND_CYCLES = "Give either --minutes or --cycles, not both."
 PATTERN_MINUTES_POSITIVE = "--minutes must be more than 0 (got {minutes:g})."
 PATTERN_CYCLES_POSITIVE = "--cycles must be a whole number of at least 1 (got {cycles})."
-PATTERN_CYCLE_LIMIT = "The {name} pattern is limited to {limit} cycles; use --cycles {limit} or fewer (asked for {asked})."
+PATTERN_CYCLE_LIMIT = (
+    "The {name} pattern is limited to {limit} cycles; use --cycles {limit} or fewer (asked for {asked})."
+)
 PATTERN_CYCLE_LIMIT_MINUTES = (
     "The {name} pattern is limited to {limit} cycles; {minutes:g} minutes would be {asked}. "
     "Use --cycles {limit} or fewer."
@@ -117,8 +119,7 @@ ARTICLE_UNREADABLE = "The article {path} could not be read ({reason}): check the
 ARTICLE_NOT_UTF8 = "The article {path} is not UTF-8 text: save it as UTF-8 plain text or Markdown and try again."
 ARTICLE_EMPTY = "The article {path} has no words to read: add some text or choose another file."
 SECTION_OUT_OF_RANGE = (
-    "There is no section {number}: this article has sections 1 to {count}. "
-    "Run `voiceguide sections` to see them."
+    "There is no section {number}: this article has sections 1 to {count}. Run `voiceguide sections` to see them."
 )
 LISTENING_RATE_INVALID = "The listening rate must be a positive number of words per minute, not {wpm}."
 PROMPTS_INVALID = (
@@ -138,22 +139,16 @@ JOURNAL_CORRUPT = (
     "Move it aside (or restore a backup) and run voiceguide again."
 )
 JOURNAL_WRONG_PASSPHRASE = "The journal {path} could not be unlocked: check the passphrase."
-JOURNAL_READ_ONLY = (
-    "The journal {path} is read-only: make the file and its folder writable, or set VOICEGUIDE_HOME."
-)
+JOURNAL_READ_ONLY = "The journal {path} is read-only: make the file and its folder writable, or set VOICEGUIDE_HOME."
 JOURNAL_NEWER = "The journal {path} was written by a newer voiceguide: upgrade voiceguide to open it."
 JOURNAL_FAILED = "The journal {path} could not be used: {error}."
 JOURNAL_NEEDS_SQLCIPHER = (
-    "Encrypted journals need the sqlcipher3 package: pip install sqlcipher3-wheels, "
-    "then run `voiceguide doctor`."
+    "Encrypted journals need the sqlcipher3 package: pip install sqlcipher3-wheels, then run `voiceguide doctor`."
 )
 JOURNAL_NO_ENTRY = "No journal entry {id}. `voiceguide journal list` shows the ids."
 JOURNAL_BAD_KIND = "Unknown entry kind {kind!r}: use reflection, note or breathing."
-JOURNAL_EMPTY_QUERY = "Give a word or a \"quoted phrase\" to search for."
-JOURNAL_JRNL_BAD_LINE = (
-    "{source} line {line}: {problem}. jrnl entries start with a line like "
-    "[2026-11-27 16:32] Title."
-)
+JOURNAL_EMPTY_QUERY = 'Give a word or a "quoted phrase" to search for.'
+JOURNAL_JRNL_BAD_LINE = "{source} line {line}: {problem}. jrnl entries start with a line like [2026-11-27 16:32] Title."
 JOURNAL_JRNL_TEXT_BEFORE_ENTRY = "text before the first dated entry"
 JOURNAL_JRNL_BAD_DATE = "{date!r} is not a date and time"
 JOURNAL_EXPORT_TITLE = "Journal"
@@ -179,7 +174,9 @@ BREATH_NO_HISTORY = "No breathing sessions yet. Try `voiceguide breathe`."
 # read
 READ_RESUMING = "Resuming at section {section}, sentence {sentence}. Use --from-start to begin again."
 READ_SECTION_HEADING = "Section {number}: {title}"
-READ_KEYS_HELP = "space pause/resume · n/p next/previous sentence · ]/[ next/previous section · r repeat · +/- rate · q quit"
+READ_KEYS_HELP = (
+    "space pause/resume · n/p next/previous sentence · ]/[ next/previous section · r repeat · +/- rate · q quit"
+)
 READ_PAUSED = "Paused. Press space to go on."
 READ_RESUMED = "Resumed."
 READ_RATE = "Speaking rate {rate} words per minute, from the next sentence."
@@ -216,8 +213,7 @@ JOURNAL_NEEDS_SQLCIPHER3 = (
     "(or pip install sqlcipher3), then run `voiceguide doctor`."
 )
 PASSPHRASE_REQUIRED = (
-    "The journal {path} is encrypted: set VOICEGUIDE_PASSPHRASE or run voiceguide in a terminal "
-    "to type the passphrase."
+    "The journal {path} is encrypted: set VOICEGUIDE_PASSPHRASE or run voiceguide in a terminal to type the passphrase."
 )
 PASSPHRASE_WRONG_FROM = (
     "The journal {path} could not be unlocked with the passphrase from {source}: check it. "
@@ -235,14 +231,10 @@ PASSPHRASE_KEYRING_SAVED = "The passphrase is in the system keyring; voiceguide 
 CRYPT_ALREADY_ENCRYPTED = "The journal {path} is already encrypted. `voiceguide journal passwd` changes the passphrase."
 CRYPT_NOT_ENCRYPTED = "The journal {path} is not encrypted. `voiceguide journal encrypt` encrypts it."
 CRYPT_IN_USE = (
-    "The journal {path} is open in another voiceguide process: close it, then try again. "
-    "Nothing was changed."
+    "The journal {path} is open in another voiceguide process: close it, then try again. Nothing was changed."
 )
 CRYPT_FAILED = "The journal {path} could not be converted ({error}); it was left as it was."
-CRYPT_ENCRYPTED = (
-    "Encrypted {path}. Keep the passphrase safe: without it the journal cannot be read, "
-    "by you or anyone."
-)
+CRYPT_ENCRYPTED = "Encrypted {path}. Keep the passphrase safe: without it the journal cannot be read, by you or anyone."
 CRYPT_DECRYPTED = "Decrypted {path}: it is now a plain SQLite file, readable by anyone who can read the file."
 CRYPT_REKEYED = "Changed the passphrase of {path}."
 CRYPT_LOCKED = "Locked {path}: the next command asks for the passphrase."
@@ -264,7 +256,7 @@ JOURNAL_DISK_FULL = (
 )
 
 # reflect
-REFLECT_LISTENING = "Listening. Stop talking for {silence:g} s, say \"that's all\", or press Enter to finish."
+REFLECT_LISTENING = 'Listening. Stop talking for {silence:g} s, say "that\'s all", or press Enter to finish.'
 REFLECT_METER = "recording {elapsed}  {bar} {level:>4.0f} dB  {state}"
 REFLECT_SPEAKING = "speaking"
 REFLECT_WAITING = "listening"
@@ -318,7 +310,9 @@ GUIDE_ENTRY_TEXT = "You said: {text}"
 
 # config
 CONFIG_UNREADABLE = "The settings file {path} could not be read ({error}): fix it, or delete it to start fresh."
-CONFIG_BAD_VALUE = "{key} must be a {expected} (got {value!r} in {where}); `voiceguide config set {key} VALUE` fixes it."
+CONFIG_BAD_VALUE = (
+    "{key} must be a {expected} (got {value!r} in {where}); `voiceguide config set {key} VALUE` fixes it."
+)
 CONFIG_OUT_OF_RANGE = "{key} must be between {low:g} and {high:g} (got {value})."
 CONFIG_UNKNOWN_KEY = "Unknown setting {key!r}: use one of {keys}."
 CONFIG_SET = "{key} = {value} (saved in {path})"

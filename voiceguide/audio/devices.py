@@ -69,8 +69,9 @@ def _detach_c_stderr() -> None:
         os.close(devnull)
     except OSError:
         return
-    sys.stderr = os.fdopen(real, "w", buffering=1, encoding=getattr(sys.stderr, "encoding", None) or "utf-8",
-                           errors="backslashreplace")
+    sys.stderr = os.fdopen(
+        real, "w", buffering=1, encoding=getattr(sys.stderr, "encoding", None) or "utf-8", errors="backslashreplace"
+    )
     _detached = True
 
 
@@ -145,9 +146,7 @@ def default_device(kind: str) -> Device:
     """The default input or output device, or a clear error."""
     want_input = kind == "input"
     for dev in list_devices():
-        if (dev.default_input if want_input else dev.default_output) and (
-            dev.inputs if want_input else dev.outputs
-        ):
+        if (dev.default_input if want_input else dev.default_output) and (dev.inputs if want_input else dev.outputs):
             return dev
     raise DeviceUnavailable(messages.NO_INPUT_DEVICE if want_input else messages.NO_OUTPUT_DEVICE)
 
@@ -158,9 +157,7 @@ def audio_server_info(timeout: float = 3.0) -> dict[str, str]:
     if pactl is None:
         raise AudioServerUnavailable("pactl is not installed: apt-get install pulseaudio-utils")
     try:
-        out = subprocess.run(
-            [pactl, "info"], capture_output=True, text=True, timeout=timeout, check=False
-        )
+        out = subprocess.run([pactl, "info"], capture_output=True, text=True, timeout=timeout, check=False)
     except subprocess.TimeoutExpired:
         raise AudioServerUnavailable(messages.NO_AUDIO_SERVER) from None
     if out.returncode != 0:

@@ -36,8 +36,7 @@ def sequence(notes: list[tuple[float, float]], gap: float = 0.03, volume: float 
     """Notes as (Hz, seconds) one after another with short gaps; Hz 0 is a rest."""
     parts = []
     for freq, seconds in notes:
-        parts.append(tone(freq, seconds, volume=volume).samples if freq else
-                     np.zeros(round(seconds * RATE), np.int16))
+        parts.append(tone(freq, seconds, volume=volume).samples if freq else np.zeros(round(seconds * RATE), np.int16))
         parts.append(np.zeros(round(gap * RATE), np.int16))
     return Clip(np.concatenate(parts[:-1]), RATE, 1)
 

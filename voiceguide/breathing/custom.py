@@ -83,8 +83,7 @@ class _Checker:
                 raise self.fail(messages.PATTERN_FIELD_MISSING, field=field, fix=fix)
             return ""
         if not isinstance(value, str) or (required and not value.strip()):
-            raise self.fail(messages.PATTERN_FIELD_TYPE, field=field, expected="non-empty text",
-                            got=_describe(value))
+            raise self.fail(messages.PATTERN_FIELD_TYPE, field=field, expected="non-empty text", got=_describe(value))
         return value.strip()
 
     def number(self, value: Any, field: str, minimum: float) -> float:
@@ -98,28 +97,33 @@ class _Checker:
 def _phase(check: _Checker, n: int, table: Any) -> Phase:
     where = f"phase {n} "
     if not isinstance(table, dict):
-        raise check.fail(messages.PATTERN_FIELD_TYPE, field=f"phase {n}", expected="a [[phase]] table",
-                         got=_describe(table))
+        raise check.fail(
+            messages.PATTERN_FIELD_TYPE, field=f"phase {n}", expected="a [[phase]] table", got=_describe(table)
+        )
     check.unknown_keys(table, PHASE_KEYS, where)
     kind = table.get("kind")
     if kind is None:
-        raise check.fail(messages.PATTERN_FIELD_MISSING, field=f"{where}'kind'",
-                         fix='add kind = "inhale" (or hold, exhale, rest)')
+        raise check.fail(
+            messages.PATTERN_FIELD_MISSING, field=f"{where}'kind'", fix='add kind = "inhale" (or hold, exhale, rest)'
+        )
     if kind not in PHASE_KINDS:
-        raise check.fail(messages.PATTERN_FIELD_CHOICE, field=f"{where}'kind'", choices=", ".join(PHASE_KINDS),
-                         got=kind)
+        raise check.fail(
+            messages.PATTERN_FIELD_CHOICE, field=f"{where}'kind'", choices=", ".join(PHASE_KINDS), got=kind
+        )
     if "seconds" not in table:
         raise check.fail(messages.PATTERN_FIELD_MISSING, field=f"{where}'seconds'", fix="add seconds = 4")
     seconds = check.number(table["seconds"], f"{where}'seconds'", MIN_PHASE_SECONDS)
     word = check.text(table.get("word"), f"{where}'word'")
     if "word" in table and not word:
-        raise check.fail(messages.PATTERN_FIELD_TYPE, field=f"{where}'word'", expected="non-empty text",
-                         got=_describe(table["word"]))
+        raise check.fail(
+            messages.PATTERN_FIELD_TYPE, field=f"{where}'word'", expected="non-empty text", got=_describe(table["word"])
+        )
     tone = table.get("tone")
     if tone is not None:
         if not _is_number(tone):
-            raise check.fail(messages.PATTERN_FIELD_TYPE, field=f"{where}'tone'", expected="a number of Hz",
-                             got=_describe(tone))
+            raise check.fail(
+                messages.PATTERN_FIELD_TYPE, field=f"{where}'tone'", expected="a number of Hz", got=_describe(tone)
+            )
         low, high = TONE_RANGE
         if not low <= tone <= high:
             raise check.fail(messages.PATTERN_FIELD_RANGE, field=f"{where}'tone'", low=low, high=high, got=tone)
@@ -144,25 +148,32 @@ def parse_pattern(data: dict[str, Any], file: str, default_id: str, source: str 
     if "cycles" in data:
         value = data["cycles"]
         if not isinstance(value, int) or isinstance(value, bool):
-            raise check.fail(messages.PATTERN_FIELD_TYPE, field="'cycles'", expected="a whole number",
-                             got=_describe(value))
+            raise check.fail(
+                messages.PATTERN_FIELD_TYPE, field="'cycles'", expected="a whole number", got=_describe(value)
+            )
         cycles = int(check.number(value, "'cycles'", 1))
     elif "minutes" in data:
         value = data["minutes"]
         if _is_number(value) and value <= 0:
-            raise check.fail(messages.PATTERN_FIELD_TYPE, field="'minutes'", expected="more than 0",
-                             got=_describe(value))
+            raise check.fail(
+                messages.PATTERN_FIELD_TYPE, field="'minutes'", expected="more than 0", got=_describe(value)
+            )
         minutes = check.number(value, "'minutes'", 0)
     else:
-        raise check.fail(messages.PATTERN_FIELD_MISSING, field="'cycles' or 'minutes'",
-                         fix="add minutes = 5 (or cycles = 20)")
+        raise check.fail(
+            messages.PATTERN_FIELD_MISSING, field="'cycles' or 'minutes'", fix="add minutes = 5 (or cycles = 20)"
+        )
 
     tables = data.get("phase")
     if tables is None or tables == []:
         raise check.fail(messages.PATTERN_NO_PHASES)
     if not isinstance(tables, list):
-        raise check.fail(messages.PATTERN_FIELD_TYPE, field="'phase'",
-                         expected="[[phase]] tables (double brackets)", got=_describe(tables))
+        raise check.fail(
+            messages.PATTERN_FIELD_TYPE,
+            field="'phase'",
+            expected="[[phase]] tables (double brackets)",
+            got=_describe(tables),
+        )
     phases = tuple(_phase(check, n, table) for n, table in enumerate(tables, start=1))
     return BreathPattern(
         id=pattern_id,

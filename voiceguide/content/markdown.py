@@ -20,8 +20,8 @@ row is read as one.
 from __future__ import annotations
 
 import re
-from html import unescape
 from dataclasses import dataclass
+from html import unescape
 
 from voiceguide.content.assemble import Draft, assemble_article, split_into_parts
 from voiceguide.content.model import Article, BlockKind

@@ -67,7 +67,7 @@ def _entries(text: str, where: str) -> list[tuple[int | None, str | None, list[s
         if number is None and title is None:
             raise _invalid(where, "each [[section]] needs a number or a title")
         if not isinstance(prompts, list) or not all(isinstance(p, str) for p in prompts):
-            raise _invalid(where, f"section {title or number} needs prompts = [\"...\"], a list of questions")
+            raise _invalid(where, f'section {title or number} needs prompts = ["..."], a list of questions')
         cleaned = [" ".join(prompt.split()) for prompt in prompts if prompt.strip()]
         if cleaned:
             entries.append((number, title, cleaned))

@@ -134,9 +134,7 @@ def connect(
     """
     driver = driver_for(passphrase)
     uri = "file:" + quote(str(Path(path).absolute())) + ("?mode=ro" if readonly else "")
-    conn = driver.connect(
-        uri, uri=True, timeout=timeout, isolation_level=None, check_same_thread=False
-    )
+    conn = driver.connect(uri, uri=True, timeout=timeout, isolation_level=None, check_same_thread=False)
     try:
         if passphrase is not None:
             conn.execute(f"PRAGMA key = {key_literal(Path(path), passphrase)}")

@@ -49,14 +49,12 @@ def require_encrypted(wanted: bool, path: Path | None = None) -> Path:
     return path
 
 
-def current_passphrase(path: Path | None = None, *,
-                       busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> str | None:
+def current_passphrase(path: Path | None = None, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> str | None:
     """Unlock the journal the usual way (environment, keyring, prompt) and return its passphrase."""
     return _validate(_journal_path(path), None, busy_timeout)
 
 
-def encrypt(passphrase: str, path: Path | None = None, *,
-            busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> Path:
+def encrypt(passphrase: str, path: Path | None = None, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> Path:
     """Encrypt the plain journal at ``path`` (default: the user's; created if missing)."""
     path = require_encrypted(False, path)
     _check_new(passphrase)
@@ -65,8 +63,9 @@ def encrypt(passphrase: str, path: Path | None = None, *,
     return path
 
 
-def decrypt(passphrase: str | None = None, path: Path | None = None, *,
-            busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> Path:
+def decrypt(
+    passphrase: str | None = None, path: Path | None = None, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT
+) -> Path:
     """Turn the encrypted journal back into plain SQLite (passphrase: given, or asked as usual)."""
     path = require_encrypted(True, path)
     old = _validate(path, passphrase, busy_timeout)
@@ -74,8 +73,9 @@ def decrypt(passphrase: str | None = None, path: Path | None = None, *,
     return path
 
 
-def change_passphrase(new: str, old: str | None = None, path: Path | None = None, *,
-                      busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> Path:
+def change_passphrase(
+    new: str, old: str | None = None, path: Path | None = None, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT
+) -> Path:
     """Re-encrypt the journal under a new passphrase (the old one: given, or asked as usual)."""
     path = require_encrypted(True, path)
     _check_new(new)

@@ -125,9 +125,7 @@ def parse_jrnl(text: str, source: str = "the jrnl text") -> list[tuple[datetime,
             if when is None:
                 problem = messages.JOURNAL_JRNL_BAD_DATE.format(date=heading["date"])
                 raise JournalImportError(
-                    messages.JOURNAL_JRNL_BAD_LINE.format(
-                        source=source, line=number, problem=problem
-                    )
+                    messages.JOURNAL_JRNL_BAD_LINE.format(source=source, line=number, problem=problem)
                 )
             title = heading["title"].rstrip()
             if title.endswith(STARRED):
@@ -144,10 +142,7 @@ def parse_jrnl(text: str, source: str = "the jrnl text") -> list[tuple[datetime,
                     source=source, line=number, problem=messages.JOURNAL_JRNL_TEXT_BEFORE_ENTRY
                 )
             )
-    return [
-        (when, join_title(lines[0].strip(), "\n".join(lines[1:]).strip()))
-        for when, lines in entries
-    ]
+    return [(when, join_title(lines[0].strip(), "\n".join(lines[1:]).strip())) for when, lines in entries]
 
 
 def import_key(when: datetime, text: str) -> str:
@@ -183,7 +178,5 @@ def import_jrnl_file(journal: Journal, path: Path) -> ImportResult:
         ) from error
     except OSError as error:
         reason = error.strerror or str(error)
-        raise JournalImportError(
-            messages.JOURNAL_IMPORT_UNREADABLE.format(path=path, error=reason)
-        ) from error
+        raise JournalImportError(messages.JOURNAL_IMPORT_UNREADABLE.format(path=path, error=reason)) from error
     return import_jrnl(journal, text, source=str(path))

@@ -102,12 +102,17 @@ def remember(path: Path, salt: bytes, key: bytes) -> bool:
     if span <= 0 or calls is None or len(key) != KEY_BYTES:
         return False
     libc = _c()
-    key_id = libc.syscall(calls[0], b"user", _description(path, salt).encode(), key,
-                          ctypes.c_size_t(len(key)), ctypes.c_int(_USER_KEYRING))
+    key_id = libc.syscall(
+        calls[0],
+        b"user",
+        _description(path, salt).encode(),
+        key,
+        ctypes.c_size_t(len(key)),
+        ctypes.c_int(_USER_KEYRING),
+    )
     if key_id < 0:
         return False
-    if (_keyctl(_KEYCTL_SETPERM, key_id, _PERMISSIONS) < 0
-            or _keyctl(_KEYCTL_SET_TIMEOUT, key_id, _seconds(span)) < 0):
+    if _keyctl(_KEYCTL_SETPERM, key_id, _PERMISSIONS) < 0 or _keyctl(_KEYCTL_SET_TIMEOUT, key_id, _seconds(span)) < 0:
         _drop(key_id)  # a key that would never expire is worse than none
         return False
     return True

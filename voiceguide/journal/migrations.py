@@ -7,7 +7,7 @@ Each runs in its own transaction, so a journal is never left half-migrated.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 MIGRATIONS: list[Callable[[Any], None]] = []
@@ -21,9 +21,7 @@ def migration(fn: Callable[[Any], None]) -> Callable[[Any], None]:
 
 def applied_migrations(db: Any) -> list[str]:
     """Names already applied, in the order they ran (empty for a new journal)."""
-    exists = db.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_migrations'"
-    ).fetchone()
+    exists = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_migrations'").fetchone()
     if not exists:
         return []
     return [row[0] for row in db.execute("SELECT name FROM _migrations ORDER BY rowid")]
@@ -48,18 +46,13 @@ def migrate(db: Any) -> list[str]:
     for fn in MIGRATIONS:
         db.execute("BEGIN IMMEDIATE")
         try:
-            db.execute(
-                "CREATE TABLE IF NOT EXISTS _migrations ("
-                " name TEXT PRIMARY KEY, applied TEXT NOT NULL)"
-            )
-            already = db.execute(
-                "SELECT 1 FROM _migrations WHERE name = ?", (fn.__name__,)
-            ).fetchone()
+            db.execute("CREATE TABLE IF NOT EXISTS _migrations ( name TEXT PRIMARY KEY, applied TEXT NOT NULL)")
+            already = db.execute("SELECT 1 FROM _migrations WHERE name = ?", (fn.__name__,)).fetchone()
             if not already:
                 fn(db)
                 db.execute(
                     "INSERT INTO _migrations (name, applied) VALUES (?, ?)",
-                    (fn.__name__, datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")),
+                    (fn.__name__, datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")),
                 )
                 done.append(fn.__name__)
         except BaseException:

@@ -269,8 +269,6 @@ def _accept(path: Path, passphrase: str, check: Callable[[str], None], source: s
     try:
         check(passphrase)
     except WrongPassphrase as error:
-        raise WrongPassphrase(
-            messages.PASSPHRASE_WRONG_FROM.format(path=path, source=source)
-        ) from error
+        raise WrongPassphrase(messages.PASSPHRASE_WRONG_FROM.format(path=path, source=source)) from error
     _unlocked_with(path, passphrase, cached)
     return passphrase

@@ -22,10 +22,7 @@ def _session(row: tuple) -> BreathingSession:
     )
 
 
-SESSION_COLUMNS = (
-    "id, started, pattern, planned_cycles, completed_cycles, seconds, interrupted,"
-    " utc_offset_minutes"
-)
+SESSION_COLUMNS = "id, started, pattern, planned_cycles, completed_cycles, seconds, interrupted, utc_offset_minutes"
 
 
 class PracticeStore(Database):
@@ -73,9 +70,7 @@ class PracticeStore(Database):
         return [_session(row) for row in self.conn.execute(sql, params)]
 
     @guarded
-    def minutes_per_week(
-        self, weeks: int = 8, *, on: date | None = None
-    ) -> list[tuple[date, float]]:
+    def minutes_per_week(self, weeks: int = 8, *, on: date | None = None) -> list[tuple[date, float]]:
         """Minutes of breathing practice per local week (Monday first), oldest week first.
 
         Weeks without practice are included as 0 so a chart shows the gaps.
@@ -86,8 +81,7 @@ class PracticeStore(Database):
         first = this_monday - timedelta(weeks=weeks - 1)
         totals = {first + timedelta(weeks=i): 0.0 for i in range(weeks)}
         rows = self.conn.execute(
-            "SELECT started, utc_offset_minutes, seconds FROM breathing_sessions"
-            " WHERE started >= ?",
+            "SELECT started, utc_offset_minutes, seconds FROM breathing_sessions WHERE started >= ?",
             (utc_floor(first),),
         )
         for started, offset, seconds in rows:

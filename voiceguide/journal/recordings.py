@@ -9,7 +9,7 @@ a recording in progress.
 from __future__ import annotations
 
 import os
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from voiceguide.journal.connection import Database, guarded
 from voiceguide.journal.models import UnfinishedRecording
@@ -55,13 +55,10 @@ class RecordingStore(Database):
         """Store one chunk of int16 PCM and commit it at once (re-sending a seq replaces it)."""
         with self.transaction() as db:
             db.execute(
-                "INSERT OR REPLACE INTO recording_chunks (recording_id, seq, samples)"
-                " VALUES (?, ?, ?)",
+                "INSERT OR REPLACE INTO recording_chunks (recording_id, seq, samples) VALUES (?, ?, ?)",
                 (recording_id, int(seq), bytes(samples)),
             )
-            db.execute(
-                "UPDATE recordings SET updated = ? WHERE id = ?", (stamp()[0], recording_id)
-            )
+            db.execute("UPDATE recordings SET updated = ? WHERE id = ?", (stamp()[0], recording_id))
 
     @guarded
     def recording_samples(self, recording_id: int) -> bytes:
@@ -92,7 +89,7 @@ class RecordingStore(Database):
         ``include_live``; one untouched for ``STALE_AFTER`` counts as left behind
         whatever its process id says, since ids are reused after a restart.
         """
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         found = []
         rows = self.conn.execute(
             "SELECT id, started, utc_offset_minutes, updated, pid, prompt, article, section, rate"

@@ -45,9 +45,7 @@ def recover_unfinished(journal: Journal, transcribe: Transcribe | None = None) -
     return recovered
 
 
-def _recover(
-    journal: Journal, recording: UnfinishedRecording, transcribe: Transcribe | None
-) -> Entry:
+def _recover(journal: Journal, recording: UnfinishedRecording, transcribe: Transcribe | None) -> Entry:
     import numpy as np
 
     samples = np.frombuffer(recording.samples, dtype="<i2").astype(np.int16)

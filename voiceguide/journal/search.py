@@ -42,4 +42,3 @@ def candidates(query: str) -> list[str]:
         return []
     safe = literal(text) or '""'  # an empty phrase matches nothing, without an error
     return [text] if safe == text else [text, safe]
-

@@ -231,16 +231,12 @@ class Journal(RecordingStore, PracticeStore, Database):
     @guarded
     def find_import_key(self, import_key: str) -> int | None:
         """The id of the entry imported under ``import_key``, if any."""
-        row = self.conn.execute(
-            "SELECT id FROM entries WHERE import_key = ?", (import_key,)
-        ).fetchone()
+        row = self.conn.execute("SELECT id FROM entries WHERE import_key = ?", (import_key,)).fetchone()
         return None if row is None else row[0]
 
     @guarded
     def get(self, entry_id: int) -> Entry:
-        row = self.conn.execute(
-            f"SELECT {ENTRY_COLUMNS} FROM entries e WHERE e.id = ?", (entry_id,)
-        ).fetchone()
+        row = self.conn.execute(f"SELECT {ENTRY_COLUMNS} FROM entries e WHERE e.id = ?", (entry_id,)).fetchone()
         if row is None:
             raise EntryNotFound(messages.JOURNAL_NO_ENTRY.format(id=entry_id))
         return _entry(row)
@@ -261,9 +257,7 @@ class Journal(RecordingStore, PracticeStore, Database):
             params.append(max(0, int(limit)))
         return [_entry(row) for row in self.conn.execute(sql, params)]
 
-    def _filters(
-        self, since: date | None, until: date | None, kind: str | None
-    ) -> tuple[str, list[Any]]:
+    def _filters(self, since: date | None, until: date | None, kind: str | None) -> tuple[str, list[Any]]:
         clauses: list[str] = []
         params: list[Any] = []
         if since is not None:
@@ -280,9 +274,7 @@ class Journal(RecordingStore, PracticeStore, Database):
         return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
 
     @guarded
-    def search(
-        self, query: str, limit: int = 20, *, markers: tuple[str, str] = ("[", "]")
-    ) -> list[tuple[Entry, str]]:
+    def search(self, query: str, limit: int = 20, *, markers: tuple[str, str] = ("[", "]")) -> list[tuple[Entry, str]]:
         """Entries matching ``query``, best first (bm25), each with a snippet marking the matches.
 
         Words, "phrases", prefix* and AND/OR/NOT work as in FTS5; input FTS5
@@ -331,8 +323,7 @@ class Journal(RecordingStore, PracticeStore, Database):
         with self.transaction() as db:
             old = self.get(entry_id)
             db.execute(
-                "INSERT INTO entry_history (entry_id, changed, text, engine, model)"
-                " VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO entry_history (entry_id, changed, text, engine, model) VALUES (?, ?, ?, ?, ?)",
                 (entry_id, stamp()[0], old.text, old.engine, old.model),
             )
             db.execute(
@@ -359,8 +350,7 @@ class Journal(RecordingStore, PracticeStore, Database):
         """Earlier texts of an entry, oldest first."""
         self.get(entry_id)
         rows = self.conn.execute(
-            "SELECT changed, text, engine, model FROM entry_history"
-            " WHERE entry_id = ? ORDER BY id",
+            "SELECT changed, text, engine, model FROM entry_history WHERE entry_id = ? ORDER BY id",
             (entry_id,),
         )
         return [HistoryItem(*row) for row in rows]
@@ -376,8 +366,7 @@ class Journal(RecordingStore, PracticeStore, Database):
     def needing_transcription(self) -> list[Entry]:
         """Entries saved without text (e.g. recovered after a crash), oldest first."""
         rows = self.conn.execute(
-            f"SELECT {ENTRY_COLUMNS} FROM entries e WHERE e.needs_transcription = 1"
-            " ORDER BY e.created, e.id"
+            f"SELECT {ENTRY_COLUMNS} FROM entries e WHERE e.needs_transcription = 1 ORDER BY e.created, e.id"
         )
         return [_entry(row) for row in rows]
 
@@ -395,9 +384,7 @@ class Journal(RecordingStore, PracticeStore, Database):
 
     @guarded
     def get_audio(self, entry_id: int) -> StoredAudio | None:
-        row = self.conn.execute(
-            "SELECT codec, rate, data FROM audio WHERE entry_id = ?", (entry_id,)
-        ).fetchone()
+        row = self.conn.execute("SELECT codec, rate, data FROM audio WHERE entry_id = ?", (entry_id,)).fetchone()
         return None if row is None else StoredAudio(row[0], row[1], bytes(row[2]))
 
     # stats
@@ -412,10 +399,7 @@ class Journal(RecordingStore, PracticeStore, Database):
         count, words, seconds = self.conn.execute(
             "SELECT count(*), coalesce(sum(words), 0), coalesce(sum(duration), 0) FROM entries"
         ).fetchone()
-        days = {
-            date.fromisoformat(row[0])
-            for row in self.conn.execute(f"SELECT DISTINCT {LOCAL_DATE} FROM entries e")
-        }
+        days = {date.fromisoformat(row[0]) for row in self.conn.execute(f"SELECT DISTINCT {LOCAL_DATE} FROM entries e")}
         day = on or today()
         if day not in days:
             day -= timedelta(days=1)

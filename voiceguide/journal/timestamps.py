@@ -7,7 +7,7 @@ the clocks change.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 
 ISO_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
@@ -22,13 +22,13 @@ def stamp(moment: datetime | None = None) -> tuple[str, int]:
     elif moment.tzinfo is None or moment.utcoffset() is None:
         moment = moment.astimezone()
     offset = moment.utcoffset() or timedelta(0)
-    utc = moment.astimezone(timezone.utc)
+    utc = moment.astimezone(UTC)
     return utc.strftime(ISO_FORMAT), round(offset.total_seconds() / 60)
 
 
 def parse_utc(text: str) -> datetime:
     """The aware UTC datetime for stored text."""
-    return datetime.strptime(text, ISO_FORMAT).replace(tzinfo=timezone.utc)
+    return datetime.strptime(text, ISO_FORMAT).replace(tzinfo=UTC)
 
 
 def local(text: str, offset_minutes: int) -> datetime:
@@ -47,15 +47,13 @@ def utc_floor(day: date) -> str:
     Offsets on Earth reach +14 h, so the start of ``day`` minus 14 h is safe; the
     exact local date is checked per row.
     """
-    start = datetime.combine(day, time(0, 0), tzinfo=timezone.utc) - timedelta(hours=14)
+    start = datetime.combine(day, time(0, 0), tzinfo=UTC) - timedelta(hours=14)
     return start.strftime(ISO_FORMAT)
 
 
 def utc_ceiling(day: date) -> str:
     """UTC text late enough for every moment whose local date is ``day`` (offsets reach -12 h)."""
-    end = datetime.combine(day + timedelta(days=1), time(0, 0), tzinfo=timezone.utc) + timedelta(
-        hours=12
-    )
+    end = datetime.combine(day + timedelta(days=1), time(0, 0), tzinfo=UTC) + timedelta(hours=12)
     return end.strftime(ISO_FORMAT)
 
 

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Literal, Protocol
 
 from voiceguide import messages
 from voiceguide.breathing.patterns import BreathPattern, Phase
-from voiceguide.sessions.collaborators import KeySource, PlayerLike
 from voiceguide.breathing.scheduler import (
     DEFAULT_LEAD,
     Clock,
@@ -22,6 +21,7 @@ from voiceguide.breathing.scheduler import (
     Schedule,
     Scheduler,
 )
+from voiceguide.sessions.collaborators import KeySource, PlayerLike
 from voiceguide.ui.breathing_view import BreathingView, NullView
 
 if TYPE_CHECKING:  # numpy loads with the audio modules, when a session is built, not on import
@@ -69,6 +69,7 @@ def trimmed(clip: Clip, seconds: float, fade: float = 0.02) -> Clip:
     import numpy as np
 
     from voiceguide.audio.clip import Clip
+
     cut = clip.slice(0, max(0.0, seconds))
     n = min(cut.frames, round(fade * cut.rate))
     if n == 0:

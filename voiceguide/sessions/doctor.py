@@ -35,7 +35,8 @@ def check_audio_server() -> str:
     from voiceguide.audio.devices import audio_server_info
 
     info = audio_server_info()
-    return f"{info.get('Server Name', 'server')} {info.get('Server Version', '')} at {info.get('Server String', '?')}".strip()
+    name = f"{info.get('Server Name', 'server')} {info.get('Server Version', '')}".strip()
+    return f"{name} at {info.get('Server String', '?')}"
 
 
 def check_output() -> str:
@@ -117,8 +118,9 @@ def check_privacy(online: bool = False) -> Check:
     if not journal.exists():
         parts.append(messages.DOCTOR_PRIVACY_NO_JOURNAL)
     elif looks_encrypted(journal):
-        unlock = [name for name, used in (("keyring", keyring_opted_in()),
-                                          (ENV_VAR, bool(os.environ.get(ENV_VAR)))) if used]
+        unlock = [
+            name for name, used in (("keyring", keyring_opted_in()), (ENV_VAR, bool(os.environ.get(ENV_VAR)))) if used
+        ]
         parts.append(messages.DOCTOR_PRIVACY_ENCRYPTED + (f", unlocked by {' and '.join(unlock)}" if unlock else ""))
         parts.append(_unlock_cache_state())
         try:
@@ -159,8 +161,13 @@ def _privacy(online: bool) -> Check:
     try:
         return check_privacy(online)
     except Exception as exc:  # a probe must never crash the report
-        return Check("privacy", False, f"{type(exc).__name__}: {exc}",
-                     messages.FIX_PRIVACY.format(folder=user_paths().data), required=False)
+        return Check(
+            "privacy",
+            False,
+            f"{type(exc).__name__}: {exc}",
+            messages.FIX_PRIVACY.format(folder=user_paths().data),
+            required=False,
+        )
 
 
 def run_checks(online: bool = False) -> list[Check]:

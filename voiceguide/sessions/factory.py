@@ -11,8 +11,17 @@ import sys
 from voiceguide.breathing.patterns import BreathPattern
 
 
-def run_breathing(pattern: BreathPattern, cycles: int, *, cue_mode: str, countdown: int, animate: bool,
-                  quiet: bool, voice, volume: float):
+def run_breathing(
+    pattern: BreathPattern,
+    cycles: int,
+    *,
+    cue_mode: str,
+    countdown: int,
+    animate: bool,
+    quiet: bool,
+    voice,
+    volume: float,
+):
     from voiceguide.audio.player import Player
     from voiceguide.breathing.scheduler import SystemClock
     from voiceguide.journal.store import Journal
@@ -27,10 +36,17 @@ def run_breathing(pattern: BreathPattern, cycles: int, *, cue_mode: str, countdo
         try:
             with Player() as player, TerminalKeys() as keys:
                 session = BreatheSession(
-                    pattern, cycles, player=player, clock=SystemClock(),
-                    view=make_breathing_view(animate=animate), cue_mode=cue_mode, volume=volume,
-                    countdown=countdown, render_voice=synth.render if synth else None,
-                    journal=journal, keys=keys,
+                    pattern,
+                    cycles,
+                    player=player,
+                    clock=SystemClock(),
+                    view=make_breathing_view(animate=animate),
+                    cue_mode=cue_mode,
+                    volume=volume,
+                    countdown=countdown,
+                    render_voice=synth.render if synth else None,
+                    journal=journal,
+                    keys=keys,
                 )
                 for line in session.notices(first_use=first_use, quiet=quiet):
                     print(line, file=sys.stderr)
@@ -64,8 +80,11 @@ def run_reading(article, *, section: int | None, from_start: bool, voice, notify
         if start is not None and section is not None and start.section != section:
             start = None
         first = start or Position(section or 1, 0)
-        first_text = (article.sections[first.section - 1].spoken_title if first.sentence == 0
-                      else article.sections[first.section - 1].sentences[first.sentence].spoken)
+        first_text = (
+            article.sections[first.section - 1].spoken_title
+            if first.sentence == 0
+            else article.sections[first.section - 1].sentences[first.sentence].spoken
+        )
         # the engine starts (and checks the voice) while the device opens
         synth.prefetch(first_text)
         try:
@@ -76,13 +95,13 @@ def run_reading(article, *, section: int | None, from_start: bool, voice, notify
         with player, TerminalKeys() as keys:
             if start is not None:
                 notify(messages.READ_RESUMING.format(section=start.section, sentence=start.sentence + 1))
-            session = ReadSession(article, player=player, synthesizer=synth, view=make_reading_view(),
-                                  keys=keys, progress=journal)
+            session = ReadSession(
+                article, player=player, synthesizer=synth, view=make_reading_view(), keys=keys, progress=journal
+            )
             result = session.run(start, section=section)
             player.wait(2)
         if not result.finished:
-            notify(messages.READ_STOPPED.format(section=result.position.section,
-                                                sentence=result.position.sentence + 1))
+            notify(messages.READ_STOPPED.format(section=result.position.section, sentence=result.position.sentence + 1))
         elif section is not None:
             notify(messages.READ_FINISHED_SECTION.format(number=section))
         else:
@@ -103,6 +122,7 @@ def render_reading(article, *, section: int | None, out_path, voice, progress=No
 
 
 # -- reflect -------------------------------------------------------------------
+
 
 def make_transcriber(engine: str = "whisper", model: str | None = None):
     """The transcriber behind ``--engine``/``--model``; a missing engine is an EngineMissing line."""
@@ -131,8 +151,8 @@ def choose_prompt(article, section: int | None, journal) -> tuple[str, int]:
         section = saved[0] if saved else 1
     article.section(section)  # an unknown section is a clear error
     used = journal.conn.execute(
-        "SELECT count(*) FROM entries WHERE kind = 'reflection' AND article = ? AND section = ?"
-        " AND prompt IS NOT NULL", (key, section),
+        "SELECT count(*) FROM entries WHERE kind = 'reflection' AND article = ? AND section = ? AND prompt IS NOT NULL",
+        (key, section),
     ).fetchone()[0]
     return next_prompt(load_prompts(article), section, used), section
 
@@ -152,8 +172,18 @@ def _where(article_path, prompt: str | None, section: int | None, journal, *, de
     return prompt, progress_key(article), section
 
 
-def run_reflect(*, prompt: str | None, section: int | None, article_path, silence: float, max_minutes: float,
-                engine: str, model: str | None, voice, notify):
+def run_reflect(
+    *,
+    prompt: str | None,
+    section: int | None,
+    article_path,
+    silence: float,
+    max_minutes: float,
+    engine: str,
+    model: str | None,
+    voice,
+    notify,
+):
     """Ask, record, transcribe and save one spoken entry on the real devices."""
     import concurrent.futures
 
@@ -167,23 +197,36 @@ def run_reflect(*, prompt: str | None, section: int | None, article_path, silenc
     from voiceguide.ui.level_meter import make_level_meter
 
     transcriber = make_transcriber(engine, model)
-    with Journal.open() as journal, Synthesizer(voice) as synth, \
-            concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="model-load") as pool:
+    with (
+        Journal.open() as journal,
+        Synthesizer(voice) as synth,
+        concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="model-load") as pool,
+    ):
         loading = pool.submit(transcriber.load)  # the model loads while the prompt is spoken
         prompt, article_key, section = _where(article_path, prompt, section, journal, default_prompt=True)
         notify(messages.REFLECT_PROMPT.format(prompt=prompt))
         with Player() as player, TerminalKeys() as keys:
             recorder = Recorder()
-            session = ReflectSession(prompt, player=player, recorder=recorder, transcriber=transcriber,
-                                     journal=journal, speak=synth.render, view=make_level_meter(), keys=keys,
-                                     silence=silence, max_minutes=max_minutes, clock=SystemClock(),
-                                     article=article_key, section=section)
+            session = ReflectSession(
+                prompt,
+                player=player,
+                recorder=recorder,
+                transcriber=transcriber,
+                journal=journal,
+                speak=synth.render,
+                view=make_level_meter(),
+                keys=keys,
+                silence=silence,
+                max_minutes=max_minutes,
+                clock=SystemClock(),
+                article=article_key,
+                section=section,
+            )
             loading.result()
             return session.run()
 
 
-def import_reflection(path, *, prompt: str | None, section: int | None, article_path, engine: str,
-                      model: str | None):
+def import_reflection(path, *, prompt: str | None, section: int | None, article_path, engine: str, model: str | None):
     """An audio file as a spoken entry (no audio device needed)."""
     from voiceguide.journal.store import Journal
     from voiceguide.sessions.reflect import reflect_from_samples
@@ -193,8 +236,9 @@ def import_reflection(path, *, prompt: str | None, section: int | None, article_
     transcriber = make_transcriber(engine, model)
     with Journal.open() as journal:
         prompt, article_key, section = _where(article_path, prompt, section, journal, default_prompt=False)
-        return reflect_from_samples(samples, transcriber=transcriber, journal=journal, prompt=prompt,
-                                    article=article_key, section=section)
+        return reflect_from_samples(
+            samples, transcriber=transcriber, journal=journal, prompt=prompt, article=article_key, section=section
+        )
 
 
 def typed_reflection(read_text, *, prompt: str | None, section: int | None, article_path, notify):
@@ -249,12 +293,16 @@ def recover_recordings(notify) -> list:
         return []
     for entry in recovered:
         text = entry.text or messages.REFLECT_RECOVERED_NO_TEXT.format(id=entry.id)
-        notify(messages.REFLECT_RECOVERED.format(started=entry.created[:16].replace("T", " "),
-                                                 seconds=entry.duration or 0, id=entry.id, text=text))
+        notify(
+            messages.REFLECT_RECOVERED.format(
+                started=entry.created[:16].replace("T", " "), seconds=entry.duration or 0, id=entry.id, text=text
+            )
+        )
     return recovered
 
 
 # -- guide ---------------------------------------------------------------------
+
 
 def _breathing_plan(pattern_name: str, minutes: float):
     """A callable giving (pattern, cycles) for the guide's breathing offer; bad settings fail at once."""
@@ -266,9 +314,24 @@ def _breathing_plan(pattern_name: str, minutes: float):
     return lambda: (pattern, cycles)
 
 
-def run_guide(article, *, section: int | None, restart: bool, as_text: bool, voice, breath_pattern: str,
-              breath_minutes: float, cue: str, silence: float, engine: str, model: str | None,
-              notify, read_line=None, out=None, barge_in: bool = False):
+def run_guide(
+    article,
+    *,
+    section: int | None,
+    restart: bool,
+    as_text: bool,
+    voice,
+    breath_pattern: str,
+    breath_minutes: float,
+    cue: str,
+    silence: float,
+    engine: str,
+    model: str | None,
+    notify,
+    read_line=None,
+    out=None,
+    barge_in: bool = False,
+):
     """The guided session over ``article``: on the speakers and microphone, or as text (``as_text``)."""
     from voiceguide import config
     from voiceguide.breathing.scheduler import SystemClock
@@ -287,8 +350,9 @@ def run_guide(article, *, section: int | None, restart: bool, as_text: bool, voi
 
         with Journal.open() as journal:
             io = TextIO(out, read_line, settings=voice, remember=config.remember)
-            steps = text_steps(article, io=io, journal=journal, article_key=key, breathing=breathing,
-                               clock=SystemClock())
+            steps = text_steps(
+                article, io=io, journal=journal, article_key=key, breathing=breathing, clock=SystemClock()
+            )
             session = GuideSession(article, io=io, steps=steps, journal=journal, prompts=prompts, article_key=key)
             return session.run(section=section, restart=restart)
 
@@ -305,23 +369,40 @@ def run_guide(article, *, section: int | None, restart: bool, as_text: bool, voi
     from voiceguide.ui.reading_view import make_reading_view
 
     transcriber = make_transcriber(engine, model)
-    with Journal.open() as journal, Synthesizer(voice) as synth, Synthesizer(voice, use_cache=False) as private, \
-            concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="model-load") as pool:
+    with (
+        Journal.open() as journal,
+        Synthesizer(voice) as synth,
+        Synthesizer(voice, use_cache=False) as private,
+        concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="model-load") as pool,
+    ):
         loading = pool.submit(transcriber.load)  # the model loads while the first section is read
         with Player() as player, TerminalKeys() as keys:
             listener = CommandListener(Recorder, transcriber)
-            io = SpokenIO(player=player, synthesizer=synth, listener=listener, keys=keys, notify=notify,
-                          remember=config.remember)
+            io = SpokenIO(
+                player=player, synthesizer=synth, listener=listener, keys=keys, notify=notify, remember=config.remember
+            )
 
             def private_render(text: str):
                 # journal words never land in the plain speech cache
                 return private.with_settings(synth.settings).render(text)
 
-            steps = spoken_steps(article, io=io, journal=journal, article_key=key, breathing=breathing,
-                                 make_recorder=Recorder, transcriber=transcriber, private_render=private_render,
-                                 clock=SystemClock(), cue_mode=cue, silence=silence,
-                                 reading_view=make_reading_view(), breathing_view=make_breathing_view(),
-                                 level_view=make_level_meter, barge_in=barge_in)
+            steps = spoken_steps(
+                article,
+                io=io,
+                journal=journal,
+                article_key=key,
+                breathing=breathing,
+                make_recorder=Recorder,
+                transcriber=transcriber,
+                private_render=private_render,
+                clock=SystemClock(),
+                cue_mode=cue,
+                silence=silence,
+                reading_view=make_reading_view(),
+                breathing_view=make_breathing_view(),
+                level_view=make_level_meter,
+                barge_in=barge_in,
+            )
             session = GuideSession(article, io=io, steps=steps, journal=journal, prompts=prompts, article_key=key)
             try:
                 return session.run(section=section, restart=restart)

@@ -24,10 +24,30 @@ from voiceguide.speech.commands import Command, KeyPressed, Nothing, NotUndersto
 QUESTION_KEYS = {"y": "yes", "Y": "yes", "n": "no", "N": "no"}
 """At a yes/no question, y and n answer it"""
 KEYS = {
-    "n": "next", "N": "next", "]": "next", "p": "back", "P": "back", "[": "back",
-    "r": "repeat", "R": "repeat", "+": "faster", "=": "faster", "-": "slower", "_": "slower",
-    " ": "pause", "q": "stop", "Q": "stop", "\x1b": "stop", "b": "read_back", "k": "keep", "d": "redo",
-    "s": "skip", "h": "help", "?": "help", "\n": "next", "\r": "next",
+    "n": "next",
+    "N": "next",
+    "]": "next",
+    "p": "back",
+    "P": "back",
+    "[": "back",
+    "r": "repeat",
+    "R": "repeat",
+    "+": "faster",
+    "=": "faster",
+    "-": "slower",
+    "_": "slower",
+    " ": "pause",
+    "q": "stop",
+    "Q": "stop",
+    "\x1b": "stop",
+    "b": "read_back",
+    "k": "keep",
+    "d": "redo",
+    "s": "skip",
+    "h": "help",
+    "?": "help",
+    "\n": "next",
+    "\r": "next",
 }
 """The reading keys, plus a few for the listening points"""
 SILENT_TRIES = 3
@@ -82,8 +102,12 @@ class GuideSummary:
     """The last section reached was finished"""
 
     def line(self) -> str:
-        return messages.GUIDE_SUMMARY.format(listened=self.listened / 60, breathed=self.breathed / 60,
-                                             entries=self.entries, plural="y" if self.entries == 1 else "ies")
+        return messages.GUIDE_SUMMARY.format(
+            listened=self.listened / 60,
+            breathed=self.breathed / 60,
+            entries=self.entries,
+            plural="y" if self.entries == 1 else "ies",
+        )
 
 
 class _Stop(Exception):
@@ -93,8 +117,9 @@ class _Stop(Exception):
 class GuideSession:
     """The whole guided session over an article; ``run()`` goes from the resume point to stop or the end."""
 
-    def __init__(self, article: Article, *, io: GuideIO, steps: Steps, journal, prompts: dict[int, list[str]],
-                 article_key: str) -> None:
+    def __init__(
+        self, article: Article, *, io: GuideIO, steps: Steps, journal, prompts: dict[int, list[str]], article_key: str
+    ) -> None:
         self.article = article
         self.io = io
         self.steps = steps
@@ -224,7 +249,8 @@ class GuideSession:
 
         used = self.journal.conn.execute(
             "SELECT count(*) FROM entries WHERE kind = 'reflection' AND article = ? AND section = ?"
-            " AND prompt IS NOT NULL", (self.article_key, number),
+            " AND prompt IS NOT NULL",
+            (self.article_key, number),
         ).fetchone()[0]
         return next_prompt(self.prompts, number, used)
 
@@ -257,8 +283,7 @@ class GuideSession:
             if isinstance(heard, NotUnderstood):
                 self.io.earcon("not_understood")
                 unclear += 1
-                self.io.say(messages.GUIDE_NOT_UNDERSTOOD if unclear < UNCLEAR_TRIES
-                            else messages.GUIDE_SAY_HELP)
+                self.io.say(messages.GUIDE_NOT_UNDERSTOOD if unclear < UNCLEAR_TRIES else messages.GUIDE_SAY_HELP)
                 continue
             self.io.earcon("understood")
             name = heard.name

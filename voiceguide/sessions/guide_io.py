@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any, TextIO as Stream
+from typing import Any
+from typing import TextIO as Stream
 
 from voiceguide import messages
-from voiceguide.speech.commands import Command, KeyPressed, Nothing, match
 from voiceguide.sessions.guide import Steps
+from voiceguide.speech.commands import Command, KeyPressed, Nothing, match
 
 RATE_STEP = 20
 VOLUME_STEP = 0.15
@@ -41,8 +42,17 @@ def adjustment_notice(settings, command: str) -> str:
 class SpokenIO:
     """Speech out through the Player, commands in through the CommandListener, keys all along."""
 
-    def __init__(self, *, player, synthesizer, listener, keys=None, notify: Callable[[str], None] | None = None,
-                 remember: Callable[[dict], None] | None = None, listen_timeout: float = 8.0) -> None:
+    def __init__(
+        self,
+        *,
+        player,
+        synthesizer,
+        listener,
+        keys=None,
+        notify: Callable[[str], None] | None = None,
+        remember: Callable[[dict], None] | None = None,
+        listen_timeout: float = 8.0,
+    ) -> None:
         self.player, self.synth, self.listener, self.keys = player, synthesizer, listener, keys
         self.notify = notify or (lambda line: None)
         self.remember = remember or (lambda values: None)
@@ -79,8 +89,14 @@ class SpokenIO:
 class TextIO:
     """Printed lines and typed answers: the whole guide without audio devices."""
 
-    def __init__(self, out: Stream, read_line: Callable[[], str | None], *, settings=None,
-                 remember: Callable[[dict], None] | None = None) -> None:
+    def __init__(
+        self,
+        out: Stream,
+        read_line: Callable[[], str | None],
+        *,
+        settings=None,
+        remember: Callable[[dict], None] | None = None,
+    ) -> None:
         self.out = out
         self.read_line = read_line
         self.settings = settings
@@ -140,8 +156,9 @@ class SilentPlayer:
         pass
 
 
-def text_steps(article, *, io: TextIO, journal, article_key: str, breathing: Callable[[], tuple[Any, int]],
-               clock) -> Steps:
+def text_steps(
+    article, *, io: TextIO, journal, article_key: str, breathing: Callable[[], tuple[Any, int]], clock
+) -> Steps:
     """Steps for ``--text``: printed sections, a breathing exercise paced in plain lines, typed entries."""
     from voiceguide.sessions.breathe import BreatheSession
     from voiceguide.sessions.read import print_text
@@ -154,8 +171,16 @@ def text_steps(article, *, io: TextIO, journal, article_key: str, breathing: Cal
 
     def breathe():
         pattern, cycles = breathing()
-        session = BreatheSession(pattern, cycles, player=SilentPlayer(), clock=clock, view=PlainView(io.out),
-                                 cue_mode="none", countdown=0, journal=journal)
+        session = BreatheSession(
+            pattern,
+            cycles,
+            player=SilentPlayer(),
+            clock=clock,
+            view=PlainView(io.out),
+            cue_mode="none",
+            countdown=0,
+            journal=journal,
+        )
         return session.run()
 
     def reflect(prompt: str, number: int):
@@ -173,10 +198,24 @@ def text_steps(article, *, io: TextIO, journal, article_key: str, breathing: Cal
     return Steps(read_section, breathe, reflect, read_back)
 
 
-def spoken_steps(article, *, io: SpokenIO, journal, article_key: str, breathing: Callable[[], tuple[Any, int]],
-                 make_recorder: Callable[[], Any], transcriber, private_render: Callable[[str], Any], clock,
-                 cue_mode: str = "both", silence: float = 3.0, reading_view=None, breathing_view=None,
-                 level_view: Callable[[], Any] | None = None, barge_in: bool = False) -> Steps:
+def spoken_steps(
+    article,
+    *,
+    io: SpokenIO,
+    journal,
+    article_key: str,
+    breathing: Callable[[], tuple[Any, int]],
+    make_recorder: Callable[[], Any],
+    transcriber,
+    private_render: Callable[[str], Any],
+    clock,
+    cue_mode: str = "both",
+    silence: float = 3.0,
+    reading_view=None,
+    breathing_view=None,
+    level_view: Callable[[], Any] | None = None,
+    barge_in: bool = False,
+) -> Steps:
     """Steps on the speakers and microphone, over ReadSession, BreatheSession and ReflectSession."""
     from voiceguide.sessions.breathe import BreatheSession
     from voiceguide.sessions.read import ReadSession
@@ -191,8 +230,16 @@ def spoken_steps(article, *, io: SpokenIO, journal, article_key: str, breathing:
 
         listening = VoiceKeys(io.listener, keys) if barge_in else contextlib.nullcontext(keys)
         with listening as reading_keys:
-            session = ReadSession(article, player=player, synthesizer=synth, view=reading_view,
-                                  keys=reading_keys, progress=None, article_key=article_key, clock=clock)
+            session = ReadSession(
+                article,
+                player=player,
+                synthesizer=synth,
+                view=reading_view,
+                keys=reading_keys,
+                progress=None,
+                article_key=article_key,
+                clock=clock,
+            )
             started = clock.monotonic()
             result = session.run(section=number)
             player.wait(5)
@@ -200,20 +247,37 @@ def spoken_steps(article, *, io: SpokenIO, journal, article_key: str, breathing:
 
     def breathe():
         pattern, cycles = breathing()
-        session = BreatheSession(pattern, cycles, player=player, clock=clock, view=breathing_view,
-                                 cue_mode=cue_mode, volume=synth.settings.volume,
-                                 render_voice=synth.render if cue_mode in ("voice", "both") else None,
-                                 journal=journal, keys=keys)
+        session = BreatheSession(
+            pattern,
+            cycles,
+            player=player,
+            clock=clock,
+            view=breathing_view,
+            cue_mode=cue_mode,
+            volume=synth.settings.volume,
+            render_voice=synth.render if cue_mode in ("voice", "both") else None,
+            journal=journal,
+            keys=keys,
+        )
         result = session.run()
         player.wait(3)
         return result
 
     def reflect(prompt: str, number: int):
         io.notify(messages.REFLECT_PROMPT.format(prompt=prompt))
-        session = ReflectSession(prompt, player=player, recorder=make_recorder(), transcriber=transcriber,
-                                 journal=journal, speak=synth.render,
-                                 view=level_view() if level_view else None, keys=keys, silence=silence,
-                                 article=article_key, section=number)
+        session = ReflectSession(
+            prompt,
+            player=player,
+            recorder=make_recorder(),
+            transcriber=transcriber,
+            journal=journal,
+            speak=synth.render,
+            view=level_view() if level_view else None,
+            keys=keys,
+            silence=silence,
+            article=article_key,
+            section=number,
+        )
         result = session.run()
         if result.entry is not None:
             io.notify(messages.GUIDE_ENTRY_TEXT.format(text=result.entry.text))

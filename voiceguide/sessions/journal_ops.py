@@ -27,8 +27,9 @@ def entry_audio(journal: Journal, entry: Entry):
     return Clip(samples, rate, 1)
 
 
-def retranscribe(journal: Journal, entries: Iterable[Entry], transcriber,
-                 progress: Callable[[Entry], None] | None = None) -> list[Entry]:
+def retranscribe(
+    journal: Journal, entries: Iterable[Entry], transcriber, progress: Callable[[Entry], None] | None = None
+) -> list[Entry]:
     """New text from the stored audio; the previous text goes to the entry's history."""
     done = []
     for entry in entries:
@@ -37,8 +38,11 @@ def retranscribe(journal: Journal, entries: Iterable[Entry], transcriber,
         clip = entry_audio(journal, entry)
         result = transcriber.transcribe(clip.samples, clip.rate)
         segments = [s.__dict__ for s in result.segments]
-        done.append(journal.update_text(entry.id, result.text, result.engine, result.model,
-                                        segments=segments, confidence=result.confidence))
+        done.append(
+            journal.update_text(
+                entry.id, result.text, result.engine, result.model, segments=segments, confidence=result.confidence
+            )
+        )
         if progress:
             progress(entry)
     return done

@@ -46,13 +46,18 @@ MIN_RATE, MAX_RATE = 80, 400
 PAUSE_KEYS = (" ",)
 QUIT_KEYS = ("q", "Q", "\x1b")
 KEY_ACTIONS = {
-    "n": "next", "N": "next",
-    "p": "previous", "P": "previous",
+    "n": "next",
+    "N": "next",
+    "p": "previous",
+    "P": "previous",
     "]": "next_section",
     "[": "previous_section",
-    "r": "repeat", "R": "repeat",
-    "+": "faster", "=": "faster",
-    "-": "slower", "_": "slower",
+    "r": "repeat",
+    "R": "repeat",
+    "+": "faster",
+    "=": "faster",
+    "-": "slower",
+    "_": "slower",
 }
 
 
@@ -176,11 +181,21 @@ def saved_position(article: Article, store: ProgressStore | None) -> Position | 
 class ReadSession:
     """Reads an article (or one section) aloud from a Position until its end or q."""
 
-    def __init__(self, article: Article, *, player: PlayerLike, synthesizer: SynthesizerLike,
-                 view: ReadingView | None = None, keys: KeySource | None = None, clock: Clock | None = None,
-                 pauses: Pauses | None = None, progress: ProgressStore | None = None,
-                 article_key: str | None = None, poll_interval: float = 0.02,
-                 on_spoken: Callable[[Spoken], None] | None = None) -> None:
+    def __init__(
+        self,
+        article: Article,
+        *,
+        player: PlayerLike,
+        synthesizer: SynthesizerLike,
+        view: ReadingView | None = None,
+        keys: KeySource | None = None,
+        clock: Clock | None = None,
+        pauses: Pauses | None = None,
+        progress: ProgressStore | None = None,
+        article_key: str | None = None,
+        poll_interval: float = 0.02,
+        on_spoken: Callable[[Spoken], None] | None = None,
+    ) -> None:
         self.article = article
         self.player = player
         self.synth = synthesizer
@@ -218,8 +233,11 @@ class ReadSession:
                     self._read_sentence(position)
                     following = self._following(position, section)
                     # the next run resumes after this sentence; after the article's end, at its start
-                    self._save(Position(1, 0) if is_article_end(self.article, position)
-                               else next_sentence(self.article, position))
+                    self._save(
+                        Position(1, 0)
+                        if is_article_end(self.article, position)
+                        else next_sentence(self.article, position)
+                    )
                     if following is None:
                         result.position, result.finished = position, True
                         break
@@ -282,8 +300,13 @@ class ReadSession:
         sentence = sentence_at(self.article, position)
         following = None if is_article_end(self.article, position) else next_sentence(self.article, position)
         self.view.sentence(self.article, position)
-        self._play("sentence", position, sentence.spoken, sentence.text,
-                   prefetch=sentence_at(self.article, following).spoken if following else None)
+        self._play(
+            "sentence",
+            position,
+            sentence.spoken,
+            sentence.text,
+            prefetch=sentence_at(self.article, following).spoken if following else None,
+        )
 
     def _play(self, kind: str, position: Position, spoken: str, shown: str, prefetch: str | None = None) -> None:
         clip = self.synth.render(spoken)
@@ -360,8 +383,9 @@ class ReadSession:
 
 
 # -- without a device ---------------------------------------------------------
-def reading_order(article: Article, section: int | None = None,
-                  start: Position | None = None) -> Iterator[tuple[str, Position, Sentence | Section]]:
+def reading_order(
+    article: Article, section: int | None = None, start: Position | None = None
+) -> Iterator[tuple[str, Position, Sentence | Section]]:
     """("title", position, Section) and ("sentence", position, Sentence) in reading order."""
     numbers = [article.section(section).number] if section is not None else [s.number for s in article.sections]
     first = clamp(article, start) if start is not None and section is None else None
@@ -376,9 +400,14 @@ def reading_order(article: Article, section: int | None = None,
             yield "sentence", Position(number, index), current.sentences[index]
 
 
-def render_to_file(article: Article, section: int | None, out_path: str | Path, synthesizer: SynthesizerLike,
-                   pauses: Pauses | None = None,
-                   progress: Callable[[int, int], None] | None = None) -> float:
+def render_to_file(
+    article: Article,
+    section: int | None,
+    out_path: str | Path,
+    synthesizer: SynthesizerLike,
+    pauses: Pauses | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> float:
     """Render the reading, with the same pauses, to one mono WAV; returns its length in seconds."""
     from voiceguide.audio.clip import Clip, concat, write_wav
 

@@ -16,7 +16,6 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from voiceguide import messages
 from voiceguide.audio.tones import earcon
 from voiceguide.journal import audio_codec
 from voiceguide.speech.streaming import StreamingTranscription
@@ -57,8 +56,7 @@ class ReflectResult:
 
 def _words(text: str) -> list[tuple[str, int]]:
     """Normalised words with the index where each starts in ``text``."""
-    return [(m.group().lower().replace("’", "'").strip("'"), m.start())
-            for m in re.finditer(r"[\w’']+", text)]
+    return [(m.group().lower().replace("’", "'").strip("'"), m.start()) for m in re.finditer(r"[\w’']+", text)]
 
 
 def closing_phrase_at_end(text: str, phrases: Sequence[str] = CLOSING_PHRASES) -> int | None:
@@ -66,7 +64,7 @@ def closing_phrase_at_end(text: str, phrases: Sequence[str] = CLOSING_PHRASES) -
     words = _words(text)
     for phrase in phrases:
         wanted = [w for w, _ in _words(phrase)]
-        if wanted and [w for w, _ in words[-len(wanted):]] == wanted:
+        if wanted and [w for w, _ in words[-len(wanted) :]] == wanted:
             return words[-len(wanted)][1]
     return None
 
@@ -136,11 +134,25 @@ class EntryAudio:
 class ReflectSession:
     """One spoken entry. Collaborators come in as arguments; ``run()`` does the rest."""
 
-    def __init__(self, prompt: str | None, *, player, recorder, transcriber, journal,
-                 speak: Callable[[str], Any] | None = None, view=None, keys=None,
-                 silence: float = 3.0, max_minutes: float = 10, closing_phrases: Sequence[str] = CLOSING_PHRASES,
-                 clock: Clock | None = None, article: str | None = None, section: int | None = None,
-                 vad: VadSettings | None = None) -> None:
+    def __init__(
+        self,
+        prompt: str | None,
+        *,
+        player,
+        recorder,
+        transcriber,
+        journal,
+        speak: Callable[[str], Any] | None = None,
+        view=None,
+        keys=None,
+        silence: float = 3.0,
+        max_minutes: float = 10,
+        closing_phrases: Sequence[str] = CLOSING_PHRASES,
+        clock: Clock | None = None,
+        article: str | None = None,
+        section: int | None = None,
+        vad: VadSettings | None = None,
+    ) -> None:
         self.prompt = prompt
         self.player, self.recorder, self.transcriber, self.journal = player, recorder, transcriber, journal
         self.speak = speak
@@ -164,9 +176,12 @@ class ReflectSession:
             self.player.play(clip).wait(clip.duration + 5)
         cue = earcon("record_start")
         self.player.play(cue).wait(cue.duration + 2)
-        stream = StreamingTranscription(self.transcriber.transcribe, vad=self.vad,
-                                        engine=self.transcriber.engine,
-                                        model=getattr(self.transcriber, "model_name", ""))
+        stream = StreamingTranscription(
+            self.transcriber.transcribe,
+            vad=self.vad,
+            engine=self.transcriber.engine,
+            model=getattr(self.transcriber, "model_name", ""),
+        )
         self._recording = self.journal.begin_recording(RATE, self.prompt, self.article, self.section)
         ended_by = "interrupt"
         try:
@@ -207,8 +222,7 @@ class ReflectSession:
                 return "enter"
             if len(stream.pieces) != pieces_seen:
                 pieces_seen = len(stream.pieces)
-                if closing_phrase_at_end(stream.latest_text, self.closing_phrases) is not None \
-                        and stream.caught_up:
+                if closing_phrase_at_end(stream.latest_text, self.closing_phrases) is not None and stream.caught_up:
                     return "phrase"
             if stream.seconds >= self.max_seconds:
                 return "max"
@@ -246,21 +260,45 @@ class ReflectSession:
             stream.close()
             self.journal.discard_recording(self._recording)
             return ReflectResult(None, transcript, ended_by, seconds, stopped)
-        entry = save_entry(self.journal, transcript, stream.pcm(), prompt=self.prompt, article=self.article,
-                           section=self.section, recording=self._recording, audio=self._audio)
+        entry = save_entry(
+            self.journal,
+            transcript,
+            stream.pcm(),
+            prompt=self.prompt,
+            article=self.article,
+            section=self.section,
+            recording=self._recording,
+            audio=self._audio,
+        )
         return ReflectResult(entry, transcript, ended_by, seconds, stopped, self.clock.monotonic())
 
 
-def save_entry(journal, transcript: Transcript, pcm: bytes, *, prompt: str | None, article: str | None,
-               section: int | None, recording: int | None = None, rate: int = RATE,
-               audio: EntryAudio | None = None):
+def save_entry(
+    journal,
+    transcript: Transcript,
+    pcm: bytes,
+    *,
+    prompt: str | None,
+    article: str | None,
+    section: int | None,
+    recording: int | None = None,
+    rate: int = RATE,
+    audio: EntryAudio | None = None,
+):
     """Text first, then the compressed audio, then drop the in-progress recording."""
     entry = journal.add_entry(
-        transcript.text.strip(), kind="reflection", prompt=prompt, article=article, section=section,
-        engine=transcript.engine, model=transcript.model, duration=round(len(pcm) / 2 / rate, 2),
+        transcript.text.strip(),
+        kind="reflection",
+        prompt=prompt,
+        article=article,
+        section=section,
+        engine=transcript.engine,
+        model=transcript.model,
+        duration=round(len(pcm) / 2 / rate, 2),
         confidence=transcript.confidence if transcript.segments else None,
-        segments=[{"start": s.start, "end": s.end, "text": s.text, "confidence": s.confidence}
-                  for s in transcript.segments],
+        segments=[
+            {"start": s.start, "end": s.end, "text": s.text, "confidence": s.confidence} for s in transcript.segments
+        ],
     )
     codec, data = audio.finish(pcm) if audio is not None else audio_codec.encode(pcm, rate)
     journal.set_audio(entry.id, codec, rate, data)
@@ -277,9 +315,17 @@ def _resample(samples: np.ndarray, rate: int) -> np.ndarray:
 
 # -- entries that were not recorded live ---------------------------------------
 
-def reflect_from_samples(samples: np.ndarray, *, transcriber, journal, prompt: str | None = None,
-                         article: str | None = None, section: int | None = None,
-                         closing_phrases: Sequence[str] = CLOSING_PHRASES) -> ReflectResult:
+
+def reflect_from_samples(
+    samples: np.ndarray,
+    *,
+    transcriber,
+    journal,
+    prompt: str | None = None,
+    article: str | None = None,
+    section: int | None = None,
+    closing_phrases: Sequence[str] = CLOSING_PHRASES,
+) -> ReflectResult:
     """An existing recording (16 kHz int16) as an entry; None entry when there is no speech in it."""
     seconds = len(samples) / RATE
     if not len(samples) or not speech_stretches(samples):
@@ -298,11 +344,11 @@ def reflect_from_file(path, *, transcriber, journal, **where) -> ReflectResult:
     return reflect_from_samples(decode_audio_file(path), transcriber=transcriber, journal=journal, **where)
 
 
-def reflect_typed(text: str, *, journal, prompt: str | None = None, article: str | None = None,
-                  section: int | None = None):
+def reflect_typed(
+    text: str, *, journal, prompt: str | None = None, article: str | None = None, section: int | None = None
+):
     """A typed entry: kind reflection, engine "typed"; None when there is no text."""
     text = text.strip()
     if not text:
         return None
-    return journal.add_entry(text, kind="reflection", prompt=prompt, article=article, section=section,
-                             engine="typed")
+    return journal.add_entry(text, kind="reflection", prompt=prompt, article=article, section=section, engine="typed")

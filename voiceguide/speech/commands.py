@@ -35,8 +35,16 @@ from typing import Protocol
 COMMANDS: dict[str, tuple[str, ...]] = {
     "next": ("next", "next one", "next section", "next please", "move on", "go to the next section", "forward"),
     "back": ("back", "go back", "previous", "previous section", "back up", "last section"),
-    "repeat": ("repeat", "repeat that", "repeat it", "again", "say that again", "say it again", "once more",
-               "one more time"),
+    "repeat": (
+        "repeat",
+        "repeat that",
+        "repeat it",
+        "again",
+        "say that again",
+        "say it again",
+        "once more",
+        "one more time",
+    ),
     "pause": ("pause", "wait", "hold on", "one moment", "just a moment", "pause please"),
     "resume": ("resume", "continue", "carry on", "keep going", "go on", "unpause", "i'm ready", "ready"),
     "slower": ("slower", "slow down", "more slowly", "speak slower", "talk slower", "slower please"),
@@ -46,30 +54,92 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "breathe": ("breathe", "breath", "breathing", "let's breathe", "breathing exercise", "breathe now"),
     "reflect": ("reflect", "reflection", "let me reflect", "journal", "record a reflection"),
     "skip": ("skip", "skip it", "skip this", "skip that", "skip breathing", "not now", "pass", "skipped"),
-    "read_back": ("read it back", "read back", "read that back", "read it to me", "play it back", "read it",
-                  "reread it", "read it again"),
+    "read_back": (
+        "read it back",
+        "read back",
+        "read that back",
+        "read it to me",
+        "play it back",
+        "read it",
+        "reread it",
+        "read it again",
+    ),
     "keep": ("keep", "keep it", "keep that", "keep this", "save it", "save"),
     "redo": ("redo", "re do", "redo it", "redo that", "try again", "record again", "start again", "redo this"),
-    "stop": ("stop", "stop please", "stop the session", "end the session", "end session", "quit", "exit",
-             "that's enough", "finish"),
-    "help": ("what can i say", "what can i say now", "help", "help me", "commands", "what are the commands",
-             "what can i do"),
+    "stop": (
+        "stop",
+        "stop please",
+        "stop the session",
+        "end the session",
+        "end session",
+        "quit",
+        "exit",
+        "that's enough",
+        "finish",
+    ),
+    "help": (
+        "what can i say",
+        "what can i say now",
+        "help",
+        "help me",
+        "commands",
+        "what are the commands",
+        "what can i do",
+    ),
     "yes": ("yes", "yeah", "yep", "yes please", "sure", "ok", "okay", "yes i would", "let's do it", "i would"),
     "no": ("no", "nope", "no thanks", "no thank you", "not really"),
 }
 """Command name -> the phrases that mean it (normalised: lower case, no punctuation)."""
 
 SPOKEN_NAMES: dict[str, str] = {
-    "next": "next", "back": "back", "repeat": "repeat", "pause": "pause", "resume": "resume",
-    "slower": "slower", "faster": "faster", "louder": "louder", "quieter": "quieter", "breathe": "breathe",
-    "reflect": "reflect", "skip": "skip", "read_back": "read it back", "keep": "keep", "redo": "redo",
-    "stop": "stop", "help": "what can I say", "yes": "yes", "no": "no",
+    "next": "next",
+    "back": "back",
+    "repeat": "repeat",
+    "pause": "pause",
+    "resume": "resume",
+    "slower": "slower",
+    "faster": "faster",
+    "louder": "louder",
+    "quieter": "quieter",
+    "breathe": "breathe",
+    "reflect": "reflect",
+    "skip": "skip",
+    "read_back": "read it back",
+    "keep": "keep",
+    "redo": "redo",
+    "stop": "stop",
+    "help": "what can I say",
+    "yes": "yes",
+    "no": "no",
 }
 """How each command is said in the list spoken by "what can I say"."""
 
 FILLERS: tuple[str, ...] = (
-    "please", "okay", "ok", "um", "umm", "uh", "uhm", "er", "erm", "hmm", "so", "now", "just", "well", "oh",
-    "and", "then", "thanks", "thank you", "alright", "all right", "right", "hey", "voice guide", "voiceguide",
+    "please",
+    "okay",
+    "ok",
+    "um",
+    "umm",
+    "uh",
+    "uhm",
+    "er",
+    "erm",
+    "hmm",
+    "so",
+    "now",
+    "just",
+    "well",
+    "oh",
+    "and",
+    "then",
+    "thanks",
+    "thank you",
+    "alright",
+    "all right",
+    "right",
+    "hey",
+    "voice guide",
+    "voiceguide",
 )
 """Words that may come before or after a command phrase without changing it"""
 
@@ -248,8 +318,12 @@ def rescue(transcript: ScoresPhrases) -> Command | None:
     others = [s.logprob for s in scores if _WRITTEN[s.phrase] != name]
     lead = best.logprob - max(others) if others else math.inf
     gain = RESCUE_MIN_GAIN_FRAGMENT if is_fragment(own.phrase) else RESCUE_MIN_GAIN
-    if (best.logprob - own.logprob >= gain and lead >= RESCUE_MIN_LEAD
-            and best.mean >= RESCUE_MIN_MEAN and best.end >= RESCUE_MIN_END):
+    if (
+        best.logprob - own.logprob >= gain
+        and lead >= RESCUE_MIN_LEAD
+        and best.mean >= RESCUE_MIN_MEAN
+        and best.end >= RESCUE_MIN_END
+    ):
         return Command(name, getattr(transcript, "text", ""), round(math.exp(best.mean), 3), rescued=True)
     return None
 
@@ -261,6 +335,7 @@ def spoken_list(names: list[str] | None = None) -> str:
 
 
 # -- hearing one --------------------------------------------------------------
+
 
 class TranscriptLike(Protocol):
     text: str
@@ -313,9 +388,17 @@ class Decision:
 class CommandListener:
     """Listens for one short utterance on ``recorder`` and turns it into a Command (or not)."""
 
-    def __init__(self, recorder: RecorderLike, transcriber, *, settings: ListenSettings | None = None,
-                 vad=None, prompt: str | None = COMMAND_PROMPT, threshold: float = MIN_CONFIDENCE,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        recorder: RecorderLike,
+        transcriber,
+        *,
+        settings: ListenSettings | None = None,
+        vad=None,
+        prompt: str | None = COMMAND_PROMPT,
+        threshold: float = MIN_CONFIDENCE,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.recorder = recorder
         self.transcriber = transcriber
         self.settings = settings or ListenSettings()

@@ -57,8 +57,7 @@ class _Renderer:
 
     def voices(self) -> list[dict]:
         return [
-            {"id": v.id, "name": v.name, "languages": [str(x) for x in (v.languages or [])],
-             "gender": v.gender}
+            {"id": v.id, "name": v.name, "languages": [str(x) for x in (v.languages or [])], "gender": v.gender}
             for v in self._get("voices")
         ]
 
@@ -121,12 +120,19 @@ class EspeakRenderer(_Renderer):
         """Write the request's WAV file; the number of frames written."""
         self._apply(req)  # synchronous mode: each setting applies before the next Synth, none is dropped
         self._tag += 1
-        job = {"tag": self._tag, "chunks": [], "error": None,
-               "deadline": time.monotonic() + float(req.get("timeout", 20))}
+        job = {
+            "tag": self._tag,
+            "chunks": [],
+            "error": None,
+            "deadline": time.monotonic() + float(req.get("timeout", 20)),
+        }
         self._job = job
         try:
-            status = self._espeak.Synth(str(req["text"]).encode("utf-8"), user_data=self._tag,
-                                        flags=self._espeak.ENDPAUSE | self._espeak.CHARS_UTF8)
+            status = self._espeak.Synth(
+                str(req["text"]).encode("utf-8"),
+                user_data=self._tag,
+                flags=self._espeak.ENDPAUSE | self._espeak.CHARS_UTF8,
+            )
         finally:
             self._job = None
         if job["error"]:
@@ -209,8 +215,14 @@ def main() -> None:
                 _reply(proto, ok=True, id=rid, voices=renderer.voices())
             elif op == "render":
                 frames = renderer.render(req)
-                _reply(proto, ok=frames > 0, id=rid, path=req["path"], frames=frames,
-                       error=None if frames > 0 else "no audio")
+                _reply(
+                    proto,
+                    ok=frames > 0,
+                    id=rid,
+                    path=req["path"],
+                    frames=frames,
+                    error=None if frames > 0 else "no audio",
+                )
             else:
                 _reply(proto, ok=False, id=rid, error=f"unknown op {op}")
         except Exception as exc:

@@ -46,9 +46,15 @@ class StreamingTranscription:
     background thread, never on the caller's.
     """
 
-    def __init__(self, transcribe: Callable[[np.ndarray, int], Transcript], *,
-                 vad: VadSettings | None = None, endpointer: Endpointer | None = None,
-                 engine: str = "whisper", model: str = "") -> None:
+    def __init__(
+        self,
+        transcribe: Callable[[np.ndarray, int], Transcript],
+        *,
+        vad: VadSettings | None = None,
+        endpointer: Endpointer | None = None,
+        engine: str = "whisper",
+        model: str = "",
+    ) -> None:
         self._transcribe = transcribe
         self.endpointer = endpointer or Endpointer(vad)
         self.engine, self.model = engine, model
@@ -162,7 +168,7 @@ class StreamingTranscription:
         try:
             if self._error is None:
                 with self._lock:
-                    raw = bytes(self._pcm[start * 2:end * 2])
+                    raw = bytes(self._pcm[start * 2 : end * 2])
                 samples = np.frombuffer(raw, dtype="<i2").astype(np.int16)
                 result = self._transcribe(samples, RATE)
                 self.pieces.append(Piece(start / RATE, end / RATE, result))
@@ -183,8 +189,7 @@ class StreamingTranscription:
     @property
     def caught_up(self) -> bool:
         """Every stretch that ended has been transcribed and no speech came after it."""
-        return (self._idle.is_set() and not self.endpointer.in_speech
-                and not self._speech_since_commit)
+        return self._idle.is_set() and not self.endpointer.in_speech and not self._speech_since_commit
 
     def finish(self, timeout: float | None = None) -> Transcript:
         """Close the last stretch, wait for the background thread, and join the pieces."""
@@ -206,13 +211,17 @@ class StreamingTranscription:
             t = piece.transcript
             if t.text.strip():
                 texts.append(t.text.strip())
-            segments.extend(replace(s, start=round(s.start + piece.start, 2), end=round(s.end + piece.start, 2))
-                            for s in t.segments)
+            segments.extend(
+                replace(s, start=round(s.start + piece.start, 2), end=round(s.end + piece.start, 2)) for s in t.segments
+            )
         first = self.pieces[0].transcript if self.pieces else None
-        return Transcript(" ".join(texts), tuple(segments),
-                          engine=first.engine if first else self.engine,
-                          model=first.model if first else self.model,
-                          duration=self.seconds)
+        return Transcript(
+            " ".join(texts),
+            tuple(segments),
+            engine=first.engine if first else self.engine,
+            model=first.model if first else self.model,
+            duration=self.seconds,
+        )
 
     def close(self) -> None:
         if self._thread.is_alive():

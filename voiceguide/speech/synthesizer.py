@@ -64,8 +64,12 @@ class _Worker:
         env = dict(os.environ)
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "voiceguide.speech.render_worker"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-            text=True, bufsize=1, env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            bufsize=1,
+            env=env,
         )
         self._seq = 0
         hello = self._read(timeout=20)
@@ -111,8 +115,9 @@ class _Worker:
 class Synthesizer:
     """Renders sentences to Clips; one worker process, one cache directory."""
 
-    def __init__(self, settings: VoiceSettings | None = None, cache_dir: Path | None = None,
-                 use_cache: bool = True) -> None:
+    def __init__(
+        self, settings: VoiceSettings | None = None, cache_dir: Path | None = None, use_cache: bool = True
+    ) -> None:
         self.settings = settings or VoiceSettings()
         self.cache_dir = cache_dir or user_paths().cache / "speech"
         self.use_cache = use_cache
@@ -162,12 +167,20 @@ class Synthesizer:
         tmp = self.cache_dir / f".{key}.{os.getpid()}.{threading.get_ident()}.wav"
         timeout = self.render_timeout or 15.0 + len(text) / 20.0
         with self._lock:
-            for attempt in range(2):
+            for _attempt in range(2):
                 worker = self._ensure_worker()
                 tmp.unlink(missing_ok=True)
-                reply = worker.ask(timeout, op="render", text=text, path=str(tmp),
-                                   voice=settings.voice, rate=settings.rate,
-                                   volume=settings.volume, pitch=settings.pitch, timeout=timeout)
+                reply = worker.ask(
+                    timeout,
+                    op="render",
+                    text=text,
+                    path=str(tmp),
+                    voice=settings.voice,
+                    rate=settings.rate,
+                    volume=settings.volume,
+                    pitch=settings.pitch,
+                    timeout=timeout,
+                )
                 if reply and reply.get("ok") and _answers(reply, tmp):
                     break
                 if reply and not reply.get("ok") and "voice" in str(reply.get("error", "")).lower():
@@ -189,8 +202,7 @@ class Synthesizer:
             reply = self._ensure_worker().ask(20, op="voices")
         if not reply or not reply.get("ok"):
             raise EngineFailed(messages.FIX_TTS)
-        return [Voice(v["id"], v["name"], tuple(v["languages"]), v.get("gender") or "")
-                for v in reply["voices"]]
+        return [Voice(v["id"], v["name"], tuple(v["languages"]), v.get("gender") or "") for v in reply["voices"]]
 
     def check_voice(self) -> None:
         """Raise a clear error when the configured voice does not exist."""

@@ -88,7 +88,8 @@ class CommandTranscript(Transcript):
     """
 
     scorer: Callable[[Sequence[str]], tuple[tuple[PhraseScore, ...], PhraseScore | None]] | None = field(
-        default=None, repr=False, compare=False)
+        default=None, repr=False, compare=False
+    )
 
     def score(self, phrases: Sequence[str]) -> tuple[tuple[PhraseScore, ...], PhraseScore | None]:
         """The likeliest of ``phrases`` scored, and the transcript's own words scored the same way.
@@ -142,8 +143,13 @@ class WhisperTranscriber:
                     raise EngineMissing(messages.FIX_MODEL) from None
                 started = time.perf_counter()
                 try:
-                    model = WhisperModel(self.model_path, device="cpu", compute_type="int8",
-                                         cpu_threads=self.cpu_threads, local_files_only=True)
+                    model = WhisperModel(
+                        self.model_path,
+                        device="cpu",
+                        compute_type="int8",
+                        cpu_threads=self.cpu_threads,
+                        local_files_only=True,
+                    )
                 except Exception as exc:
                     raise EngineMissing(f"{messages.FIX_MODEL} ({exc})") from None
                 self.load_seconds = time.perf_counter() - started
@@ -160,12 +166,16 @@ class WhisperTranscriber:
         model = self.load()
         try:
             segments, _info = model.transcribe(
-                audio, language="en", beam_size=1, vad_filter=True, temperature=0.0,
-                condition_on_previous_text=False, without_timestamps=False,
+                audio,
+                language="en",
+                beam_size=1,
+                vad_filter=True,
+                temperature=0.0,
+                condition_on_previous_text=False,
+                without_timestamps=False,
             )
             kept = tuple(
-                Segment(round(s.start, 2), round(s.end, 2), s.text.strip(),
-                        round(float(np.exp(s.avg_logprob)), 3))
+                Segment(round(s.start, 2), round(s.end, 2), s.text.strip(), round(float(np.exp(s.avg_logprob)), 3))
                 for s in segments
                 if s.no_speech_prob <= NO_SPEECH_LIMIT and s.text.strip()
             )
@@ -174,8 +184,9 @@ class WhisperTranscriber:
         text = " ".join(s.text for s in kept).strip()
         return Transcript(text, kept, self.engine, self.model_name, len(audio) / 16000)
 
-    def transcribe_command(self, samples: np.ndarray, rate: int = 16000,
-                           prompt: str | None = None) -> CommandTranscript:
+    def transcribe_command(
+        self, samples: np.ndarray, rate: int = 16000, prompt: str | None = None
+    ) -> CommandTranscript:
         """Text of a short utterance already cut by our VAD: one greedy pass on a short window.
 
         Whisper normally encodes a 30 s window whatever the length of the
@@ -202,14 +213,19 @@ class WhisperTranscriber:
             window = np.full((features.shape[0], frames), features.min(), dtype=np.float32)
             used = min(frames, features.shape[1])
             window[:, :used] = features[:, :used]
-            tokenizer = Tokenizer(model.hf_tokenizer, model.model.is_multilingual, task="transcribe",
-                                  language="en")
+            tokenizer = Tokenizer(model.hf_tokenizer, model.model.is_multilingual, task="transcribe", language="en")
             previous = tokenizer.encode(" " + prompt.strip()) if prompt else None
             tokens = model.get_prompt(tokenizer, previous, without_timestamps=True)
             encoded = model.model.encode(ctranslate2.StorageView.from_array(window[None]), to_cpu=True)
             result = model.model.generate(
-                encoded, [tokens], beam_size=1, max_length=len(tokens) + 24, return_scores=True,
-                return_no_speech_prob=True, suppress_blank=True, return_logits_vocab=True,
+                encoded,
+                [tokens],
+                beam_size=1,
+                max_length=len(tokens) + 24,
+                return_scores=True,
+                return_no_speech_prob=True,
+                suppress_blank=True,
+                return_logits_vocab=True,
             )[0]
         except Exception as exc:
             raise EngineFailed(f"Transcription failed: {exc}. Run `voiceguide doctor`.") from None
@@ -223,7 +239,7 @@ class WhisperTranscriber:
         ended = len(steps) > len(words)  # the decoder chose to end: the last step holds the end of text
 
         def scorer(phrases: Sequence[str]) -> tuple[tuple[PhraseScore, ...], PhraseScore | None]:
-            rows = [_log_softmax(np.asarray(step, dtype=np.float64)) for step in steps[:len(words) + 1]]
+            rows = [_log_softmax(np.asarray(step, dtype=np.float64)) for step in steps[: len(words) + 1]]
             own = None
             if ended:
                 lps = [float(rows[k][t]) for k, t in enumerate(words)]
@@ -231,8 +247,9 @@ class WhisperTranscriber:
                 own = PhraseScore(tokenizer.decode(words).strip(), sum(lps) + end, len(words) + 1, end)
             return _score_phrases(model, tokenizer, np.asarray(encoded), tokens, rows[0], phrases), own
 
-        return CommandTranscript(kept[0].text if kept else "", kept, self.engine, self.model_name, duration,
-                                 scorer if kept else None)
+        return CommandTranscript(
+            kept[0].text if kept else "", kept, self.engine, self.model_name, duration, scorer if kept else None
+        )
 
 
 def _log_softmax(logits: np.ndarray) -> np.ndarray:
@@ -240,8 +257,9 @@ def _log_softmax(logits: np.ndarray) -> np.ndarray:
     return logits - top - np.log(np.exp(logits - top).sum())
 
 
-def _score_phrases(model, tokenizer, encoded: np.ndarray, start: list[int], first: np.ndarray,
-                   phrases: Sequence[str]) -> tuple[PhraseScore, ...]:
+def _score_phrases(
+    model, tokenizer, encoded: np.ndarray, start: list[int], first: np.ndarray, phrases: Sequence[str]
+) -> tuple[PhraseScore, ...]:
     """Score ``phrases`` (written as Whisper writes) on one encoding, each forced after the prompt ``start``.
 
     One decoder pass over a batch: every phrase is a forced prefix, padded
@@ -265,14 +283,18 @@ def _score_phrases(model, tokenizer, encoded: np.ndarray, start: list[int], firs
         # how ctranslate2 counts max_length past a forced prefix depends on the prompt:
         # leave room, and read only the steps for the phrase and the one after it
         results = model.model.generate(
-            batch, [start + t + [stop] * (longest - len(t)) for _, t in chosen], beam_size=1,
-            max_length=len(start) + 2 * (longest + 1), return_logits_vocab=True,
-            suppress_blank=False, suppress_tokens=[],
+            batch,
+            [start + t + [stop] * (longest - len(t)) for _, t in chosen],
+            beam_size=1,
+            max_length=len(start) + 2 * (longest + 1),
+            return_logits_vocab=True,
+            suppress_blank=False,
+            suppress_tokens=[],
         )
     except Exception as exc:
         raise EngineFailed(f"Transcription failed: {exc}. Run `voiceguide doctor`.") from None
     scores = []
-    for (phrase, t), result in zip(chosen, results):
+    for (phrase, t), result in zip(chosen, results, strict=False):
         steps = result.logits[0]
         if len(steps) <= len(t):
             continue
@@ -283,7 +305,7 @@ def _score_phrases(model, tokenizer, encoded: np.ndarray, start: list[int], firs
 
 
 def _collapse_repeats(text: str) -> str:
-    """"Repeat. Repeat. Repeat." -> "Repeat.": a short window can make the decoder loop."""
+    """ "Repeat. Repeat. Repeat." -> "Repeat.": a short window can make the decoder loop."""
     import re
 
     parts = [p for p in re.split(r"(?<=[.!?,])\s+", text) if p]

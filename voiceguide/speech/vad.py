@@ -128,7 +128,7 @@ class Endpointer:
         frames, self._pending = self._pending[:usable], self._pending[usable:]
         events: list[VadEvent] = []
         for i in range(0, usable, FRAME):
-            events.extend(self._step(self.classifier.is_speech(frames[i:i + FRAME])))
+            events.extend(self._step(self.classifier.is_speech(frames[i : i + FRAME])))
         return events
 
     def flush(self) -> list[VadEvent]:
@@ -153,8 +153,7 @@ class Endpointer:
                 self._stretch_start = first * FRAME_SECONDS
                 self._last_voiced = self._frames
                 yield VadEvent("start", self._stretch_start)
-            elif self.heard_speech and not self.ended \
-                    and self._frames - self._last_voiced >= self._silence_frames:
+            elif self.heard_speech and not self.ended and self._frames - self._last_voiced >= self._silence_frames:
                 self.ended = True
                 yield VadEvent("endpoint", self.seconds)
             return

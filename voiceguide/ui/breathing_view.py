@@ -133,9 +133,11 @@ class PlainView:
 
     def start(self, pattern: BreathPattern, cycles: int, total_seconds: float) -> None:
         self.cycles = cycles
-        self._say(messages.BREATH_INTRO.format(
-            name=pattern.name, cycles=cycles, time=format_clock(total_seconds), purpose=pattern.purpose
-        ).strip())
+        self._say(
+            messages.BREATH_INTRO.format(
+                name=pattern.name, cycles=cycles, time=format_clock(total_seconds), purpose=pattern.purpose
+            ).strip()
+        )
 
     def countdown(self, seconds_left: int) -> None:
         self._say(messages.BREATH_COUNTDOWN.format(n=seconds_left))
@@ -249,8 +251,9 @@ class RichBreathingView:
             "   ",
             messages.BREATH_TIME_LEFT.format(time=format_clock(self._remaining)),
         )
-        hint = Text(messages.BREATH_PAUSED if self._paused else messages.BREATH_KEYS_HINT,
-                    "bold" if self._paused else "dim")
+        hint = Text(
+            messages.BREATH_PAUSED if self._paused else messages.BREATH_KEYS_HINT, "bold" if self._paused else "dim"
+        )
         title = self._pattern.name if self._pattern else ""
         return Panel(Group(word, bar, status, hint), title=title, expand=False)
 

@@ -38,8 +38,9 @@ def level_bar(level: float, cells: int = BAR_CELLS) -> str:
 
 def meter_line(elapsed: float, level: float, speaking: bool) -> str:
     state = messages.REFLECT_SPEAKING if speaking else messages.REFLECT_WAITING
-    return messages.REFLECT_METER.format(elapsed=clock_text(elapsed), bar=level_bar(level),
-                                         level=max(level, FLOOR_DB), state=state)
+    return messages.REFLECT_METER.format(
+        elapsed=clock_text(elapsed), bar=level_bar(level), level=max(level, FLOOR_DB), state=state
+    )
 
 
 class PlainLevelMeter:
