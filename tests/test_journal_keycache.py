@@ -152,3 +152,17 @@ def test_without_a_kernel_keyring_every_command_unlocks_anew(journal_path, monke
             Journal.open()
     if keycache.available():  # where the kernel has one, nothing was put in it
         assert keycache.recall(journal_path, keycache.file_salt(journal_path)) is None
+
+
+@needs_keyring
+def test_a_wrong_passphrase_given_while_unlocked_is_refused(journal_path):
+    """The cache stands in for asking; a passphrase that is given is still checked."""
+    assert search({"VOICEGUIDE_PASSPHRASE": SECRET}).returncode == 0  # unlocked: the key is kept
+    before = journal_path.read_bytes()
+    wrong = search({"VOICEGUIDE_PASSPHRASE": "not the passphrase at all"})
+    assert wrong.returncode == 1
+    assert WORD not in wrong.stdout
+    assert "VOICEGUIDE_PASSPHRASE" in wrong.stderr and "Traceback" not in wrong.stderr
+    assert journal_path.read_bytes() == before
+    again = search()  # the right unlock is still kept: a mistyped variable locks nobody out
+    assert again.returncode == 0 and WORD in again.stdout

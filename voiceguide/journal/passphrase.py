@@ -3,10 +3,10 @@
 ``Journal.open()`` without a passphrase looks at the file: a plain SQLite file
 opens as before; an encrypted one is unlocked with, in order,
 
-0. the key a recent unlock kept for a few minutes in the kernel keyring
+0. ``VOICEGUIDE_PASSPHRASE`` (for automation; anyone who can read this
+   process's environment can read it too), always checked when given,
+1. the key a recent unlock kept for a few minutes in the kernel keyring
    (``voiceguide.journal.keycache``; not for decrypt and passwd),
-1. ``VOICEGUIDE_PASSPHRASE`` (for automation; anyone who can read this
-   process's environment can read it too),
 2. the system keyring, only if the user opted in (``journal encrypt
    --keyring`` leaves a ``use-keyring`` marker in the config folder) and the
    optional ``keyring`` package is installed,
@@ -171,26 +171,27 @@ def keyring_forget(path: Path) -> None:
 def unlock(path: Path, check: Callable[[str], None], *, cached: bool = True) -> str:
     """The passphrase that unlocks ``path``; ``check`` raises WrongPassphrase for a wrong one.
 
-    With ``cached`` (every command but decrypt and passwd) a key kept by a
-    recent unlock (``voiceguide.journal.keycache``) is tried first, and a
+    A passphrase given in ``VOICEGUIDE_PASSPHRASE`` is always checked. Without
+    one, and with ``cached`` (every command but decrypt and passwd), a key kept
+    by a recent unlock (``voiceguide.journal.keycache``) is tried first, and a
     successful unlock is kept for the next commands. A wrong passphrase from
     the environment or the keyring is reported at once (typing could not fix
     it); a typed one may be tried again.
     """
+    from_env = os.environ.get(ENV_VAR)
     remembered = _unlocked.get(_key(path))
-    if remembered is not None and (cached or not _is_derived(remembered)):
+    if remembered is not None and (cached or not _is_derived(remembered)) and (not from_env or remembered == from_env):
         try:
             check(remembered)
             return remembered
         except WrongPassphrase:
             forget(path)
+    if from_env:  # a passphrase that is given is checked; the kept key only stands in for asking
+        return _accept(path, from_env, check, ENV_VAR, cached)
     if cached:
         kept = _from_cache(path, check)
         if kept is not None:
             return kept
-    from_env = os.environ.get(ENV_VAR)
-    if from_env:
-        return _accept(path, from_env, check, ENV_VAR, cached)
     stored = keyring_get(path)
     if stored:
         try:
