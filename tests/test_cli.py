@@ -43,3 +43,11 @@ def test_user_error_is_one_line_and_exit_1(tmp_path):
 def test_debug_shows_the_traceback(tmp_path):
     result = run_voiceguide("--debug", "sections", str(tmp_path / "missing.md"))
     assert result.returncode == 1 and "Traceback" in result.stderr
+
+
+def test_voiceguide_debug_means_the_same_as_the_flag(tmp_path):
+    missing = str(tmp_path / "missing.md")
+    shown = run_voiceguide("sections", missing, env={"VOICEGUIDE_DEBUG": "1"})
+    assert shown.returncode == 1 and "Traceback" in shown.stderr
+    off = run_voiceguide("sections", missing, env={"VOICEGUIDE_DEBUG": "0"})
+    assert off.returncode == 1 and "Traceback" not in off.stderr and "missing.md" in off.stderr

@@ -118,6 +118,18 @@ def test_text_guide_keys_and_help(article):
     assert "rate = 145" in show.output  # a change of speed is remembered
 
 
+def test_guide_takes_the_voice_options_of_every_speaking_command(article, monkeypatch):
+    too_high = CliRunner().invoke(cli, ["guide", str(article), "--text", "--pitch", "120"], input="stop\n")
+    assert too_high.exit_code == 2 and "--pitch" in too_high.output
+    assert _guide(str(article), "--text", "--pitch", "30", input="stop\n").exit_code == 0
+    monkeypatch.setenv("VOICEGUIDE_PITCH", "120")  # the variable means what the flag means
+    assert CliRunner().invoke(cli, ["guide", str(article), "--text"], input="stop\n").exit_code == 2
+    monkeypatch.delenv("VOICEGUIDE_PITCH")
+    monkeypatch.setenv("VOICEGUIDE_RATE", "150")
+    slower = _guide(str(article), "--text", input="slower\nstop\n")
+    assert messages.GUIDE_RATE.format(rate=130) in slower.output
+
+
 def test_text_guide_while_paused_only_resume_or_stop_go_on(article):
     said = "pause\nredo\nslower\nresume\nno\nMy answer.\nstop\n"
     result = _guide(str(article), "--text", input=said)

@@ -127,8 +127,11 @@ def test_edit_uses_a_private_temp_file_and_keeps_history(tmp_path):
 def test_delete_asks_first():
     entry = add("Something to remove.")
     refused = run_voiceguide("journal", "delete", str(entry), input="n\n")
-    assert refused.returncode != 0
-    assert run_voiceguide("journal", "show", str(entry)).returncode == 0
+    assert refused.returncode == 0, refused.stderr  # declining is an answer, not a failure (like rm -i)
+    assert messages.JOURNAL_DELETE_KEPT.format(id=entry) in refused.stdout
+    assert messages.INTERRUPTED not in refused.stderr
+    kept = run_voiceguide("journal", "show", str(entry))
+    assert kept.returncode == 0 and "Something to remove." in kept.stdout
     done = run_voiceguide("journal", "delete", str(entry), input="y\n")
     assert done.returncode == 0
     missing = run_voiceguide("journal", "show", str(entry))

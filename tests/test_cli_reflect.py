@@ -216,6 +216,21 @@ def test_from_file_that_is_not_audio_is_one_clear_line(tmp_path):
     assert "could not be decoded" in result.stderr or "no audio" in result.stderr
 
 
+def test_an_online_engine_needs_online(tmp_path):
+    from voiceguide.audio.clip import Clip, write_wav
+    from voiceguide.sessions.factory import make_transcriber
+    from voiceguide.speech.online import GoogleTranscriber
+
+    samples, rate = espeak(SHORT)
+    path = write_wav(tmp_path / "memo.wav", Clip(samples, rate))
+    refused = run_voiceguide("reflect", "--from-file", str(path), "--engine", "google")
+    assert refused.returncode == 1
+    assert refused.stderr.strip() == "Error: " + messages.REFLECT_ONLINE_NEEDED.format(engine="google")
+    with Journal.open() as journal:
+        assert journal.list() == []
+    assert isinstance(make_transcriber("google", online=True), GoogleTranscriber)  # the flag opens the gate
+
+
 def test_text_saves_a_typed_reflection_with_the_next_prompt():
     result = run_voiceguide("reflect", "--text", input="A calm day at the lake.\nI slept well.\n")
     assert result.returncode == 0, result.stderr

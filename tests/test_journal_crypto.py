@@ -151,6 +151,16 @@ def test_passwd_changes_the_key_and_decrypt_gives_back_plain_sqlite():
     assert run_voiceguide("journal", "search", WORDS[0]).returncode == 0
 
 
+def test_declining_decrypt_says_the_journal_stays_encrypted_and_exits_0():
+    path = make_encrypted_journal()
+    before = path.read_bytes()
+    declined = run_voiceguide("journal", "decrypt", env=locked_env(), input="n\n")
+    assert declined.returncode == 0, declined.stderr
+    assert messages.CRYPT_DECRYPT_KEPT in declined.stdout
+    assert messages.INTERRUPTED not in declined.stderr
+    assert path.read_bytes() == before
+
+
 def test_passwd_unlocks_first_then_asks_the_new_one_twice(monkeypatch):
     from voiceguide.cli import cli
 

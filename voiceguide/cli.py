@@ -26,6 +26,10 @@ class Options(NamedTuple):
     online: bool = False
 
 
+_debug = False
+"""Whether to show tracebacks, set from the parsed root options"""
+
+
 def _echo_err(line: str) -> None:
     click.echo(line, err=True)
 
@@ -61,6 +65,8 @@ def cli(ctx: click.Context, debug: bool, debug_audio: bool, online: bool) -> Non
       voiceguide doctor             # check audio, voice and model
     """
     ctx.obj = Options(debug=debug, debug_audio=debug_audio, online=online)
+    global _debug
+    _debug = debug  # as Click read it: --debug or VOICEGUIDE_DEBUG, for main() to decide on tracebacks
     from voiceguide.journal.passphrase import set_prompt, terminal_prompt
 
     set_prompt(terminal_prompt)  # an encrypted journal asks for its passphrase on the terminal
@@ -68,8 +74,8 @@ def cli(ctx: click.Context, debug: bool, debug_audio: bool, online: bool) -> Non
         from voiceguide.audio.devices import set_debug_audio
 
         set_debug_audio(True)
-    if ctx.invoked_subcommand in SPEAKING_COMMANDS:
-        _voice_defaults_from_config(ctx)
+    if ctx.invoked_subcommand in SAVED_DEFAULTS:
+        _defaults_from_config(ctx, SAVED_DEFAULTS[ctx.invoked_subcommand])
     if (
         ctx.invoked_subcommand in JOURNAL_COMMANDS
         and not _asks_for_help(ctx)
@@ -84,18 +90,28 @@ def cli(ctx: click.Context, debug: bool, debug_audio: bool, online: bool) -> Non
 JOURNAL_COMMANDS = ("read", "breathe", "reflect", "guide", "journal")
 """Commands that open the journal, and so first recover a recording a crash left behind
 (all but `journal lock`, which must not unlock it)"""
-SPEAKING_COMMANDS = ("read", "breathe", "reflect")
-"""Commands whose --voice/--rate/--volume default to the saved settings (`voiceguide config`)"""
+VOICE_KEYS = {"voice": "voice", "rate": "rate", "volume": "volume"}
+SAVED_DEFAULTS = {
+    "read": VOICE_KEYS,
+    "breathe": VOICE_KEYS,
+    "reflect": VOICE_KEYS,
+    "guide": {
+        **VOICE_KEYS,
+        "breath_pattern": "breath_pattern",
+        "breath_minutes": "breath_minutes",
+        "barge_in": "barge_in",
+    },
+}
+"""Per command, which options (by parameter name) default to which saved setting (`voiceguide config`)"""
 
 
-def _voice_defaults_from_config(ctx: click.Context) -> None:
-    """Saved voice settings become option defaults; flags and VOICEGUIDE_* variables still win."""
-    from voiceguide.config import load_config
+def _defaults_from_config(ctx: click.Context, keys: dict[str, str]) -> None:
+    """The one way saved settings meet flags: they become option defaults, so flags and VOICEGUIDE_* still win."""
+    from voiceguide.config import effective
 
-    stored = load_config()
-    defaults = {k: stored[k] for k in ("voice", "rate", "volume") if stored.get(k) not in (None, "")}
-    if defaults:
-        ctx.default_map = {**(ctx.default_map or {}), ctx.invoked_subcommand: defaults}
+    saved = effective()
+    defaults = {param: saved[key] for param, key in keys.items() if saved.get(key) not in (None, "")}
+    ctx.default_map = {**(ctx.default_map or {}), ctx.invoked_subcommand: defaults}
 
 
 def _asks_for_help(ctx: click.Context) -> bool:
@@ -379,7 +395,8 @@ def journal_delete(entry_id: int, yes: bool) -> None:
     with _open_journal() as jr:
         entry = jr.get(entry_id)
         if not yes and not click.confirm(messages.JOURNAL_DELETE_ASK.format(id=entry_id, created=_local_time(entry))):
-            raise click.Abort()
+            click.echo(messages.JOURNAL_DELETE_KEPT.format(id=entry_id))
+            return
         jr.delete(entry_id)
     click.echo(messages.JOURNAL_DELETED.format(id=entry_id))
 
@@ -534,7 +551,8 @@ def journal_decrypt(yes: bool) -> None:
     from voiceguide.journal.passphrase import keyring_forget
 
     if not yes and not click.confirm(messages.CRYPT_DECRYPT_ASK, err=True):
-        raise click.Abort()
+        click.echo(messages.CRYPT_DECRYPT_KEPT)
+        return
     path = crypto.decrypt()
     keyring_forget(path)
     click.echo(messages.CRYPT_DECRYPTED.format(path=path))
@@ -618,6 +636,38 @@ def voice_options(f):
         help="Voice id from `voiceguide voices` (default: English, America).",
     )(f)
     return f
+
+
+def engine_options(f):
+    """--engine and --model, shared by every command that transcribes."""
+    f = click.option(
+        "--model",
+        envvar="VOICEGUIDE_MODEL",
+        metavar="PATH_OR_NAME",
+        help="A CTranslate2 Whisper model directory or name (default: the bundled tiny.en).",
+    )(f)
+    f = click.option(
+        "--engine",
+        type=click.Choice(["whisper", "sphinx", "google"]),
+        default="whisper",
+        show_default=True,
+        envvar="VOICEGUIDE_ENGINE",
+        help="Speech engine: whisper or sphinx (offline; sphinx is smaller and far less accurate), "
+        "or google (online: sends the audio to Google, only with --online).",
+    )(f)
+    return f
+
+
+def silence_option(help_text: str):
+    """--silence, shared by the commands that listen until the person stops talking."""
+    return click.option(
+        "--silence",
+        type=click.FloatRange(min=0.5, max=60),
+        default=3.0,
+        show_default=True,
+        envvar="VOICEGUIDE_SILENCE",
+        help=help_text,
+    )
 
 
 def _voice_settings(voice: str | None, rate: int, volume: float, pitch: int = 50):
@@ -805,14 +855,7 @@ def read(article, section, from_start, to_file, as_text, voice, rate, pitch, vol
 @click.option("--prompt", help="The question to answer (default: the next prompt of the current section).")
 @click.option("--section", type=int, help="Take the prompt from this section (see `voiceguide sections`).")
 @click.option("--article", "article_path", type=click.Path(dir_okay=True), help="An article of your own.")
-@click.option(
-    "--silence",
-    type=click.FloatRange(min=0.5, max=60),
-    default=3.0,
-    show_default=True,
-    envvar="VOICEGUIDE_SILENCE",
-    help="Seconds of silence after speech that end the entry.",
-)
+@silence_option("Seconds of silence after speech that end the entry.")
 @click.option(
     "--max-minutes",
     type=click.FloatRange(min=0.05),
@@ -829,23 +872,24 @@ def read(article, section, from_start, to_file, as_text, voice, rate, pitch, vol
     metavar="AUDIO",
     help="Import an existing recording (WAV, FLAC, MP3, OGG, M4A) as the entry.",
 )
-@click.option(
-    "--engine",
-    type=click.Choice(["whisper", "sphinx"]),
-    default="whisper",
-    show_default=True,
-    envvar="VOICEGUIDE_ENGINE",
-    help="Offline speech engine (sphinx: smaller, far less accurate).",
-)
-@click.option(
-    "--model",
-    envvar="VOICEGUIDE_MODEL",
-    metavar="PATH_OR_NAME",
-    help="A CTranslate2 Whisper model directory or name (default: the bundled tiny.en).",
-)
+@engine_options
 @voice_options
+@click.pass_obj
 def reflect(
-    prompt, section, article_path, silence, max_minutes, as_text, from_file, engine, model, voice, rate, pitch, volume
+    opts: Options,
+    prompt,
+    section,
+    article_path,
+    silence,
+    max_minutes,
+    as_text,
+    from_file,
+    engine,
+    model,
+    voice,
+    rate,
+    pitch,
+    volume,
 ) -> None:
     """Speak a journal entry: hear a prompt, talk, and it is transcribed and saved.
 
@@ -883,7 +927,13 @@ def reflect(
         return
     if from_file:
         result = factory.import_reflection(
-            from_file, prompt=prompt, section=section, article_path=article_path, engine=engine, model=model
+            from_file,
+            prompt=prompt,
+            section=section,
+            article_path=article_path,
+            engine=engine,
+            model=model,
+            online=opts.online,
         )
     else:
         result = factory.run_reflect(
@@ -896,6 +946,7 @@ def reflect(
             model=model,
             voice=_voice_settings(voice, rate, volume, pitch),
             notify=click.echo,
+            online=opts.online,
         )
     if result.entry is None:
         _echo_err(messages.REFLECT_HEARD_NOTHING)
@@ -914,14 +965,16 @@ def reflect(
 @click.option(
     "--pattern",
     "breath_pattern",
+    show_default=True,
     envvar="VOICEGUIDE_BREATH_PATTERN",
-    help="Breathing pattern to offer (default from config: exhale).",
+    help="Breathing pattern to offer (see `breathe --list`).",
 )
 @click.option(
     "--breath-minutes",
     type=click.FloatRange(min=0.01, max=60),
+    show_default=True,
     envvar="VOICEGUIDE_BREATH_MINUTES",
-    help="Minutes of breathing to offer (default from config: 1).",
+    help="Minutes of breathing to offer.",
 )
 @click.option(
     "--cue",
@@ -931,42 +984,18 @@ def reflect(
     envvar="VOICEGUIDE_CUE",
     help="How each breathing phase is announced.",
 )
-@click.option(
-    "--silence",
-    type=click.FloatRange(min=0.5, max=60),
-    default=3.0,
-    show_default=True,
-    envvar="VOICEGUIDE_SILENCE",
-    help="Seconds of silence after speech that end a reflection.",
-)
+@silence_option("Seconds of silence after speech that end a reflection.")
 @click.option(
     "--barge-in/--no-barge-in",
-    default=None,
-    envvar="VOICEGUIDE_BARGE_IN",
-    help="Listen for commands between sentences (headphones; default from config).",
-)
-@click.option(
-    "--engine",
-    type=click.Choice(["whisper", "sphinx"]),
-    default="whisper",
     show_default=True,
-    envvar="VOICEGUIDE_ENGINE",
-    help="Offline speech engine.",
+    envvar="VOICEGUIDE_BARGE_IN",
+    help="Listen for commands between sentences (headphones).",
 )
-@click.option(
-    "--model",
-    envvar="VOICEGUIDE_MODEL",
-    metavar="PATH_OR_NAME",
-    help="A CTranslate2 Whisper model directory or name (default: the bundled tiny.en).",
-)
-@click.option("--voice", default=None, envvar="VOICEGUIDE_VOICE", help="Voice id (default from config).")
-@click.option(
-    "--rate", type=int, default=None, envvar="VOICEGUIDE_RATE", help="Words per minute (default from config)."
-)
-@click.option(
-    "--volume", type=float, default=None, envvar="VOICEGUIDE_VOLUME", help="Loudness 0.0-1.0 (default from config)."
-)
+@engine_options
+@voice_options
+@click.pass_obj
 def guide(
+    opts: Options,
     article,
     section,
     restart,
@@ -980,6 +1009,7 @@ def guide(
     model,
     voice,
     rate,
+    pitch,
     volume,
 ) -> None:
     """The whole session, hands-free: read a section, breathe, reflect, go on.
@@ -997,20 +1027,9 @@ def guide(
       voiceguide guide my-notes.md --section 2
       voiceguide guide --text             # type instead of speaking
     """
-    from voiceguide import config
     from voiceguide.content import load_article
     from voiceguide.sessions.factory import run_guide
 
-    chosen = config.resolve(
-        {
-            "voice": voice,
-            "rate": rate,
-            "volume": volume,
-            "breath_pattern": breath_pattern,
-            "breath_minutes": breath_minutes,
-            "barge_in": barge_in,
-        }
-    )
     art = load_article(article)
 
     def read_line() -> str | None:
@@ -1022,9 +1041,9 @@ def guide(
         section=section,
         restart=restart,
         as_text=as_text,
-        voice=_voice_settings(chosen["voice"] or None, chosen["rate"], chosen["volume"]),
-        breath_pattern=chosen["breath_pattern"],
-        breath_minutes=chosen["breath_minutes"],
+        voice=_voice_settings(voice, rate, volume, pitch),
+        breath_pattern=breath_pattern,
+        breath_minutes=breath_minutes,
         cue=cue,
         silence=silence,
         engine=engine,
@@ -1032,7 +1051,8 @@ def guide(
         notify=click.echo,
         read_line=read_line,
         out=sys.stdout,
-        barge_in=bool(chosen["barge_in"]),
+        barge_in=barge_in,
+        online=opts.online,
     )
     if summary.last_section is not None:
         _echo_err(messages.GUIDE_STOPPED_AT.format(section=summary.last_section))
@@ -1102,8 +1122,9 @@ def config_path() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """The one exit point: maps every outcome to an exit code and one line."""
+    global _debug
+    _debug = False
     args = list(sys.argv[1:] if argv is None else argv)
-    debug = "--debug" in args
     import voiceguide.audio
 
     voiceguide.audio.detach_c_stderr = True  # ALSA's run-time noise stays off the terminal
@@ -1119,14 +1140,14 @@ def main(argv: list[str] | None = None) -> None:
         exc.show()
         sys.exit(exc.exit_code)
     except VoiceguideError as exc:
-        if debug:
+        if _debug:
             raise
         _echo_err(f"Error: {exc}")
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except Exception as exc:
-        if debug:
+        if _debug:
             raise
         _echo_err(messages.UNEXPECTED.format(error=f"{type(exc).__name__}: {exc}"))
         sys.exit(1)

@@ -201,6 +201,7 @@ JOURNAL_EDITED = "Entry {id} updated; the previous text is kept in its history."
 JOURNAL_UNCHANGED = "Entry {id} is unchanged."
 JOURNAL_DELETE_ASK = "Delete entry {id} ({created}) and its audio?"
 JOURNAL_DELETED = "Deleted entry {id}."
+JOURNAL_DELETE_KEPT = "Kept entry {id}: nothing was deleted."
 JOURNAL_RETRANSCRIBED = "Retranscribed {count} entr{plural}."
 JOURNAL_EXPORTED = "Wrote {count} entries to {path}. This file is not encrypted: keep it somewhere private."
 JOURNAL_EXPORTED_AUDIO = "Wrote {count} audio files to {path}."
@@ -238,6 +239,7 @@ CRYPT_ENCRYPTED = "Encrypted {path}. Keep the passphrase safe: without it the jo
 CRYPT_DECRYPTED = "Decrypted {path}: it is now a plain SQLite file, readable by anyone who can read the file."
 CRYPT_REKEYED = "Changed the passphrase of {path}."
 CRYPT_LOCKED = "Locked {path}: the next command asks for the passphrase."
+CRYPT_DECRYPT_KEPT = "Kept the journal encrypted: nothing was changed."
 CRYPT_DECRYPT_ASK = "Decrypt the journal? Anyone who can read the file will be able to read your entries."
 DOCTOR_PRIVACY_ENGINES_OFFLINE = "engines offline (espeak-ng, faster-whisper on this machine)"
 DOCTOR_PRIVACY_ENGINES_ONLINE = "--online: online engines may send audio or text off this machine"
@@ -275,7 +277,10 @@ REFLECT_SPHINX_MISSING = (
 )
 REFLECT_ONLINE_NEEDED = "--engine {engine} sends audio off this machine: add --online to allow it."
 REFLECT_ONLINE_NOTICE = "Online engine {engine}: the recording is sent to a remote service."
-REFLECT_UNKNOWN_ENGINE = "Unknown engine {engine!r}: use whisper or sphinx."
+REFLECT_UNKNOWN_ENGINE = "Unknown engine {engine!r}: use whisper, sphinx or (with --online) google."
+REFLECT_ONLINE_FAILED = (
+    "The online speech engine could not be reached ({error}). Check the connection, or leave out --engine google."
+)
 
 # guide
 GUIDE_RECAP = "Last time you stopped in section {number}, {title}."

@@ -124,11 +124,18 @@ def render_reading(article, *, section: int | None, out_path, voice, progress=No
 # -- reflect -------------------------------------------------------------------
 
 
-def make_transcriber(engine: str = "whisper", model: str | None = None):
-    """The transcriber behind ``--engine``/``--model``; a missing engine is an EngineMissing line."""
+def make_transcriber(engine: str = "whisper", model: str | None = None, *, online: bool = False):
+    """The transcriber behind ``--engine``/``--model``; an online engine only with ``--online``."""
     from voiceguide import messages
     from voiceguide.errors import SettingsError
+    from voiceguide.speech.online import ONLINE_ENGINES
 
+    if engine in ONLINE_ENGINES and not online:
+        raise SettingsError(messages.REFLECT_ONLINE_NEEDED.format(engine=engine))
+    if engine == "google":
+        from voiceguide.speech.online import GoogleTranscriber
+
+        return GoogleTranscriber()
     if engine == "whisper":
         from voiceguide.speech.transcriber import WhisperTranscriber
 
@@ -183,6 +190,7 @@ def run_reflect(
     model: str | None,
     voice,
     notify,
+    online: bool = False,
 ):
     """Ask, record, transcribe and save one spoken entry on the real devices."""
     import concurrent.futures
@@ -196,7 +204,7 @@ def run_reflect(
     from voiceguide.ui.keys import TerminalKeys
     from voiceguide.ui.level_meter import make_level_meter
 
-    transcriber = make_transcriber(engine, model)
+    transcriber = make_transcriber(engine, model, online=online)
     with (
         Journal.open() as journal,
         Synthesizer(voice) as synth,
@@ -226,14 +234,23 @@ def run_reflect(
             return session.run()
 
 
-def import_reflection(path, *, prompt: str | None, section: int | None, article_path, engine: str, model: str | None):
+def import_reflection(
+    path,
+    *,
+    prompt: str | None,
+    section: int | None,
+    article_path,
+    engine: str,
+    model: str | None,
+    online: bool = False,
+):
     """An audio file as a spoken entry (no audio device needed)."""
     from voiceguide.journal.store import Journal
     from voiceguide.sessions.reflect import reflect_from_samples
     from voiceguide.speech.decode import decode_audio_file
 
     samples = decode_audio_file(path)  # a bad file fails before the journal or the model opens
-    transcriber = make_transcriber(engine, model)
+    transcriber = make_transcriber(engine, model, online=online)
     with Journal.open() as journal:
         prompt, article_key, section = _where(article_path, prompt, section, journal, default_prompt=False)
         return reflect_from_samples(
@@ -331,6 +348,7 @@ def run_guide(
     read_line=None,
     out=None,
     barge_in: bool = False,
+    online: bool = False,
 ):
     """The guided session over ``article``: on the speakers and microphone, or as text (``as_text``)."""
     from voiceguide import config
@@ -368,7 +386,7 @@ def run_guide(
     from voiceguide.ui.level_meter import make_level_meter
     from voiceguide.ui.reading_view import make_reading_view
 
-    transcriber = make_transcriber(engine, model)
+    transcriber = make_transcriber(engine, model, online=online)
     with (
         Journal.open() as journal,
         Synthesizer(voice) as synth,
