@@ -670,6 +670,12 @@ def silence_option(help_text: str):
     )
 
 
+def _say_if_online(engine: str, opts: Options) -> None:
+    """Before any audio leaves the machine, say so (the engine itself is refused without --online)."""
+    if opts.online and engine == "google":
+        _echo_err(messages.REFLECT_ONLINE_SENDS.format(engine=engine))
+
+
 def _voice_settings(voice: str | None, rate: int, volume: float, pitch: int = 50):
     from voiceguide.speech.synthesizer import DEFAULT_VOICE, VoiceSettings
 
@@ -909,6 +915,7 @@ def reflect(
 
     if as_text and from_file:
         raise click.UsageError(messages.REFLECT_TEXT_AND_FILE)
+    _say_if_online(engine, opts)
     if as_text:
 
         def read_text() -> str:
@@ -1031,6 +1038,8 @@ def guide(
     from voiceguide.sessions.factory import run_guide
 
     art = load_article(article)
+    if not as_text:
+        _say_if_online(engine, opts)
 
     def read_line() -> str | None:
         line = sys.stdin.readline()

@@ -278,6 +278,7 @@ REFLECT_SPHINX_MISSING = (
 REFLECT_ONLINE_NEEDED = "--engine {engine} sends audio off this machine: add --online to allow it."
 REFLECT_ONLINE_NOTICE = "Online engine {engine}: the recording is sent to a remote service."
 REFLECT_UNKNOWN_ENGINE = "Unknown engine {engine!r}: use whisper, sphinx or (with --online) google."
+REFLECT_ONLINE_SENDS = "--online --engine {engine}: what you say is sent to Google to be transcribed."
 REFLECT_ONLINE_FAILED = (
     "The online speech engine could not be reached ({error}). Check the connection, or leave out --engine google."
 )
