@@ -72,15 +72,15 @@ class ScriptedTranscriber:
         return result
 
 
-def tone(seconds: float) -> bytes:
+def tone(seconds: float, loudness: int = 6000) -> bytes:
     t = np.arange(int(seconds * RATE)) / RATE
-    return (np.sin(2 * np.pi * 300 * t) * 6000).astype("<i2").tobytes()
+    return (np.sin(2 * np.pi * 300 * t) * loudness).astype("<i2").tobytes()
 
 
-def leave_behind(journal: Journal, seconds: float, **details) -> int:
+def leave_behind(journal: Journal, seconds: float, loudness: int = 6000, **details) -> int:
     """A recording whose process is gone: written, never finished, owner pid not running."""
     rid = journal.begin_recording(RATE, **details)
-    data = tone(seconds)
+    data = tone(seconds, loudness)
     for seq, start in enumerate(range(0, len(data), CHUNK * 2)):
         journal.append_chunk(rid, seq, data[start : start + CHUNK * 2])
     with journal.transaction() as db:
@@ -156,11 +156,20 @@ def test_plain_string_results_are_accepted(journal):
     assert entry.text == "just words" and entry.engine is None
 
 
-def test_a_moment_of_sound_is_discarded(journal):
-    leave_behind(journal, 0.3)
+def test_a_moment_of_silence_is_discarded(journal):
+    leave_behind(journal, 0.3, loudness=0)
+    leave_behind(journal, 0.0)
     assert recover_unfinished(journal, ScriptedTranscriber()) == []
     assert journal.list() == []
     assert journal.unfinished_recordings(include_live=True) == []
+
+
+def test_a_moment_of_sound_is_kept(journal):
+    """Killed just after speech began: what little was said still comes back (at most the last second lost)."""
+    leave_behind(journal, 0.3)
+    [entry] = recover_unfinished(journal)
+    assert entry.has_audio and entry.needs_transcription
+    assert entry.duration == pytest.approx(0.3, abs=0.02)
 
 
 def test_a_recording_still_in_progress_is_left_alone(journal):

@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 
 from tests.signals import espeak
+from voiceguide import messages
 from voiceguide.audio.clip import Clip, write_wav
 
 SITECUSTOMIZE = textwrap.dedent(
@@ -281,13 +282,18 @@ def test_reflect_from_a_file_and_typed_stays_offline(watched, tmp_path):
     assert typed.returncode == 0, typed.stderr
     listed = json.loads(watched.voiceguide("journal", "list", "--json").stdout)
     assert len(listed) == 2 and "promise" in listed[1]["text"].lower()
+    online_engine = watched.voiceguide("reflect", "--from-file", str(memo), "--engine", "google")
+    assert online_engine.returncode == 1  # refused without --online, before any connection
     watched.assert_offline()
 
 
 @pytest.mark.audio
 def test_doctor_stays_offline(watched, pulse):
     """Doctor loads the Whisper model and renders speech: no download may be tried."""
-    watched.voiceguide("doctor", timeout=180)
+    result = watched.voiceguide("doctor", timeout=180)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert messages.DOCTOR_ALL_GOOD in result.stdout
+    assert messages.NETWORK_OFFLINE in " ".join(result.stdout.split())
     watched.assert_offline()
 
 

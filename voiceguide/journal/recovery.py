@@ -21,7 +21,9 @@ if TYPE_CHECKING:
     from voiceguide.journal.store import Journal
 
 MIN_SECONDS = 0.5
-"""Shorter recordings are a key press or a cough, not a reflection: discarded"""
+"""A shorter recording that is also silent held nothing the person said: discarded"""
+SILENT_PEAK = 500
+"""Peak sample (of 32767) below which a short fragment is silence (about -36 dBFS)"""
 
 Transcribe = Callable[["np.ndarray", int], Any]
 """(int16 samples, rate) -> a result with .text (and optionally .engine, .model,
@@ -38,11 +40,24 @@ def recover_unfinished(journal: Journal, transcribe: Transcribe | None = None) -
     """
     recovered = []
     for recording in journal.unfinished_recordings():
-        if recording.duration < MIN_SECONDS:
+        if _held_nothing(recording):
             journal.discard_recording(recording.id)
             continue
         recovered.append(_recover(journal, recording, transcribe))
     return recovered
+
+
+def _held_nothing(recording: UnfinishedRecording) -> bool:
+    """No audio, or a short silent fragment. Any sound is kept: a kill soon after speech began
+    must still lose at most the last second, even when what came before it is short."""
+    if not recording.samples:
+        return True
+    if recording.duration >= MIN_SECONDS:
+        return False
+    import numpy as np
+
+    samples = np.frombuffer(recording.samples, dtype="<i2")
+    return bool(np.abs(samples.astype(np.int32)).max() < SILENT_PEAK)
 
 
 def _recover(journal: Journal, recording: UnfinishedRecording, transcribe: Transcribe | None) -> Entry:
