@@ -8,15 +8,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.fakes import FakeClock
 from voiceguide.breathing.patterns import BUILTIN_PATTERNS, BreathPattern, Phase, plan_cycles
-from voiceguide.breathing.scheduler import (
-    DEFAULT_LEAD,
-    Cue,
-    FakeClock,
-    Schedule,
-    Scheduler,
-    SystemClock,
-)
+from voiceguide.breathing.scheduler import DEFAULT_LEAD, Cue, Schedule, Scheduler
+from voiceguide.collaborators import SystemClock
 
 BOX = BUILTIN_PATTERNS["box"]
 START = 1000.0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from tests.fakes import ScriptedTranscriber
 from voiceguide.speech.commands import (
     COMMANDS,
     Command,
@@ -43,17 +44,6 @@ def _speech(text: str) -> np.ndarray:
 class _Transcript:
     def __init__(self, text: str, confidence: float = 0.9) -> None:
         self.text, self.confidence = text, confidence
-
-
-class ScriptedTranscriber:
-    """Returns queued texts; fails on any call it was not set up for."""
-
-    def __init__(self, *texts: str) -> None:
-        self.texts = list(texts)
-
-    def transcribe(self, samples, rate):
-        assert self.texts, "transcribed more often than expected"
-        return _Transcript(self.texts.pop(0))
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.fakes import ScriptedTranscriber
 from voiceguide.errors import EngineMissing
 from voiceguide.journal import Journal, audio_codec
 from voiceguide.journal.recovery import recover_unfinished
@@ -49,27 +50,6 @@ class Result:
     model: str = "none"
     confidence: float = 0.8
     segments: list = field(default_factory=lambda: [{"start": 0.0, "end": 1.0, "text": "hello", "confidence": 0.8}])
-
-
-class ScriptedTranscriber:
-    """Answers with queued results; fails loudly on a call nobody set up."""
-
-    def __init__(self) -> None:
-        self.queue: list[object] = []
-        self.calls: list[tuple[int, int]] = []
-
-    def enqueue(self, result: object) -> None:
-        self.queue.append(result)
-
-    def __call__(self, samples: np.ndarray, rate: int) -> object:
-        assert samples.dtype == np.int16
-        self.calls.append((samples.size, rate))
-        if not self.queue:
-            raise AssertionError("transcribe called more often than expected")
-        result = self.queue.pop(0)
-        if isinstance(result, Exception):
-            raise result
-        return result
 
 
 def tone(seconds: float, loudness: int = 6000) -> bytes:

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.fakes import FakePlayer
 from tests.signals import espeak, word_error_rate
 from voiceguide.audio.clip import Clip
 from voiceguide.audio.recorder import Chunk
@@ -20,23 +21,6 @@ from voiceguide.speech.transcriber import Segment, Transcript, WhisperTranscribe
 
 RATE = 16000
 SPOKEN = "Trust grows back slowly. I want to keep small promises and listen before I answer."
-
-
-class FakePlayback:
-    def wait(self, timeout=None) -> bool:
-        return True
-
-
-class FakePlayer:
-    def __init__(self) -> None:
-        self.played: list[Clip] = []
-
-    def play(self, clip, at=None):
-        self.played.append(clip)
-        return FakePlayback()
-
-    def wait(self, timeout=None) -> bool:
-        return True
 
 
 class ScriptedMic:

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
 import pytest
 
+from tests.fakes import FakeClock, FakePlayer, ScriptedKeys
 from voiceguide import messages
 from voiceguide.audio.clip import Clip
 from voiceguide.audio.tones import tone
 from voiceguide.breathing.patterns import BUILTIN_PATTERNS, TONE_HZ, BreathPattern, Phase
-from voiceguide.breathing.scheduler import DEFAULT_LEAD, FakeClock
+from voiceguide.breathing.scheduler import DEFAULT_LEAD
 from voiceguide.sessions.breathe import (
     CUE_TONE_SECONDS,
     VOICE_GAP,
@@ -27,47 +26,6 @@ ALL_KINDS = BreathPattern(
     "All kinds",
     (Phase("inhale", 3), Phase("hold", 2), Phase("exhale", 4), Phase("rest", 2)),
 )
-
-
-@dataclass
-class FakePlayback:
-    at: float
-    clip: Clip
-    started_at: float = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.started_at = self.at
-
-    def wait(self, timeout: float | None = None) -> bool:
-        return True
-
-
-class FakePlayer:
-    """Acts like audio.player.Player: play() returns at once, the clip starts at `at` (or now)."""
-
-    rate = 48000
-
-    def __init__(self, clock: FakeClock, log: list) -> None:
-        self.clock = clock
-        self.log = log
-        self.plays: list[tuple[Clip, float, float]] = []  # (clip, at, clock time of the call)
-        self.controls: list[tuple[str, float]] = []
-
-    def play(self, clip: Clip, at: float | None = None) -> FakePlayback:
-        now = self.clock.monotonic()
-        at = now if at is None else at
-        self.plays.append((clip, at, now))
-        self.log.append(("play", at))
-        return FakePlayback(max(at, now), clip)
-
-    def pause(self) -> None:
-        self.controls.append(("pause", self.clock.now))
-
-    def resume(self) -> None:
-        self.controls.append(("resume", self.clock.now))
-
-    def stop(self) -> None:
-        self.controls.append(("stop", self.clock.now))
 
 
 class FakeVoice:
@@ -98,17 +56,6 @@ class FakeJournal:
                 interrupted=interrupted,
             )
         )
-
-
-class ScriptedKeys:
-    def __init__(self) -> None:
-        self.pending: list[str] = []
-
-    def press(self, key: str) -> None:
-        self.pending.append(key)
-
-    def poll(self) -> str | None:
-        return self.pending.pop(0) if self.pending else None
 
 
 @pytest.fixture
@@ -356,7 +303,7 @@ def test_cues_reach_the_speaker_on_their_deadlines(pulse):
     from tests.pulse import SPEAKER_RATE
     from tests.signals import dominant_frequency, loud_segments
     from voiceguide.audio.player import Player
-    from voiceguide.breathing.scheduler import SystemClock
+    from voiceguide.collaborators import SystemClock
 
     pattern = BreathPattern("quick", "Quick", (Phase("inhale", 0.6), Phase("hold", 0.5), Phase("exhale", 0.7)))
     with Player() as player, pulse.record_speaker() as rec:

@@ -7,10 +7,11 @@ from dataclasses import replace
 
 import pytest
 
+from tests.fakes import FakeClock, FakePlayer, ScriptedKeys
 from tests.pulse import SPEAKER_RATE
 from tests.signals import loud_segments
 from voiceguide.audio.clip import Clip, read_wav
-from voiceguide.breathing.scheduler import FakeClock
+from voiceguide.collaborators import SystemClock
 from voiceguide.content import Position, load_article, parse_markdown
 from voiceguide.sessions.read import Pauses, ReadSession, print_text, render_to_file
 from voiceguide.speech.synthesizer import VoiceSettings
@@ -58,79 +59,6 @@ class FakeSynth:
     def with_settings(self, settings) -> FakeSynth:
         self.settings = settings
         return self
-
-
-class FakePlayback:
-    def __init__(self, player: FakePlayer, seconds: float) -> None:
-        self.player, self.remaining = player, seconds
-        self.cancelled = False
-
-    @property
-    def done(self) -> bool:
-        return self.remaining <= 1e-9 or self.cancelled
-
-    def wait(self, timeout: float | None = None) -> bool:
-        clock = self.player.clock
-        if self.done:
-            return True
-        step = timeout if self.player.is_paused else min(timeout, self.remaining)
-        start = clock.now
-        clock.advance(step)
-        if not self.player.is_paused:
-            self.remaining -= clock.now - start
-        return self.done
-
-
-class FakePlayer:
-    def __init__(self, clock: FakeClock) -> None:
-        self.clock = clock
-        self.calls: list[tuple[str, float]] = []
-        self.is_paused = False
-        self.current: FakePlayback | None = None
-
-    def play(self, clip: Clip, at: float | None = None) -> FakePlayback:
-        self.calls.append(("play", self.clock.now))
-        self.current = FakePlayback(self, clip.duration)
-        return self.current
-
-    def stop(self) -> None:
-        self.calls.append(("stop", self.clock.now))
-        if self.current is not None:
-            self.current.cancelled = True
-        self.is_paused = False
-
-    def pause(self) -> None:
-        self.calls.append(("pause", self.clock.now))
-        self.is_paused = True
-
-    def resume(self) -> None:
-        self.calls.append(("resume", self.clock.now))
-        self.is_paused = False
-
-
-class ScriptedKeys:
-    """Keys pressed at given clock times, or a given delay after the n-th clip was queued."""
-
-    def __init__(self, clock, at_times=(), after_clip=()) -> None:
-        self.clock = clock
-        self.pending = sorted(at_times)
-        self.after_clip = list(after_clip)  # (clip index, delay, key)
-        self.queued: list[float] = []
-        self.pressed: list[tuple[float, str]] = []
-
-    def spoken(self, record) -> None:
-        self.queued.append(self.clock.monotonic())
-        for index, delay, key in self.after_clip:
-            if index == len(self.queued) - 1:
-                self.pending.append((self.queued[-1] + delay, key))
-        self.pending.sort()
-
-    def poll(self) -> str | None:
-        if self.pending and self.clock.monotonic() >= self.pending[0][0]:
-            _, key = self.pending.pop(0)
-            self.pressed.append((self.clock.monotonic(), key))
-            return key
-        return None
 
 
 class MemoryProgress:
@@ -344,14 +272,6 @@ def transcriber():
     return WhisperTranscriber()
 
 
-class RealClock:
-    def monotonic(self) -> float:
-        return time.monotonic()
-
-    def sleep_until(self, t: float) -> None:
-        time.sleep(max(0.0, t - time.monotonic()))
-
-
 SPOKEN_ARTICLE = """# Walk
 
 ## Park
@@ -372,7 +292,7 @@ def test_keys_through_the_real_player(pulse, tmp_path, transcriber):
     path = tmp_path / "walk.md"
     path.write_text(SPOKEN_ARTICLE)
     article = load_article(path)
-    clock = RealClock()
+    clock = SystemClock()
     progress = MemoryProgress()
     with Synthesizer() as synth:
         for section in article.sections:  # rendered ahead so key times do not depend on the engine

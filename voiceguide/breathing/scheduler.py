@@ -10,85 +10,20 @@ every cue that had not been reached, by the paused time.
 
 from __future__ import annotations
 
-import heapq
 import itertools
 import math
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Literal
 
 from voiceguide.breathing.patterns import BreathPattern, Phase
+from voiceguide.collaborators import Clock
 
 DEFAULT_LEAD = 0.1
 """Seconds before a cue that it is handed over, so its audio is queued in time"""
 TICK_SECONDS = 0.05
 """Animation ticks: about 20 a second"""
-
-
-class Clock(Protocol):
-    """Time as the scheduler sees it; tests swap in a FakeClock."""
-
-    def monotonic(self) -> float: ...
-
-    def sleep_until(self, t: float) -> None:
-        """Return at or after ``t`` (or earlier; callers re-check the time)."""
-        ...
-
-
-class SystemClock:
-    """time.monotonic(), the clock the Player reports on."""
-
-    step = 0.02
-    """Longest single sleep, so Ctrl-C and stop requests are noticed quickly"""
-
-    def monotonic(self) -> float:
-        return time.monotonic()
-
-    def sleep_until(self, t: float) -> None:
-        while True:
-            remaining = t - time.monotonic()
-            if remaining <= 0:
-                return
-            time.sleep(min(remaining, self.step))
-
-
-class FakeClock:
-    """A clock that jumps instead of sleeping, and records what it was asked for.
-
-    ``call_at(t, fn)`` runs ``fn`` when a sleep passes ``t`` (the time is then
-    exactly ``t``), which is how tests press keys, pause or raise
-    KeyboardInterrupt mid-session.
-    """
-
-    def __init__(self, start: float = 1000.0, limit: float = 86400.0) -> None:
-        self.now = start
-        self.limit = start + limit
-        """Fake time past which a sleep is a bug (a loop that never ends), not a wait"""
-        self.sleeps: list[float] = []
-        self._calls: list[tuple[float, int, Callable[[], object]]] = []
-        self._order = itertools.count()
-
-    def monotonic(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.sleep_until(self.now + seconds)
-
-    def call_at(self, t: float, fn: Callable[[], object]) -> None:
-        heapq.heappush(self._calls, (t, next(self._order), fn))
-
-    def sleep_until(self, t: float) -> None:
-        self.sleeps.append(t)
-        if self._calls and self._calls[0][0] <= t:
-            when, _, fn = heapq.heappop(self._calls)
-            self.now = max(self.now, when)
-            fn()
-            return
-        if t > self.limit:
-            raise RuntimeError(f"FakeClock asked to sleep until {t}, past its limit {self.limit}")
-        self.now = max(self.now, t)
 
 
 @dataclass(frozen=True)

@@ -15,13 +15,12 @@ from voiceguide import messages
 from voiceguide.breathing.patterns import BreathPattern, Phase
 from voiceguide.breathing.scheduler import (
     DEFAULT_LEAD,
-    Clock,
     Cue,
     RunResult,
     Schedule,
     Scheduler,
 )
-from voiceguide.sessions.collaborators import KeySource, PlayerLike
+from voiceguide.collaborators import Clock, KeySource, PlayerLike
 from voiceguide.ui.breathing_view import BreathingView, NullView
 
 if TYPE_CHECKING:  # numpy loads with the audio modules, when a session is built, not on import

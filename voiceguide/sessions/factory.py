@@ -23,7 +23,7 @@ def run_breathing(
     volume: float,
 ):
     from voiceguide.audio.player import Player
-    from voiceguide.breathing.scheduler import SystemClock
+    from voiceguide.collaborators import SystemClock
     from voiceguide.journal.store import Journal
     from voiceguide.sessions.breathe import BreatheSession
     from voiceguide.speech.synthesizer import Synthesizer
@@ -198,8 +198,9 @@ def run_reflect(
     from voiceguide import messages
     from voiceguide.audio.player import Player
     from voiceguide.audio.recorder import Recorder
+    from voiceguide.collaborators import SystemClock
     from voiceguide.journal.store import Journal
-    from voiceguide.sessions.reflect import ReflectSession, SystemClock
+    from voiceguide.sessions.reflect import ReflectSession
     from voiceguide.speech.synthesizer import Synthesizer
     from voiceguide.ui.keys import TerminalKeys
     from voiceguide.ui.level_meter import make_level_meter
@@ -352,7 +353,7 @@ def run_guide(
 ):
     """The guided session over ``article``: on the speakers and microphone, or as text (``as_text``)."""
     from voiceguide import config
-    from voiceguide.breathing.scheduler import SystemClock
+    from voiceguide.collaborators import SystemClock
     from voiceguide.content import load_prompts
     from voiceguide.journal.store import Journal
     from voiceguide.sessions.guide import GuideSession

@@ -11,12 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from typing import TextIO as Stream
 
 from voiceguide import messages
+from voiceguide.collaborators import KeySource, PlayerLike
 from voiceguide.sessions.guide import Steps
 from voiceguide.speech.commands import Command, KeyPressed, Nothing, match
+
+if TYPE_CHECKING:
+    from voiceguide.speech.commands import CommandListener
+    from voiceguide.speech.synthesizer import Synthesizer
 
 RATE_STEP = 20
 VOLUME_STEP = 0.15
@@ -45,10 +50,10 @@ class SpokenIO:
     def __init__(
         self,
         *,
-        player,
-        synthesizer,
-        listener,
-        keys=None,
+        player: PlayerLike,
+        synthesizer: Synthesizer,
+        listener: CommandListener,
+        keys: KeySource | None = None,
         notify: Callable[[str], None] | None = None,
         remember: Callable[[dict], None] | None = None,
         listen_timeout: float = 8.0,

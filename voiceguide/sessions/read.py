@@ -10,13 +10,13 @@ makes the same reading, pauses included, as one WAV without an audio device;
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TextIO
 
 from voiceguide import messages
+from voiceguide.collaborators import Clock, KeySource, PlayerLike, SystemClock
 from voiceguide.content.model import Article, Section, Sentence
 from voiceguide.content.navigation import (
     Position,
@@ -31,7 +31,6 @@ from voiceguide.content.navigation import (
     sentence_at,
 )
 from voiceguide.errors import SettingsError
-from voiceguide.sessions.collaborators import KeySource, PlayerLike
 from voiceguide.ui.reading_view import NullReadingView, ReadingView
 
 if TYPE_CHECKING:  # numpy loads with the audio modules, when a session runs, not on import
@@ -87,12 +86,6 @@ class Pauses:
         return self.sentence
 
 
-class Clock(Protocol):
-    def monotonic(self) -> float: ...
-
-    def sleep_until(self, t: float) -> None: ...
-
-
 class SynthesizerLike(Protocol):
     settings: object
 
@@ -107,16 +100,6 @@ class ProgressStore(Protocol):
     def get_progress(self, article_key: str) -> tuple[int, int] | None: ...
 
     def set_progress(self, article_key: str, section: int, sentence: int) -> None: ...
-
-
-class _SystemClock:
-    def monotonic(self) -> float:
-        return time.monotonic()
-
-    def sleep_until(self, t: float) -> None:
-        remaining = t - time.monotonic()
-        if remaining > 0:
-            time.sleep(remaining)
 
 
 class _NoKeys:
@@ -201,7 +184,7 @@ class ReadSession:
         self.synth = synthesizer
         self.view = view or NullReadingView()
         self.keys = keys or _NoKeys()
-        self.clock = clock or _SystemClock()
+        self.clock = clock or SystemClock()
         self.pauses = pauses or Pauses()
         self.progress = progress
         self.article_key = article_key or progress_key(article)

@@ -12,31 +12,25 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from voiceguide.audio.tones import earcon
+from voiceguide.collaborators import Clock, KeySource, PlayerLike, RecorderLike, SystemClock, TranscriberLike
 from voiceguide.journal import audio_codec
 from voiceguide.speech.streaming import StreamingTranscription
 from voiceguide.speech.transcriber import Transcript
 from voiceguide.speech.vad import RATE, VadSettings, speech_stretches
+from voiceguide.ui.level_meter import LevelView
+
+if TYPE_CHECKING:
+    from voiceguide.journal.store import Journal
 
 CLOSING_PHRASES = ("that's all", "that is all", "end entry")
 ENTER_KEYS = ("\n", "\r")
 SAVE_EVERY = 1.0
 """Seconds of audio per chunk written to the journal while recording"""
-
-
-class Clock(Protocol):
-    def monotonic(self) -> float: ...
-
-
-class SystemClock:
-    def monotonic(self) -> float:
-        import time
-
-        return time.monotonic()
 
 
 @dataclass(frozen=True)
@@ -138,13 +132,13 @@ class ReflectSession:
         self,
         prompt: str | None,
         *,
-        player,
-        recorder,
-        transcriber,
-        journal,
+        player: PlayerLike,
+        recorder: RecorderLike,
+        transcriber: TranscriberLike,
+        journal: Journal,
         speak: Callable[[str], Any] | None = None,
-        view=None,
-        keys=None,
+        view: LevelView | None = None,
+        keys: KeySource | None = None,
         silence: float = 3.0,
         max_minutes: float = 10,
         closing_phrases: Sequence[str] = CLOSING_PHRASES,

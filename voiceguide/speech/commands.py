@@ -32,6 +32,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from voiceguide.collaborators import KeySource, RecorderLike, TranscriberLike, TranscriptLike
+
 COMMANDS: dict[str, tuple[str, ...]] = {
     "next": ("next", "next one", "next section", "next please", "move on", "go to the next section", "forward"),
     "back": ("back", "go back", "previous", "previous section", "back up", "last section"),
@@ -337,25 +339,6 @@ def spoken_list(names: list[str] | None = None) -> str:
 # -- hearing one --------------------------------------------------------------
 
 
-class TranscriptLike(Protocol):
-    text: str
-
-    @property
-    def confidence(self) -> float: ...
-
-
-class RecorderLike(Protocol):
-    def start(self) -> object: ...
-
-    def stop(self) -> None: ...
-
-    def chunks(self): ...
-
-
-class KeySource(Protocol):
-    def poll(self) -> str | None: ...
-
-
 @dataclass(frozen=True)
 class ListenSettings:
     """How long the listener waits and how it decides an utterance ended, in seconds."""
@@ -390,8 +373,8 @@ class CommandListener:
 
     def __init__(
         self,
-        recorder: RecorderLike,
-        transcriber,
+        recorder: RecorderLike | None,
+        transcriber: TranscriberLike,
         *,
         settings: ListenSettings | None = None,
         vad=None,
