@@ -134,6 +134,10 @@ GENERIC_PROMPTS = (
 
 # journal
 JOURNAL_BUSY = "The journal is busy in another voiceguide process; try again in a moment."
+JOURNAL_CONVERTING = (
+    "The journal {path} is busy: another voiceguide is converting it (encrypt, decrypt or passwd). "
+    "Nothing was written; try again when it has finished."
+)
 JOURNAL_CORRUPT = (
     "The journal {path} is damaged or is not a voiceguide journal; it was left untouched. "
     "Move it aside (or restore a backup) and run voiceguide again."

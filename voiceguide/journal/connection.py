@@ -273,6 +273,58 @@ def translate(error: Exception, path: Path, passphrase: str | None = None) -> Jo
     return JournalError(messages.JOURNAL_FAILED.format(path=path, error=error))
 
 
+def file_identity(path: Path) -> tuple[int, int] | None:
+    """The (device, inode) of ``path``, or None when there is no file: a conversion replaces it."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino)
+
+
+def conversion_under_way(path: Path, opened: tuple[int, int] | None = None) -> bool:
+    """Whether another process is converting ``path`` (encrypt, decrypt, passwd) or just did.
+
+    A conversion writes ``.NAME.PID.converting`` beside the journal and renames
+    it over the journal, then zeroes the old file. A connection opened before
+    the rename reads those zeros, which look like damage; it is only busy.
+    ``opened`` is the file's identity when this process began opening it.
+    """
+    path = Path(path)
+    now = file_identity(path)
+    if opened is not None and now is not None and now != opened:
+        return True
+    prefix, suffix = f".{path.name}.", ".converting"
+    try:
+        names = os.listdir(path.parent)
+    except OSError:
+        return False
+    for name in names:
+        pid = name[len(prefix) : -len(suffix)] if name.startswith(prefix) and name.endswith(suffix) else ""
+        if pid.isdigit() and int(pid) != os.getpid() and _alive(int(pid)):
+            return True
+    return False
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process: alive
+    except OSError:
+        return False
+    return True
+
+
+def busy_if_converting(problem: JournalError, path: Path, opened: tuple[int, int] | None) -> JournalError:
+    """A damaged-looking or busy journal that another process is converting is only busy: say so."""
+    if isinstance(problem, JournalCorrupt | JournalBusy) and conversion_under_way(path, opened):
+        return JournalBusy(messages.JOURNAL_CONVERTING.format(path=path))
+    return problem
+
+
 def open_in_this_process(path: Path) -> bool:
     """Whether this process has ``path`` open: SQLite's own locks cannot see that across libraries."""
     target = Path(path).absolute().resolve()
@@ -282,9 +334,12 @@ def open_in_this_process(path: Path) -> bool:
 class Database:
     """A connection plus a lock, with transactions and error translation shared by the stores."""
 
-    def __init__(self, conn: Any, path: Path, passphrase: str | None = None) -> None:
+    def __init__(
+        self, conn: Any, path: Path, passphrase: str | None = None, opened: tuple[int, int] | None = None
+    ) -> None:
         self.conn = conn
         self.path = path
+        self._opened = opened if opened is not None else file_identity(path)
         self._driver = driver_for(passphrase)
         self._passphrase = passphrase
         self._lock = threading.RLock()
@@ -309,7 +364,7 @@ class Database:
             try:
                 self.conn.execute("BEGIN IMMEDIATE")
             except self._driver.Error as error:
-                raise translate(error, self.path, self._passphrase) from error
+                raise self._translate(error) from error
             self._depth = 1
             try:
                 yield self.conn
@@ -324,10 +379,10 @@ class Database:
             except self._driver.Error as error:
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
-                raise translate(error, self.path, self._passphrase) from error
+                raise self._translate(error) from error
 
     def _translate(self, error: Exception) -> JournalError:
-        return translate(error, self.path, self._passphrase)
+        return busy_if_converting(translate(error, self.path, self._passphrase), self.path, self._opened)
 
     def close(self) -> None:
         """Close the connection; SQLite folds the WAL back into the file."""

@@ -17,15 +17,17 @@ from pathlib import Path
 from typing import Any
 
 from voiceguide import messages
-from voiceguide.errors import EntryNotFound, JournalCorrupt, JournalError, JournalReadOnly
+from voiceguide.errors import EntryNotFound, JournalBusy, JournalCorrupt, JournalError, JournalReadOnly
 from voiceguide.journal import search as fts
 from voiceguide.journal.connection import (
     DEFAULT_BUSY_TIMEOUT,
     Database,
+    busy_if_converting,
     check_writable,
     connect,
     create_private_file,
     driver_for,
+    file_identity,
     guarded,
     make_private,
     open_checked,
@@ -95,6 +97,25 @@ class Journal(RecordingStore, PracticeStore, Database):
         """
         default = user_paths().journal
         path = Path(path) if path is not None else default
+        opened = file_identity(path)
+        try:
+            return cls._open(path, default, passphrase, busy_timeout, cached, opened)
+        except (JournalCorrupt, JournalBusy) as problem:
+            busy = busy_if_converting(problem, path, opened)
+            if busy is problem:
+                raise
+            raise busy from problem
+
+    @classmethod
+    def _open(
+        cls,
+        path: Path,
+        default: Path,
+        passphrase: str | None,
+        busy_timeout: float,
+        cached: bool,
+        opened: tuple[int, int] | None,
+    ) -> Journal:
         encrypted = passphrase is None and looks_encrypted(path)
         # a missing sqlcipher3 is reported before anything else
         driver = driver_for("" if encrypted else passphrase)
@@ -128,7 +149,7 @@ class Journal(RecordingStore, PracticeStore, Database):
                 conn = connect(path, passphrase, timeout=busy_timeout)
             except driver.Error as error:
                 raise translate(error, path, passphrase) from error
-        journal = cls(conn, path, passphrase)
+        journal = cls(conn, path, passphrase, opened)
         try:
             journal._prepare(busy_timeout)
         except BaseException:

@@ -1,0 +1,151 @@
+"""A journal another process is converting (encrypt, decrypt, passwd) is busy, never "damaged"."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+
+from tests.cli_helpers import run_voiceguide
+from voiceguide import messages
+from voiceguide.journal import passphrase
+from voiceguide.journal.store import Journal
+from voiceguide.settings import user_paths
+
+pytest.importorskip("sqlcipher3")
+
+SECRET = "correct horse battery staple"
+ENTRIES = 12_000
+"""Enough text (about 55 MB) that a conversion takes a second or more, long enough to meet it"""
+
+WRITER = textwrap.dedent(
+    """
+    import json, sys, time
+    from voiceguide.errors import VoiceguideError
+    from voiceguide.journal import passphrase
+    from voiceguide.journal.store import Journal
+
+    sys.stdin.readline()  # imports done; wait for the conversion to begin
+    stop = time.monotonic() + float(sys.argv[1])
+    k = 0
+    while time.monotonic() < stop:
+        k += 1
+        try:
+            with Journal.open() as jr:
+                entry = jr.add_entry(f"written during the conversion {k}", kind="note")
+            print(json.dumps({"ok": entry.text}), flush=True)
+        except VoiceguideError as error:
+            print(json.dumps({"error": type(error).__name__, "message": str(error)}), flush=True)
+        passphrase.forget()
+    """
+)
+
+
+@pytest.fixture(autouse=True)
+def fresh_unlock_state():
+    passphrase.forget()
+    yield
+    passphrase.forget()
+
+
+def big_journal() -> None:
+    with Journal.open() as jr, jr.transaction():
+        for k in range(ENTRIES):
+            jr.add_entry(f"entry {k} " + "words about trust and patience " * 60, kind="note")
+
+
+def wait_for_conversion(folder, proc: subprocess.Popen, timeout: float = 60) -> bool:
+    """Whether the conversion got under way: its copy beside the journal has grown past 1 MB."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        copies = [folder / name for name in os.listdir(folder) if name.endswith(".converting")]
+        try:
+            if any(copy.stat().st_size > 1 << 20 for copy in copies):
+                return True
+        except FileNotFoundError:
+            pass
+        if proc.poll() is not None:
+            return False
+        time.sleep(0.002)
+    pytest.fail("the conversion never began")
+
+
+def encrypt_while_writing(folder) -> tuple[subprocess.CompletedProcess, list[dict], subprocess.CompletedProcess]:
+    """`journal encrypt`, with writes starting once it is under way: in-process opens in a loop, and one CLI add."""
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITER, "4"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ, VOICEGUIDE_PASSPHRASE=SECRET),
+    )
+    encrypt = subprocess.Popen(
+        [sys.executable, "-m", "voiceguide", "journal", "encrypt"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ, VOICEGUIDE_NEW_PASSPHRASE=SECRET),
+    )
+    wait_for_conversion(folder, encrypt)
+    writer.stdin.write("go\n")
+    writer.stdin.flush()
+    cli_add = subprocess.Popen(
+        [sys.executable, "-m", "voiceguide", "journal", "add", "typed while encrypting"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    out, err = encrypt.communicate(timeout=120)
+    cli_out, cli_err = cli_add.communicate(timeout=120)
+    lines, writer_err = writer.communicate(timeout=120)
+    assert writer.returncode == 0, writer_err
+    return (
+        subprocess.CompletedProcess(encrypt.args, encrypt.returncode, out, err),
+        [json.loads(line) for line in lines.splitlines()],
+        subprocess.CompletedProcess(cli_add.args, cli_add.returncode, cli_out, cli_err),
+    )
+
+
+def test_writes_during_encrypt_are_told_busy_and_a_retry_saves_each_once():
+    big_journal()
+    folder = user_paths().data
+    path = user_paths().journal
+    busy = messages.JOURNAL_CONVERTING.format(path=path)
+    in_use = "Error: " + messages.CRYPT_IN_USE.format(path=path)
+    saved: list[str] = []
+    added_by_cli = 0
+    for _round in range(4):
+        # a write slipping in between two steps of the conversion makes it give up, changing nothing: go again
+        encrypt, outcomes, cli_add = encrypt_while_writing(folder)
+        saved += [o["ok"] for o in outcomes if "ok" in o]
+        errors = [o for o in outcomes if "error" in o]
+        assert {(o["error"], o["message"]) for o in errors} <= {("JournalBusy", busy)}
+        assert cli_add.stderr.strip() in (
+            "",
+            "Error: " + busy,
+            "Error: " + messages.PASSPHRASE_REQUIRED.format(path=path),
+        )
+        added_by_cli += cli_add.returncode == 0
+        if encrypt.returncode == 0:
+            break
+        assert encrypt.stderr.strip() == in_use
+    else:
+        pytest.fail("the journal was never free long enough to encrypt")
+    assert errors, "no write met the conversion"
+    assert saved, "no write went through after the conversion"
+
+    # retry: the one that was refused goes in once; every confirmed write is there exactly once
+    retried = run_voiceguide("journal", "add", "typed while encrypting", env={"VOICEGUIDE_PASSPHRASE": SECRET})
+    assert retried.returncode == 0, retried.stderr
+    with Journal.open(passphrase=SECRET) as jr:
+        texts = [e.text for e in jr.list(limit=2 * ENTRIES)]
+    assert len(texts) == ENTRIES + len(saved) + added_by_cli + 1
+    assert sorted(t for t in texts if t.startswith("written during")) == sorted(saved)
+    assert texts.count("typed while encrypting") == added_by_cli + 1
+    assert sorted(os.listdir(folder)) == ["journal.db"]
