@@ -288,10 +288,11 @@ def recover_recordings(notify) -> list:
 
     Cheap when there is nothing to do: no journal file means no query, and the
     model loads only if a recording is waiting. A journal that cannot be
-    opened is left to the command itself to report.
+    opened is left to the command itself to report, except a passphrase
+    typed wrong at every try: asking again for the command would double the tries.
     """
     from voiceguide import messages
-    from voiceguide.errors import VoiceguideError
+    from voiceguide.errors import VoiceguideError, WrongPassphrase
     from voiceguide.settings import user_paths
 
     path = user_paths().journal
@@ -307,6 +308,8 @@ def recover_recordings(notify) -> list:
             from voiceguide.speech.transcriber import WhisperTranscriber
 
             recovered = recover_unfinished(journal, WhisperTranscriber().transcribe)
+    except WrongPassphrase:
+        raise
     except VoiceguideError:
         return []
     for entry in recovered:
