@@ -89,24 +89,6 @@ def test_encrypt_leaves_no_word_of_any_entry_in_the_data_folder(voiceguide_home)
     assert crypto.is_encrypted()
 
 
-def test_encrypt_asks_twice_with_hidden_input_and_again_after_a_mismatch():
-    from voiceguide.cli import cli
-
-    with Journal.open() as jr:
-        jr.add_entry("before encryption")
-    runner = CliRunner()
-    mismatch = runner.invoke(cli, ["journal", "encrypt"], input="kumquat\nlychee\nkumquat\nkumquat\n")
-    assert mismatch.exit_code == 0, mismatch.output
-    assert "do not match" in mismatch.output
-    assert (
-        "kumquat" not in mismatch.output and "lychee" not in mismatch.output
-    )  # hidden: what was typed is never echoed
-    assert crypto.is_encrypted()
-    passphrase.forget()
-    with Journal.open(passphrase="kumquat") as jr:
-        assert [e.text for e in jr.list()] == ["before encryption"]
-
-
 def test_encrypt_of_an_encrypted_journal_says_so(voiceguide_home):
     make_encrypted_journal()
     result = run_voiceguide("journal", "encrypt", env=locked_env())
@@ -159,21 +141,6 @@ def test_declining_decrypt_says_the_journal_stays_encrypted_and_exits_0():
     assert messages.CRYPT_DECRYPT_KEPT in declined.stdout
     assert messages.INTERRUPTED not in declined.stderr
     assert path.read_bytes() == before
-
-
-def test_passwd_unlocks_first_then_asks_the_new_one_twice(monkeypatch):
-    from voiceguide.cli import cli
-
-    path = make_encrypted_journal()
-    monkeypatch.setenv("VOICEGUIDE_PASSPHRASE", SECRET)
-    result = CliRunner().invoke(cli, ["journal", "passwd"], input="fresh\nfresh\n", catch_exceptions=False)
-    monkeypatch.delenv("VOICEGUIDE_PASSPHRASE")
-    assert result.exit_code == 0, result.output
-    passphrase.forget()
-    with pytest.raises(WrongPassphrase):
-        Journal.open(path, passphrase=SECRET)
-    with Journal.open(path, passphrase="fresh") as jr:
-        assert len(jr.list()) == 3
 
 
 HOLDER = textwrap.dedent(

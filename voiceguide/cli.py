@@ -500,12 +500,26 @@ def _new_passphrase(*env_vars: str) -> str:
     """The new passphrase: VOICEGUIDE_NEW_PASSPHRASE (or ``env_vars``) for scripts, else typed twice, hidden."""
     import os
 
-    from voiceguide.journal.passphrase import NEW_ENV_VAR
+    from voiceguide.errors import JournalError, SettingsError
+    from voiceguide.journal.passphrase import NEW_ENV_VAR, check_new
 
     given = next((os.environ[v] for v in (NEW_ENV_VAR, *env_vars) if os.environ.get(v)), None)
     if given:
+        check_new(given)
         return given
-    return click.prompt(messages.PASSPHRASE_NEW, hide_input=True, confirmation_prompt=True, err=True)
+    if not (sys.stdin and sys.stdin.isatty()):
+        raise SettingsError(messages.PASSPHRASE_NO_TERMINAL)
+
+    def typable(typed: str) -> str:
+        try:
+            check_new(typed)
+        except JournalError as error:
+            raise click.UsageError(str(error)) from error  # said, then asked again
+        return typed
+
+    return click.prompt(
+        messages.PASSPHRASE_NEW, hide_input=True, confirmation_prompt=True, err=True, value_proc=typable
+    )
 
 
 @journal.command("encrypt", context_settings=CONTEXT)

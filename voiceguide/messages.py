@@ -228,6 +228,17 @@ PASSPHRASE_ASK = "Passphrase for {path}: "
 PASSPHRASE_ASK_AGAIN = "That passphrase did not unlock the journal. Passphrase for {path}: "
 PASSPHRASE_NEW = "New passphrase"
 PASSPHRASE_EMPTY = "A passphrase cannot be empty: choose one you can remember and nobody can guess."
+PASSPHRASE_TOO_LONG = (
+    "A passphrase of {length} characters is longer than a terminal lets you type at the prompt: "
+    "choose one of at most {most} characters."
+)
+PASSPHRASE_UNTYPABLE = (
+    "A passphrase cannot contain a line break or another control character: it could not be typed at the prompt. "
+    "Choose another."
+)
+PASSPHRASE_NO_TERMINAL = (
+    "There is no terminal to type a new passphrase on: set VOICEGUIDE_NEW_PASSPHRASE, or run this in a terminal."
+)
 PASSPHRASE_KEYRING_MISSING = (
     "Keeping the passphrase in the system keyring needs the keyring package: pip install keyring."
 )

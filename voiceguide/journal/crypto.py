@@ -89,8 +89,7 @@ def _journal_path(path: Path | None) -> Path:
 
 
 def _check_new(passphrase: str) -> None:
-    if not passphrase:
-        raise JournalError(messages.PASSPHRASE_EMPTY)
+    keys.check_new(passphrase)
 
 
 def _validate(path: Path, passphrase: str | None, busy_timeout: float) -> str | None:

@@ -35,6 +35,8 @@ NEW_ENV_VAR = "VOICEGUIDE_NEW_PASSPHRASE"
 KEYRING_SERVICE = "voiceguide"
 KEYRING_MARKER = "use-keyring"
 PROMPT_ATTEMPTS = 3
+MAX_TYPED_CHARACTERS = 1024
+"""The longest passphrase a terminal's line editing takes everywhere (macOS keeps 1,024 bytes a line)"""
 SQLITE_HEADER = b"SQLite format 3\x00"
 MIN_ENCRYPTED_BYTES = 2 * 4096
 """A voiceguide journal has many pages; a shorter headerless file is damaged, not encrypted"""
@@ -61,6 +63,22 @@ def looks_encrypted(path: Path) -> bool:
     except OSError:
         return False
     return not page.startswith(SQLITE_HEADER) and len(set(page)) >= MIN_DISTINCT_BYTES
+
+
+def check_new(passphrase: str) -> None:
+    """A clear error unless ``passphrase`` can be typed at the prompt later: one line, not empty, not too long.
+
+    A passphrase given by VOICEGUIDE_NEW_PASSPHRASE could hold anything; one
+    that nobody can type would lock the person out of their own journal.
+    """
+    import unicodedata
+
+    if not passphrase:
+        raise JournalError(messages.PASSPHRASE_EMPTY)
+    if len(passphrase) > MAX_TYPED_CHARACTERS:
+        raise JournalError(messages.PASSPHRASE_TOO_LONG.format(length=len(passphrase), most=MAX_TYPED_CHARACTERS))
+    if any(unicodedata.category(c) == "Cc" and c != "\t" for c in passphrase):
+        raise JournalError(messages.PASSPHRASE_UNTYPABLE)
 
 
 def set_prompt(prompt: Prompt | None) -> None:
