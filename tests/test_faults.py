@@ -394,3 +394,55 @@ def test_commands_run_at_once_all_succeed():
         assert proc.returncode == 0, err
     with Journal.open() as journal:
         assert sorted(e.text for e in journal.list()) == [f"at once {k}" for k in range(6)]
+
+
+# a full disk while a spoken entry is saved
+
+TALK = (
+    "Today I noticed that trust grows in small steps. I kept a promise to myself and it felt steady. "
+    "Tomorrow I would like to call my sister and listen without hurrying. "
+)
+
+
+def test_a_full_disk_during_reflect_from_file_saves_all_or_nothing(tmp_path):
+    """Text and audio are one transaction: a failure leaves no entry, a retry after freeing space saves one."""
+    from tests.signals import espeak
+    from voiceguide.audio.clip import Clip, write_wav
+
+    samples, rate = espeak(TALK * 3)  # about 40 s: its audio needs far more room than its text
+    recording = write_wav(tmp_path / "memo.wav", Clip(samples, rate, 1))
+    with small_tmpfs(tmp_path / "disk", "2m") as disk:
+        env = {"VOICEGUIDE_HOME": str(disk / "home")}
+        assert run_voiceguide("journal", "add", "kept before", env=env).returncode == 0
+        journal = disk / "home" / "data" / "journal.db"
+        failures = 0
+        for reserve in (8, 24, 48, 96):  # KiB left free: the text fits in some, the audio in none
+            spare = disk / "spare"
+            spare.write_bytes(bytes(reserve * 1024))
+            filler = disk / "filler"
+            fd = os.open(filler, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            try:
+                while os.write(fd, bytes(4096)):
+                    pass
+            except OSError:
+                pass  # the disk is full
+            finally:
+                os.close(fd)
+            spare.unlink()
+            result = run_voiceguide("reflect", "--from-file", str(recording), env=env, timeout=300)
+            filler.unlink()
+            check_intact(journal)
+            with Journal.open(journal) as jr:
+                entries = jr.list()
+            if result.returncode == 0:
+                break
+            failures += 1
+            assert result.stderr.count("\n") == 1 and "disk space" in result.stderr, result.stderr
+            assert [e.text for e in entries] == ["kept before"], reserve  # nothing half-saved
+        assert failures, "the disk never filled"
+        if result.returncode != 0:
+            result = run_voiceguide("reflect", "--from-file", str(recording), env=env, timeout=300)
+        assert result.returncode == 0, result.stderr
+        with Journal.open(journal) as jr:
+            spoken = [e for e in jr.list() if e.kind == "reflection"]
+            assert len(spoken) == 1 and spoken[0].has_audio and "trust" in spoken[0].text.lower()

@@ -76,6 +76,11 @@ def cli(ctx: click.Context, debug: bool, debug_audio: bool, online: bool) -> Non
         set_debug_audio(True)
     if ctx.invoked_subcommand in SAVED_DEFAULTS:
         _defaults_from_config(ctx, SAVED_DEFAULTS[ctx.invoked_subcommand])
+    if ctx.invoked_subcommand not in (None, "doctor") and not _asks_for_help(ctx) and not ctx.resilient_parsing:
+        from voiceguide.journal.leftovers import sweep
+        from voiceguide.settings import user_paths
+
+        sweep(user_paths().data)  # what a killed conversion or edit left behind (doctor reports these)
     if (
         ctx.invoked_subcommand in JOURNAL_COMMANDS
         and not _asks_for_help(ctx)
@@ -435,7 +440,8 @@ def journal_retranscribe(entry_id: int | None, all_entries: bool, model: str | N
 @click.option(
     "--audio", "audio_dir", type=click.Path(file_okay=False), help="Also write each entry's audio as WAV here."
 )
-def journal_export(fmt: str, out: str | None, audio_dir: str | None) -> None:
+@click.option("--force", is_flag=True, help="Overwrite files that already exist.")
+def journal_export(fmt: str, out: str | None, audio_dir: str | None, force: bool) -> None:
     """Export every entry as Markdown, JSON or jrnl's plain text.
 
     \b
@@ -446,18 +452,24 @@ def journal_export(fmt: str, out: str | None, audio_dir: str | None) -> None:
     from pathlib import Path
 
     from voiceguide.journal.exchange import export_jrnl, export_json, export_markdown
-    from voiceguide.sessions.journal_ops import export_audio, write_private
+    from voiceguide.sessions.journal_ops import audio_files, export_audio, write_private
+    from voiceguide.sessions.outputs import check_output, check_output_folder
 
+    if out:
+        check_output(out, force=force)  # before the journal opens: nothing is read for a refused path
+    if audio_dir:
+        check_output_folder(audio_dir)
     with _open_journal() as jr:
         entries = jr.list(limit=10_000_000)
         text = {"md": export_markdown, "json": export_json, "jrnl": export_jrnl}[fmt](entries)
+        files = audio_files(entries, Path(audio_dir), force=force) if audio_dir else []
         if out:
-            write_private(Path(out), text)
+            write_private(Path(out), text, force=force)
             click.echo(messages.JOURNAL_EXPORTED.format(count=len(entries), path=out), err=True)
         else:
             click.echo(text)
         if audio_dir:
-            count = export_audio(jr, entries, Path(audio_dir))
+            count = export_audio(jr, files, force=force)
             click.echo(messages.JOURNAL_EXPORTED_AUDIO.format(count=count, path=audio_dir), err=True)
 
 
@@ -813,8 +825,9 @@ def _print_breath_history(journal) -> None:
     help="Write the reading to a WAV file instead of playing it (no audio device needed).",
 )
 @click.option("--text", "as_text", is_flag=True, help="Print the sentences instead of speaking them.")
+@click.option("--force", is_flag=True, help="With --to-file: overwrite a file that already exists.")
 @voice_options
-def read(article, section, from_start, to_file, as_text, voice, rate, pitch, volume) -> None:
+def read(article, section, from_start, to_file, as_text, force, voice, rate, pitch, volume) -> None:
     """Read ARTICLE aloud (default: the bundled article), sentence by sentence.
 
     Resumes where the last reading stopped unless --from-start is given.
@@ -844,6 +857,10 @@ def read(article, section, from_start, to_file, as_text, voice, rate, pitch, vol
         return
     if to_file:
         from rich.console import Console
+
+        from voiceguide.sessions.outputs import check_output
+
+        check_output(to_file, force=force)
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
         from voiceguide.sessions.factory import render_reading
@@ -1143,11 +1160,46 @@ def config_path() -> None:
     click.echo(str(config.config_path()))
 
 
+_received = 0
+"""The SIGTERM or SIGHUP that stopped the command (0: none, or Ctrl-C)"""
+
+
+def _stop_on_signals() -> None:
+    """SIGTERM and SIGHUP stop a command the way Ctrl-C does: terminal restored, work kept.
+
+    The handler raises ``Terminated`` (a KeyboardInterrupt) in the main thread,
+    so every path that keeps partial work on Ctrl-C runs; the exit code is
+    128 + the signal, as a shell reports it. Further signals while that
+    clean-up runs are ignored, so a second SIGTERM cannot cut it short.
+    """
+    import signal
+
+    from voiceguide.errors import Terminated
+
+    def stop(signum: int, frame: object) -> None:
+        global _received
+        if _received:
+            return
+        _received = signum
+        raise Terminated(signum)
+
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        try:
+            signal.signal(signum, stop)
+        except (ValueError, OSError):
+            pass  # not the main thread of the main interpreter: the default action stays
+
+
 def main(argv: list[str] | None = None) -> None:
     """The one exit point: maps every outcome to an exit code and one line."""
-    global _debug
+    global _debug, _received
     _debug = False
+    _received = 0
     args = list(sys.argv[1:] if argv is None else argv)
+    import os
+
+    os.umask(0o077)  # everything written (config, cache, exports, SQLite's side files) is ours alone
+    _stop_on_signals()
     import voiceguide.audio
 
     voiceguide.audio.detach_c_stderr = True  # ALSA's run-time noise stays off the terminal
@@ -1155,10 +1207,10 @@ def main(argv: list[str] | None = None) -> None:
         code = cli.main(args=args, prog_name="voiceguide", standalone_mode=False)
     except click.exceptions.Abort:
         _echo_err(messages.INTERRUPTED)
-        sys.exit(130)
+        sys.exit(128 + (_received or 2))
     except KeyboardInterrupt:
         _echo_err(messages.INTERRUPTED)
-        sys.exit(130)
+        sys.exit(128 + (_received or 2))
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)

@@ -133,7 +133,10 @@ def set_value(name: str, value: Any, path: Path | None = None) -> Path:
     stored[name] = _checked(KEYS[name], value, path) if name in KEYS else value
     ensure_private_dir(path.parent)
     tmp = path.with_name(f".{path.name}.{os.getpid()}")
-    tmp.write_text(to_toml({k: stored[k] for k in KEYS if k in stored}), encoding="utf-8")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(to_toml({k: stored[k] for k in KEYS if k in stored}))
     os.replace(tmp, path)
     return path
 

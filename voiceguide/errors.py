@@ -83,3 +83,11 @@ class WrongPassphrase(JournalCorrupt):
 
 class JournalDiskFull(JournalError):
     """The journal could not be written: free some disk space. What was saved before is intact."""
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP: handled exactly like Ctrl-C (terminal restored, work kept), then exit 128 + signal."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum

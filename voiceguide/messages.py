@@ -142,6 +142,10 @@ JOURNAL_CORRUPT = (
     "The journal {path} is damaged or is not a voiceguide journal; it was left untouched. "
     "Move it aside (or restore a backup) and run voiceguide again."
 )
+JOURNAL_DAMAGED = (
+    "The journal {path} is damaged; it was left untouched. `voiceguide journal recover --out FILE` copies every "
+    "readable entry into a new journal FILE; `voiceguide journal check` shows what is damaged."
+)
 JOURNAL_WRONG_PASSPHRASE = "The journal {path} could not be unlocked: check the passphrase."
 JOURNAL_READ_ONLY = "The journal {path} is read-only: make the file and its folder writable, or set VOICEGUIDE_HOME."
 JOURNAL_NEWER = "The journal {path} was written by a newer voiceguide: upgrade voiceguide to open it."
@@ -189,6 +193,11 @@ READ_FINISHED_SECTION = "End of section {number}."
 READ_FINISHED_ARTICLE = "End of the article."
 READ_RENDERING = "Rendering speech"
 READ_WROTE_FILE = "Wrote {path} ({seconds:.1f} seconds of audio)."
+OUTPUT_IN_DATA = (
+    "Refusing to write {path}: it is the journal or inside voiceguide's data folder {data}. Choose a path elsewhere."
+)
+OUTPUT_SYMLINK = "Refusing to write {path}: it is a symbolic link. Give the real path instead."
+OUTPUT_EXISTS = "{path} already exists: add --force to overwrite it, or choose another name."
 READ_OUT_NO_FOLDER = "Cannot write {path}: its folder does not exist. Create it or choose another path."
 READ_OUT_UNWRITABLE = "Cannot write {path} ({reason}): choose another path."
 READ_BAD_PAUSE = "Pauses between sentences must be zero seconds or more."
@@ -266,6 +275,8 @@ DOCTOR_PRIVACY_PLAIN = "journal not encrypted (`voiceguide journal encrypt` encr
 DOCTOR_PRIVACY_NO_JOURNAL = "no journal yet"
 DOCTOR_PRIVACY_MODES = "{path} mode {mode:04o}"
 DOCTOR_PRIVACY_BAD_MODE = "{path} is mode {mode:04o}, readable by others (want {want:04o})"
+DOCTOR_LEFTOVER_REMOVED = "found and removed {path} (left by a killed {kind}; overwritten first)"
+DOCTOR_LEFTOVER_IN_USE = "{path} belongs to a {kind} still running"
 FIX_PRIVACY = "Make the data folder private: chmod 700 {folder} && chmod 600 {folder}/journal.db*"
 JOURNAL_DISK_FULL = (
     "The journal {path} could not be written ({error}): free some disk space and try again; "

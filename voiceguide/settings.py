@@ -47,8 +47,14 @@ def user_paths() -> Paths:
 
 
 def ensure_private_dir(path: Path) -> Path:
-    """Create ``path`` (and parents) and make it 0700: reflections are private."""
-    path.mkdir(parents=True, exist_ok=True)
+    """Create ``path`` (and any missing parents, also 0700) and make it 0700: reflections are private."""
+    missing = []
+    parent = path
+    while not parent.exists() and parent != parent.parent:
+        missing.append(parent)
+        parent = parent.parent
+    for folder in reversed(missing):
+        folder.mkdir(mode=0o700, exist_ok=True)
     os.chmod(path, 0o700)
     return path
 

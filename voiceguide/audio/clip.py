@@ -5,6 +5,7 @@ from __future__ import annotations
 import wave
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
@@ -117,11 +118,12 @@ def read_wav(path: str | Path) -> Clip:
     return Clip(samples, rate, channels)
 
 
-def write_wav(path: str | Path, clip: Clip) -> Path:
-    path = Path(path)
-    with wave.open(str(path), "wb") as w:
+def write_wav(path: str | Path | BinaryIO, clip: Clip) -> Path | BinaryIO:
+    """Write ``clip`` as 16-bit WAV to a path or to a binary file already open for writing."""
+    target = path if hasattr(path, "write") else str(path)
+    with wave.open(target, "wb") as w:
         w.setnchannels(clip.channels)
         w.setsampwidth(2)
         w.setframerate(clip.rate)
         w.writeframes(clip.to_bytes())
-    return path
+    return path if hasattr(path, "write") else Path(path)

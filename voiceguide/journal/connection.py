@@ -265,12 +265,23 @@ def translate(error: Exception, path: Path, passphrase: str | None = None) -> Jo
     if "readonly" in message or "read-only" in message or "read only" in message:
         return JournalReadOnly(messages.JOURNAL_READ_ONLY.format(path=path))
     if "disk is full" in message or "disk i/o error" in message:
-        return JournalDiskFull(messages.JOURNAL_DISK_FULL.format(path=path, error=error))
-    if "not a database" in message or "malformed" in message or "encrypted" in message:
+        return JournalDiskFull(messages.JOURNAL_DISK_FULL.format(path=path, error=safe_error(error)))
+    if "not a database" in message or "encrypted" in message:
         if passphrase is not None:
             return WrongPassphrase(messages.JOURNAL_WRONG_PASSPHRASE.format(path=path))
         return JournalCorrupt(messages.JOURNAL_CORRUPT.format(path=path))
-    return JournalError(messages.JOURNAL_FAILED.format(path=path, error=error))
+    if "malformed" in message or "could not decode" in message or "corrupt" in message:
+        return JournalCorrupt(messages.JOURNAL_DAMAGED.format(path=path))
+    return JournalError(messages.JOURNAL_FAILED.format(path=path, error=safe_error(error)))
+
+
+def safe_error(error: BaseException) -> str:
+    """An error's wording without any journal text it quotes (sqlite3 quotes a value it cannot decode)."""
+    text = str(error)
+    for marker in (" with text ", " with value "):
+        if marker in text:
+            text = text.split(marker, 1)[0]
+    return text
 
 
 def file_identity(path: Path) -> tuple[int, int] | None:

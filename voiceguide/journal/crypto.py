@@ -19,7 +19,7 @@ from typing import Any
 
 from voiceguide import messages
 from voiceguide.errors import JournalBusy, JournalError
-from voiceguide.journal import keycache
+from voiceguide.journal import keycache, leftovers
 from voiceguide.journal import passphrase as keys
 from voiceguide.journal.connection import (
     DEFAULT_BUSY_TIMEOUT,
@@ -123,13 +123,15 @@ def _convert(path: Path, old: str | None, new: str | None, timeout: float) -> No
     temp = folder / f".{path.name}.{os.getpid()}.converting"
     if open_in_this_process(path):
         raise JournalBusy(messages.CRYPT_IN_USE.format(path=path))
+    leftovers.sweep(folder)  # copies a killed conversion left, plaintext ones included
     old_salt = keycache.file_salt(path)
     source = _sqlcipher_connect(path, old, timeout)
     renamed = False
+    owner = -1
     try:
         _leave_wal(source, path)
         before = source.execute("PRAGMA data_version").fetchone()[0]
-        _create_private(temp)
+        owner = _create_private(temp)
         source.execute("ATTACH DATABASE ? AS target KEY ?", (str(temp), new or ""))
         source.execute("BEGIN IMMEDIATE")
         source.execute("SELECT sqlcipher_export('target')")
@@ -170,7 +172,9 @@ def _convert(path: Path, old: str | None, new: str | None, timeout: float) -> No
         source.close()
         if not renamed:
             for leftover in [temp, *(temp.with_name(temp.name + s) for s in SIDE_FILES)]:
-                leftover.unlink(missing_ok=True)
+                leftovers.scrub_and_remove(leftover)
+        if owner >= 0:
+            os.close(owner)
     keys.forget(path)
     if old_salt is not None:
         keycache.forget(path, old_salt)  # the old key opens nothing now; drop it anyway
@@ -192,10 +196,12 @@ def _leave_wal(conn: Any, path: Path) -> None:
         raise JournalBusy(messages.CRYPT_IN_USE.format(path=path))
 
 
-def _create_private(path: Path) -> None:
-    path.unlink(missing_ok=True)  # a leftover of a conversion that was killed: ours, and useless
-    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    os.close(fd)
+def _create_private(path: Path) -> int:
+    """Create the copy 0600 and hold its owner's lock (see ``leftovers``); returns the descriptor to close."""
+    leftovers.scrub_and_remove(path)  # a leftover of a conversion that was killed: ours, and useless
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o600)
+    leftovers.hold(fd)
+    return fd
 
 
 def _check_copy(temp: Path, passphrase: str | None, expected: int, timeout: float) -> None:

@@ -129,6 +129,11 @@ def check_privacy(online: bool = False) -> Check:
             problems.append(messages.JOURNAL_NEEDS_SQLCIPHER3)
     else:
         parts.append(messages.DOCTOR_PRIVACY_PLAIN)
+    from voiceguide.journal.leftovers import sweep
+
+    for leftover in sweep(paths.data):
+        template = messages.DOCTOR_LEFTOVER_REMOVED if leftover.removed else messages.DOCTOR_LEFTOVER_IN_USE
+        parts.append(template.format(path=leftover.path, kind=leftover.kind))
     candidates = [(paths.data, PRIVATE_DIR_MODE), (paths.data / "tmp", PRIVATE_DIR_MODE)]
     candidates += [(journal.with_name(journal.name + suffix), PRIVATE_FILE_MODE) for suffix in ("", "-wal", "-shm")]
     modes = []

@@ -10,8 +10,10 @@ from pathlib import Path
 
 from voiceguide import messages
 from voiceguide.errors import VoiceguideError
+from voiceguide.journal import leftovers
 from voiceguide.journal.models import Entry
 from voiceguide.journal.store import Journal
+from voiceguide.sessions.outputs import check_output, check_output_folder, open_output
 from voiceguide.settings import ensure_private_dir, user_paths
 
 
@@ -59,11 +61,13 @@ def edit_text(text: str, editor: str | None = None) -> str:
     Each edit gets its own 0700 directory, removed whole afterwards, so an
     editor's swap or backup files (vim's .swp, emacs's ~) go with it.
     """
-    import shutil
-
     editor = editor or os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-    folder = Path(tempfile.mkdtemp(prefix="edit-", dir=private_temp_dir()))
+    folder = Path(tempfile.mkdtemp(prefix=f"edit-{os.getpid()}-", dir=private_temp_dir()))
+    lock = -1
     try:
+        # held until the folder is gone: a later start removes it only once this process is (see leftovers)
+        lock = os.open(folder / leftovers.EDIT_LOCK, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+        leftovers.hold(lock)
         name = folder / "entry.txt"
         fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as f:
@@ -76,30 +80,34 @@ def edit_text(text: str, editor: str | None = None) -> str:
             raise VoiceguideError(messages.JOURNAL_EDITOR_FAILED.format(editor=editor, code=code))
         return name.read_text(encoding="utf-8")
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        leftovers.scrub_tree(folder)
+        if lock >= 0:
+            os.close(lock)
 
 
-def write_private(path: Path, data: str | bytes) -> Path:
-    """Create ``path`` with mode 0600 (exports hold private words)."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
-    fd = os.open(path, flags, 0o600)
-    os.fchmod(fd, 0o600)
-    with os.fdopen(fd, "wb") as f:
+def write_private(path: Path, data: str | bytes, *, force: bool = False) -> Path:
+    """Create ``path`` with mode 0600 (exports hold private words); see ``outputs`` for what is refused."""
+    with open_output(path, force=force) as f:
         f.write(data.encode("utf-8") if isinstance(data, str) else data)
     return path
 
 
-def export_audio(journal: Journal, entries: Iterable[Entry], directory: Path) -> int:
-    """Each entry's audio as WAV (entry-ID.wav) in ``directory``; returns how many."""
+def audio_files(entries: Iterable[Entry], directory: Path, *, force: bool = False) -> list[tuple[Entry, Path]]:
+    """Where each entry's audio goes (entry-ID.wav in ``directory``), every path checked before any is written."""
+    directory = check_output_folder(directory)
+    files = [(entry, directory / f"entry-{entry.id}.wav") for entry in entries if entry.has_audio]
+    for _entry, path in files:
+        check_output(path, force=force)
+    return files
+
+
+def export_audio(journal: Journal, files: list[tuple[Entry, Path]], *, force: bool = False) -> int:
+    """Write the WAV files ``audio_files`` planned; returns how many."""
     from voiceguide.audio.clip import write_wav
 
-    directory.mkdir(parents=True, exist_ok=True)
-    count = 0
-    for entry in entries:
-        if not entry.has_audio:
-            continue
-        path = directory / f"entry-{entry.id}.wav"
-        write_private(path, b"")
-        write_wav(path, entry_audio(journal, entry))
-        count += 1
-    return count
+    if files:
+        files[0][1].parent.mkdir(parents=True, exist_ok=True)
+    for entry, path in files:
+        with open_output(path, force=force) as f:
+            write_wav(f, entry_audio(journal, entry))
+    return len(files)

@@ -279,25 +279,31 @@ def save_entry(
     rate: int = RATE,
     audio: EntryAudio | None = None,
 ):
-    """Text first, then the compressed audio, then drop the in-progress recording."""
-    entry = journal.add_entry(
-        transcript.text.strip(),
-        kind="reflection",
-        prompt=prompt,
-        article=article,
-        section=section,
-        engine=transcript.engine,
-        model=transcript.model,
-        duration=round(len(pcm) / 2 / rate, 2),
-        confidence=transcript.confidence if transcript.segments else None,
-        segments=[
-            {"start": s.start, "end": s.end, "text": s.text, "confidence": s.confidence} for s in transcript.segments
-        ],
-    )
+    """Text, compressed audio and the end of the in-progress recording in one transaction: all or nothing.
+
+    A full disk then leaves no entry without its audio, so a retry saves exactly
+    one; a live recording's chunks stay for the next start to recover.
+    """
     codec, data = audio.finish(pcm) if audio is not None else audio_codec.encode(pcm, rate)
-    journal.set_audio(entry.id, codec, rate, data)
-    if recording is not None:
-        journal.finish_recording(recording)
+    with journal.transaction():
+        entry = journal.add_entry(
+            transcript.text.strip(),
+            kind="reflection",
+            prompt=prompt,
+            article=article,
+            section=section,
+            engine=transcript.engine,
+            model=transcript.model,
+            duration=round(len(pcm) / 2 / rate, 2),
+            confidence=transcript.confidence if transcript.segments else None,
+            segments=[
+                {"start": s.start, "end": s.end, "text": s.text, "confidence": s.confidence}
+                for s in transcript.segments
+            ],
+        )
+        journal.set_audio(entry.id, codec, rate, data)
+        if recording is not None:
+            journal.finish_recording(recording)
     return journal.get(entry.id)
 
 

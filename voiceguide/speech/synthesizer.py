@@ -192,6 +192,7 @@ class Synthesizer:
         self.renders += 1
         clip = read_wav(tmp)
         if self.use_cache:
+            os.chmod(tmp, 0o600)  # the worker wrote it; the cache is as private as the rest
             os.replace(tmp, path)
         else:
             tmp.unlink(missing_ok=True)

@@ -1,0 +1,168 @@
+"""Private files a killed voiceguide can leave behind, and their removal.
+
+Two kinds of file hold journal words outside the journal for a while: the new
+copy an encrypt, decrypt or passwd writes beside the journal
+(``.journal.db.PID.converting``, plaintext during a decrypt) and the buffer
+``journal edit`` hands to the editor (``tmp/edit-PID-*/``). Their owner holds
+an exclusive ``flock`` on them while it works; the kernel drops it when the
+process ends however it ends, so a lock that can be taken means the owner is
+gone. Such leftovers are overwritten with zeros, then removed: at every start,
+before every conversion, and by `voiceguide doctor`, which also reports them.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import re
+from pathlib import Path
+from typing import NamedTuple
+
+CONVERTING = re.compile(r"^\.(?P<journal>.+)\.(?P<pid>\d+)\.converting(?P<side>-wal|-shm|-journal)?$")
+EDIT_DIR = re.compile(r"^edit-(?P<pid>\d+)-")
+EDIT_LOCK = ".lock"
+ZERO_CHUNK = 1 << 20
+
+
+class Leftover(NamedTuple):
+    path: Path
+    kind: str
+    """"conversion" or "edit\""""
+    removed: bool
+
+
+def hold(fd: int) -> bool:
+    """Take the owner's lock on an open file (False: another live process holds it)."""
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+def sweep(data: Path) -> list[Leftover]:
+    """Overwrite and remove every leftover under ``data`` whose owner is gone; report all found.
+
+    Leftovers of a process still at work are reported with ``removed`` False
+    and left alone. Cheap when there is nothing: one directory listing.
+    """
+    found: list[Leftover] = []
+    try:
+        names = os.listdir(data)
+    except OSError:
+        return found
+    for name in names:
+        match = CONVERTING.match(name)
+        if match is None:
+            continue
+        path = data / name
+        if match["side"]:
+            main = data / name[: -len(match["side"])]
+            if not main.exists():  # its copy is gone: nobody needs it
+                found.append(Leftover(path, "conversion", scrub_and_remove(path)))
+            continue
+        found.append(Leftover(path, "conversion", _remove_if_abandoned(path)))
+    tmp = data / "tmp"
+    try:
+        edits = [entry for entry in os.scandir(tmp) if EDIT_DIR.match(entry.name) and entry.is_dir()]
+    except OSError:
+        edits = []
+    for entry in edits:
+        folder = Path(entry.path)
+        found.append(
+            Leftover(folder, "edit", _remove_edit_if_abandoned(folder, int(EDIT_DIR.match(entry.name)["pid"])))
+        )
+    return found
+
+
+def _remove_if_abandoned(path: Path) -> bool:
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_NOFOLLOW)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    try:
+        if not hold(fd):
+            return False
+        _zero(fd)
+        path.unlink(missing_ok=True)
+        for side in ("-wal", "-shm", "-journal"):
+            scrub_and_remove(path.with_name(path.name + side))
+        return True
+    finally:
+        os.close(fd)
+
+
+def _remove_edit_if_abandoned(folder: Path, pid: int) -> bool:
+    lock = folder / EDIT_LOCK
+    try:
+        fd = os.open(lock, os.O_RDWR | os.O_NOFOLLOW)
+    except FileNotFoundError:
+        if _alive(pid):
+            return False  # made a moment ago, not locked yet
+        return scrub_tree(folder)
+    except OSError:
+        return False
+    try:
+        if not hold(fd):
+            return False
+        return scrub_tree(folder)
+    finally:
+        os.close(fd)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def scrub_tree(folder: Path) -> bool:
+    import shutil
+
+    for root, _dirs, files in os.walk(folder):
+        for name in files:
+            _scrub(Path(root) / name)
+    shutil.rmtree(folder, ignore_errors=True)
+    return not folder.exists()
+
+
+def scrub_and_remove(path: Path) -> bool:
+    _scrub(path)
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return False
+    return True
+
+
+def _scrub(path: Path) -> None:
+    """Zeros over a regular file's bytes, so its words do not linger in free blocks (best effort)."""
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_NOFOLLOW)
+    except OSError:
+        return
+    try:
+        _zero(fd)
+    finally:
+        os.close(fd)
+
+
+def _zero(fd: int) -> None:
+    try:
+        size = os.fstat(fd).st_size
+        zeros = bytes(ZERO_CHUNK)
+        os.lseek(fd, 0, os.SEEK_SET)
+        done = 0
+        while done < size:
+            done += os.write(fd, zeros[: min(ZERO_CHUNK, size - done)])
+        os.fsync(fd)
+    except OSError:
+        pass  # a full or read-only disk: removing it is still worth doing
