@@ -15,45 +15,137 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from enum import Enum
+from typing import TYPE_CHECKING, Any, Protocol
 
 from voiceguide import messages
 from voiceguide.content.model import Article
-from voiceguide.speech.commands import Command, KeyPressed, Nothing, NotUnderstood, spoken_list
+from voiceguide.speech.commands import Command, CommandName, KeyPressed, Nothing, NotUnderstood, spoken_list
 
-QUESTION_KEYS = {"y": "yes", "Y": "yes", "n": "no", "N": "no"}
+if TYPE_CHECKING:
+    from voiceguide.journal.store import Journal
+
+C = CommandName
+
+QUESTION_KEYS = {"y": C.YES, "Y": C.YES, "n": C.NO, "N": C.NO}
 """At a yes/no question, y and n answer it"""
 KEYS = {
-    "n": "next",
-    "N": "next",
-    "]": "next",
-    "p": "back",
-    "P": "back",
-    "[": "back",
-    "r": "repeat",
-    "R": "repeat",
-    "+": "faster",
-    "=": "faster",
-    "-": "slower",
-    "_": "slower",
-    " ": "pause",
-    "q": "stop",
-    "Q": "stop",
-    "\x1b": "stop",
-    "b": "read_back",
-    "k": "keep",
-    "d": "redo",
-    "s": "skip",
-    "h": "help",
-    "?": "help",
-    "\n": "next",
-    "\r": "next",
+    "n": C.NEXT,
+    "N": C.NEXT,
+    "]": C.NEXT,
+    "p": C.BACK,
+    "P": C.BACK,
+    "[": C.BACK,
+    "r": C.REPEAT,
+    "R": C.REPEAT,
+    "+": C.FASTER,
+    "=": C.FASTER,
+    "-": C.SLOWER,
+    "_": C.SLOWER,
+    " ": C.PAUSE,
+    "q": C.STOP,
+    "Q": C.STOP,
+    "\x1b": C.STOP,
+    "b": C.READ_BACK,
+    "k": C.KEEP,
+    "d": C.REDO,
+    "s": C.SKIP,
+    "h": C.HELP,
+    "?": C.HELP,
+    "\n": C.NEXT,
+    "\r": C.NEXT,
 }
 """The reading keys, plus a few for the listening points"""
 SILENT_TRIES = 3
 """Silent listening rounds before the guide waits quietly for "resume\""""
 UNCLEAR_TRIES = 3
-ADJUSTING = ("slower", "faster", "louder", "quieter")
+ADJUSTING = frozenset({C.SLOWER, C.FASTER, C.LOUDER, C.QUIETER})
+"""Commands that change the voice from the next sentence, at any question"""
+GOES_ON_WHILE_PAUSED = frozenset({C.STOP, C.RESUME, C.YES, C.NEXT, C.REPEAT, C.PAUSE})
+"""While paused, these end the pause; any other command means nothing there"""
+
+
+class Stage(Enum):
+    """Where the guide is within one section."""
+
+    READ = "read"
+    """Reading the section aloud"""
+    OFFER = "offer"
+    """Asking whether to breathe first"""
+    REFLECT = "reflect"
+    """Asking the prompt and recording the answer"""
+    NOTHING = "nothing"
+    """Nothing was heard: record again or go on?"""
+    CONFIRM = "confirm"
+    """An entry was saved: keep it, hear it, or redo it?"""
+
+
+class Move(Enum):
+    """What a command answered at a question does."""
+
+    READ = "read the section again"
+    REFLECT = "record the reflection"
+    BREATHE_THEN_REFLECT = "breathe, then record the reflection"
+    BREATHE = "breathe, then ask the same question again"
+    READ_BACK = "read the entry back, then ask again"
+    REDO = "delete the saved entry and record again"
+    KEEP = "say it is kept and go to the next section"
+    NEXT = "go to the next section"
+    BACK = "go to the previous section"
+    ASK_AGAIN = "ask the same question again"
+    HINT = "say what can be answered here, then ask again"
+
+
+FLOW: dict[Stage, dict[CommandName, Move]] = {
+    Stage.OFFER: {
+        C.YES: Move.BREATHE_THEN_REFLECT,
+        C.BREATHE: Move.BREATHE_THEN_REFLECT,
+        C.NO: Move.REFLECT,
+        C.SKIP: Move.REFLECT,
+        C.REFLECT: Move.REFLECT,
+        C.KEEP: Move.REFLECT,
+        C.RESUME: Move.REFLECT,
+        C.REPEAT: Move.READ,
+        C.NEXT: Move.NEXT,
+        C.BACK: Move.BACK,
+    },
+    Stage.NOTHING: {
+        C.REDO: Move.REFLECT,
+        C.YES: Move.REFLECT,
+        C.REFLECT: Move.REFLECT,
+        C.REPEAT: Move.REFLECT,
+        C.NEXT: Move.NEXT,
+        C.NO: Move.NEXT,
+        C.SKIP: Move.NEXT,
+        C.BACK: Move.BACK,
+        C.BREATHE: Move.BREATHE,
+    },
+    Stage.CONFIRM: {
+        C.READ_BACK: Move.READ_BACK,
+        C.NEXT: Move.NEXT,
+        C.YES: Move.NEXT,
+        C.SKIP: Move.NEXT,
+        C.KEEP: Move.KEEP,
+        C.BACK: Move.BACK,
+        C.REDO: Move.REDO,
+        C.NO: Move.REDO,
+        C.BREATHE: Move.BREATHE,
+        C.REPEAT: Move.ASK_AGAIN,
+    },
+}
+"""The guide's transitions: at each question, what each command does. Every other command there
+is answered with the stage's hint. Stop, help, pause and the voice changes work at every question
+and never reach this table."""
+HINTS = {
+    Stage.OFFER: messages.GUIDE_OFFER_HINT,
+    Stage.NOTHING: messages.GUIDE_NOTHING_HINT,
+    Stage.CONFIRM: messages.GUIDE_CONFIRM_HINT,
+}
+
+
+def move(stage: Stage, command: CommandName) -> Move:
+    """What ``command`` does when answered at ``stage``'s question."""
+    return FLOW[stage].get(command, Move.HINT)
 
 
 def guide_key(article: Article) -> str:
@@ -71,7 +163,7 @@ class GuideIO(Protocol):
         """Command, NotUnderstood, Nothing or KeyPressed."""
         ...
 
-    def adjust(self, command: str) -> str:
+    def adjust(self, command: CommandName) -> str:
         """Apply slower/faster/louder/quieter from the next sentence; return what to say."""
         ...
 
@@ -118,7 +210,14 @@ class GuideSession:
     """The whole guided session over an article; ``run()`` goes from the resume point to stop or the end."""
 
     def __init__(
-        self, article: Article, *, io: GuideIO, steps: Steps, journal, prompts: dict[int, list[str]], article_key: str
+        self,
+        article: Article,
+        *,
+        io: GuideIO,
+        steps: Steps,
+        journal: Journal,
+        prompts: dict[int, list[str]],
+        article_key: str,
     ) -> None:
         self.article = article
         self.io = io
@@ -153,8 +252,7 @@ class GuideSession:
         count = len(self.article.sections)
         try:
             while True:
-                where = self._section(number)
-                if where == "back":
+                if self._section(number) is Move.BACK:
                     number = max(1, number - 1)
                 elif number < count:
                     number += 1
@@ -173,74 +271,66 @@ class GuideSession:
         self.journal.set_progress(self.key, number, 1 if finished else 0)
 
     # -- one section -------------------------------------------------------------
-    def _section(self, number: int) -> str:
-        """'next' or 'back'; raises _Stop."""
+    def _section(self, number: int) -> Move:
+        """Move.NEXT or Move.BACK once the section is done with; raises _Stop."""
         self._save(number, False)
-        stage = "read"
+        stage = Stage.READ
         entry = None
         prompt = None
-        question = messages.GUIDE_SAVED
+        confirm_question = messages.GUIDE_SAVED
         while True:
-            if stage == "read":
+            if stage is Stage.READ:
                 seconds = self.steps.read_section(number)
                 if seconds is None:
                     raise _Stop
                 self.summary.listened += seconds
-                stage = "offer"
-            elif stage == "offer":
-                said = self._ask(messages.GUIDE_BREATH_OFFER, yes_no=True)
-                if said in ("yes", "breathe"):
-                    self._breathe()
-                    stage = "reflect"
-                elif said in ("no", "skip", "reflect", "keep", "resume"):
-                    stage = "reflect"
-                elif said == "repeat":
-                    stage = "read"
-                elif said in ("next", "back"):
-                    return self._leave(number, said)
-                else:
-                    self.io.say(messages.GUIDE_OFFER_HINT)
-            elif stage == "reflect":
+                stage = Stage.OFFER
+                continue
+            if stage is Stage.REFLECT:
                 prompt = prompt or self._prompt(number)
                 entry = self.steps.reflect(prompt, number)
                 if entry is None:
-                    stage = "nothing"
-                else:
-                    self.summary.entries += 1
-                    self._save(number, True)
-                    question = messages.GUIDE_SAVED
-                    stage = "confirm"
-            elif stage == "nothing":
-                said = self._ask(messages.GUIDE_NOTHING_SAVED)
-                if said in ("redo", "yes", "reflect", "repeat"):
-                    stage = "reflect"
-                elif said in ("next", "no", "skip", "back"):
-                    return self._leave(number, "back" if said == "back" else "next")
-                elif said == "breathe":
+                    stage = Stage.NOTHING
+                    continue
+                self.summary.entries += 1
+                self._save(number, True)
+                confirm_question = messages.GUIDE_SAVED
+                stage = Stage.CONFIRM
+                continue
+            question = {
+                Stage.OFFER: messages.GUIDE_BREATH_OFFER,
+                Stage.NOTHING: messages.GUIDE_NOTHING_SAVED,
+                Stage.CONFIRM: confirm_question,
+            }[stage]
+            step = move(stage, self._ask(question, yes_no=stage is Stage.OFFER))
+            if step is Move.KEEP:
+                self.io.say(messages.GUIDE_KEPT)
+                step = Move.NEXT
+            if step in (Move.NEXT, Move.BACK):
+                return self._leave(number, step)
+            if step is Move.READ:
+                stage = Stage.READ
+            elif step in (Move.REFLECT, Move.BREATHE_THEN_REFLECT):
+                if step is Move.BREATHE_THEN_REFLECT:
                     self._breathe()
-                else:
-                    self.io.say(messages.GUIDE_NOTHING_HINT)
-            elif stage == "confirm":
-                said = self._ask(question)
-                if said == "read_back":
-                    self.steps.read_back(entry.text)
-                    question = messages.GUIDE_AFTER_READ_BACK
-                elif said in ("next", "keep", "yes", "skip", "back"):
-                    if said == "keep":
-                        self.io.say(messages.GUIDE_KEPT)
-                    return self._leave(number, "back" if said == "back" else "next")
-                elif said in ("redo", "no"):
-                    self.journal.delete(entry.id)
-                    self.summary.entries -= 1
-                    self._save(number, False)
-                    stage = "reflect"
-                elif said == "breathe":
-                    self._breathe()
-                elif said != "repeat":
-                    self.io.say(messages.GUIDE_CONFIRM_HINT)
+                stage = Stage.REFLECT
+            elif step is Move.REDO:
+                assert entry is not None
+                self.journal.delete(entry.id)
+                self.summary.entries -= 1
+                self._save(number, False)
+                stage = Stage.REFLECT
+            elif step is Move.BREATHE:
+                self._breathe()
+            elif step is Move.READ_BACK:
+                assert entry is not None
+                self.steps.read_back(entry.text)
+                confirm_question = messages.GUIDE_AFTER_READ_BACK
+            elif step is Move.HINT:
+                self.io.say(HINTS[stage])
 
-    def _leave(self, number: int, where: str) -> str:
-        if where == "next":
+    def _leave(self, number: int, where: Move) -> Move:
+        if where is Move.NEXT:
             self._save(number, True)
         return where
 
@@ -262,7 +352,7 @@ class GuideSession:
                 raise KeyboardInterrupt
 
     # -- a listening point ---------------------------------------------------------
-    def _ask(self, question: str, *, yes_no: bool = False) -> str:
+    def _ask(self, question: str, *, yes_no: bool = False) -> CommandName:
         """Say ``question`` and return the command heard; the general commands are handled here."""
         self.io.say(question)
         silent = unclear = 0
@@ -287,14 +377,14 @@ class GuideSession:
                 continue
             self.io.earcon("understood")
             name = heard.name
-            if name == "stop":
+            if name == C.STOP:
                 raise _Stop
-            if name == "help":
+            if name == C.HELP:
                 self.io.say(messages.GUIDE_HELP.format(commands=spoken_list()))
                 self.io.say(question)
             elif name in ADJUSTING:
                 self.io.say(self.io.adjust(name))
-            elif name == "pause":
+            elif name == C.PAUSE:
                 self._wait_for_resume(messages.GUIDE_PAUSED)
                 self.io.say(question)
             else:
@@ -309,12 +399,12 @@ class GuideSession:
                 name = KEYS.get(heard.key) or QUESTION_KEYS.get(heard.key)
                 heard = Command(name, heard.key) if name else Nothing("key")
             if isinstance(heard, Command):
-                if heard.name not in ("stop", "resume", "yes", "next", "repeat", "pause"):
+                if heard.name not in GOES_ON_WHILE_PAUSED:
                     # heard, but it means nothing while paused ("redo", "slower"): say so, stay paused
                     self.io.earcon("not_understood")
                     self.io.say(messages.GUIDE_STILL_PAUSED)
                     continue
                 self.io.earcon("understood")
-                if heard.name == "stop":
+                if heard.name == C.STOP:
                     raise _Stop
                 return

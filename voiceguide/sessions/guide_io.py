@@ -17,7 +17,7 @@ from typing import TextIO as Stream
 from voiceguide import messages
 from voiceguide.collaborators import KeySource, PlayerLike
 from voiceguide.sessions.guide import Steps
-from voiceguide.speech.commands import Command, KeyPressed, Nothing, match
+from voiceguide.speech.commands import Command, CommandName, KeyPressed, Nothing, match
 
 if TYPE_CHECKING:
     from voiceguide.speech.commands import CommandListener
@@ -29,17 +29,17 @@ MIN_RATE, MAX_RATE = 80, 400
 MIN_VOLUME = 0.1
 
 
-def adjusted(settings, command: str):
+def adjusted(settings, command: CommandName):
     """VoiceSettings after slower/faster/louder/quieter."""
-    if command in ("slower", "faster"):
-        step = RATE_STEP if command == "faster" else -RATE_STEP
+    if command in (CommandName.SLOWER, CommandName.FASTER):
+        step = RATE_STEP if command == CommandName.FASTER else -RATE_STEP
         return replace(settings, rate=min(max(settings.rate + step, MIN_RATE), MAX_RATE))
-    step = VOLUME_STEP if command == "louder" else -VOLUME_STEP
+    step = VOLUME_STEP if command == CommandName.LOUDER else -VOLUME_STEP
     return replace(settings, volume=round(min(max(settings.volume + step, MIN_VOLUME), 1.0), 2))
 
 
-def adjustment_notice(settings, command: str) -> str:
-    if command in ("slower", "faster"):
+def adjustment_notice(settings, command: CommandName) -> str:
+    if command in (CommandName.SLOWER, CommandName.FASTER):
         return messages.GUIDE_RATE.format(rate=settings.rate)
     return messages.GUIDE_VOLUME.format(percent=round(settings.volume * 100))
 
@@ -84,7 +84,7 @@ class SpokenIO:
             self.notify(messages.GUIDE_HEARD.format(text=getattr(heard, "heard", "")))
         return heard
 
-    def adjust(self, command: str) -> str:
+    def adjust(self, command: CommandName) -> str:
         settings = adjusted(self.synth.settings, command)
         self.synth.with_settings(settings)
         self.remember({"rate": settings.rate, "volume": settings.volume})
@@ -121,7 +121,7 @@ class TextIO:
         line = self.read_line()
         if line is None:  # the input ended: that is a stop
             self.out.write("\n")
-            return Command("stop", "")
+            return Command(CommandName.STOP, "")
         line = line.strip()
         if not line:
             return Nothing("timeout")
@@ -129,7 +129,7 @@ class TextIO:
             return KeyPressed(line.lower() if line.isalpha() else line)
         return match(line)
 
-    def adjust(self, command: str) -> str:
+    def adjust(self, command: CommandName) -> str:
         if self.settings is None:
             return messages.GUIDE_TEXT_NO_VOICE
         self.settings = adjusted(self.settings, command)

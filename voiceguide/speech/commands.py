@@ -30,14 +30,48 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Protocol
 
 from voiceguide.collaborators import KeySource, RecorderLike, TranscriberLike, TranscriptLike
 
-COMMANDS: dict[str, tuple[str, ...]] = {
-    "next": ("next", "next one", "next section", "next please", "move on", "go to the next section", "forward"),
-    "back": ("back", "go back", "previous", "previous section", "back up", "last section"),
-    "repeat": (
+
+class CommandName(StrEnum):
+    """Every command there is; a StrEnum, so a name reads and prints as the word it stands for."""
+
+    NEXT = "next"
+    BACK = "back"
+    REPEAT = "repeat"
+    PAUSE = "pause"
+    RESUME = "resume"
+    SLOWER = "slower"
+    FASTER = "faster"
+    LOUDER = "louder"
+    QUIETER = "quieter"
+    BREATHE = "breathe"
+    REFLECT = "reflect"
+    SKIP = "skip"
+    READ_BACK = "read_back"
+    KEEP = "keep"
+    REDO = "redo"
+    STOP = "stop"
+    HELP = "help"
+    YES = "yes"
+    NO = "no"
+
+
+COMMANDS: dict[CommandName, tuple[str, ...]] = {
+    CommandName.NEXT: (
+        "next",
+        "next one",
+        "next section",
+        "next please",
+        "move on",
+        "go to the next section",
+        "forward",
+    ),
+    CommandName.BACK: ("back", "go back", "previous", "previous section", "back up", "last section"),
+    CommandName.REPEAT: (
         "repeat",
         "repeat that",
         "repeat it",
@@ -47,16 +81,16 @@ COMMANDS: dict[str, tuple[str, ...]] = {
         "once more",
         "one more time",
     ),
-    "pause": ("pause", "wait", "hold on", "one moment", "just a moment", "pause please"),
-    "resume": ("resume", "continue", "carry on", "keep going", "go on", "unpause", "i'm ready", "ready"),
-    "slower": ("slower", "slow down", "more slowly", "speak slower", "talk slower", "slower please"),
-    "faster": ("faster", "speed up", "quicker", "speak faster", "talk faster", "more quickly"),
-    "louder": ("louder", "volume up", "speak up", "turn it up", "more volume"),
-    "quieter": ("quieter", "softer", "volume down", "turn it down", "less volume", "more quietly", "quiet"),
-    "breathe": ("breathe", "breath", "breathing", "let's breathe", "breathing exercise", "breathe now"),
-    "reflect": ("reflect", "reflection", "let me reflect", "journal", "record a reflection"),
-    "skip": ("skip", "skip it", "skip this", "skip that", "skip breathing", "not now", "pass", "skipped"),
-    "read_back": (
+    CommandName.PAUSE: ("pause", "wait", "hold on", "one moment", "just a moment", "pause please"),
+    CommandName.RESUME: ("resume", "continue", "carry on", "keep going", "go on", "unpause", "i'm ready", "ready"),
+    CommandName.SLOWER: ("slower", "slow down", "more slowly", "speak slower", "talk slower", "slower please"),
+    CommandName.FASTER: ("faster", "speed up", "quicker", "speak faster", "talk faster", "more quickly"),
+    CommandName.LOUDER: ("louder", "volume up", "speak up", "turn it up", "more volume"),
+    CommandName.QUIETER: ("quieter", "softer", "volume down", "turn it down", "less volume", "more quietly", "quiet"),
+    CommandName.BREATHE: ("breathe", "breath", "breathing", "let's breathe", "breathing exercise", "breathe now"),
+    CommandName.REFLECT: ("reflect", "reflection", "let me reflect", "journal", "record a reflection"),
+    CommandName.SKIP: ("skip", "skip it", "skip this", "skip that", "skip breathing", "not now", "pass", "skipped"),
+    CommandName.READ_BACK: (
         "read it back",
         "read back",
         "read that back",
@@ -66,9 +100,18 @@ COMMANDS: dict[str, tuple[str, ...]] = {
         "reread it",
         "read it again",
     ),
-    "keep": ("keep", "keep it", "keep that", "keep this", "save it", "save"),
-    "redo": ("redo", "re do", "redo it", "redo that", "try again", "record again", "start again", "redo this"),
-    "stop": (
+    CommandName.KEEP: ("keep", "keep it", "keep that", "keep this", "save it", "save"),
+    CommandName.REDO: (
+        "redo",
+        "re do",
+        "redo it",
+        "redo that",
+        "try again",
+        "record again",
+        "start again",
+        "redo this",
+    ),
+    CommandName.STOP: (
         "stop",
         "stop please",
         "stop the session",
@@ -79,7 +122,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
         "that's enough",
         "finish",
     ),
-    "help": (
+    CommandName.HELP: (
         "what can i say",
         "what can i say now",
         "help",
@@ -88,31 +131,42 @@ COMMANDS: dict[str, tuple[str, ...]] = {
         "what are the commands",
         "what can i do",
     ),
-    "yes": ("yes", "yeah", "yep", "yes please", "sure", "ok", "okay", "yes i would", "let's do it", "i would"),
-    "no": ("no", "nope", "no thanks", "no thank you", "not really"),
+    CommandName.YES: (
+        "yes",
+        "yeah",
+        "yep",
+        "yes please",
+        "sure",
+        "ok",
+        "okay",
+        "yes i would",
+        "let's do it",
+        "i would",
+    ),
+    CommandName.NO: ("no", "nope", "no thanks", "no thank you", "not really"),
 }
 """Command name -> the phrases that mean it (normalised: lower case, no punctuation)."""
 
-SPOKEN_NAMES: dict[str, str] = {
-    "next": "next",
-    "back": "back",
-    "repeat": "repeat",
-    "pause": "pause",
-    "resume": "resume",
-    "slower": "slower",
-    "faster": "faster",
-    "louder": "louder",
-    "quieter": "quieter",
-    "breathe": "breathe",
-    "reflect": "reflect",
-    "skip": "skip",
-    "read_back": "read it back",
-    "keep": "keep",
-    "redo": "redo",
-    "stop": "stop",
-    "help": "what can I say",
-    "yes": "yes",
-    "no": "no",
+SPOKEN_NAMES: dict[CommandName, str] = {
+    CommandName.NEXT: "next",
+    CommandName.BACK: "back",
+    CommandName.REPEAT: "repeat",
+    CommandName.PAUSE: "pause",
+    CommandName.RESUME: "resume",
+    CommandName.SLOWER: "slower",
+    CommandName.FASTER: "faster",
+    CommandName.LOUDER: "louder",
+    CommandName.QUIETER: "quieter",
+    CommandName.BREATHE: "breathe",
+    CommandName.REFLECT: "reflect",
+    CommandName.SKIP: "skip",
+    CommandName.READ_BACK: "read it back",
+    CommandName.KEEP: "keep",
+    CommandName.REDO: "redo",
+    CommandName.STOP: "stop",
+    CommandName.HELP: "what can I say",
+    CommandName.YES: "yes",
+    CommandName.NO: "no",
 }
 """How each command is said in the list spoken by "what can I say"."""
 
@@ -203,7 +257,7 @@ A phrase that explains only the start of the utterance ("what can I say"
 for "what's the weather like today") leaves the decoder expecting more.
 """
 
-_PHRASES: dict[str, str] = {phrase: name for name, phrases in COMMANDS.items() for phrase in phrases}
+_PHRASES: dict[str, CommandName] = {phrase: name for name, phrases in COMMANDS.items() for phrase in phrases}
 _FILLER_WORDS = sorted((tuple(f.split()) for f in FILLERS), key=len, reverse=True)
 
 
@@ -211,7 +265,7 @@ _FILLER_WORDS = sorted((tuple(f.split()) for f in FILLERS), key=len, reverse=Tru
 class Command:
     """A phrase from the closed list was heard: act on ``name``."""
 
-    name: str
+    name: CommandName
     heard: str
     """The transcript it was matched from"""
     confidence: float = 1.0
@@ -288,7 +342,7 @@ def written(phrase: str) -> str:
     return text[:1].upper() + text[1:] + ("?" if words[0] == "what" else ".")
 
 
-_WRITTEN: dict[str, str] = {written(phrase): name for phrase, name in _PHRASES.items()}
+_WRITTEN: dict[str, CommandName] = {written(phrase): name for phrase, name in _PHRASES.items()}
 
 
 class ScoresPhrases(Protocol):
@@ -330,7 +384,7 @@ def rescue(transcript: ScoresPhrases) -> Command | None:
     return None
 
 
-def spoken_list(names: list[str] | None = None) -> str:
+def spoken_list(names: list[CommandName] | None = None) -> str:
     """The commands as a spoken list: "next, back, ... or no"."""
     said = [SPOKEN_NAMES[n] for n in (names or list(COMMANDS))]
     return said[0] if len(said) == 1 else ", ".join(said[:-1]) + " or " + said[-1]
