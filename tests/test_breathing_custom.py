@@ -85,35 +85,41 @@ OUT = 'kind = "exhale"\nseconds = 4'
     [
         (
             HEAD + phases(IN, 'kind = "hold"\nseconds = 0.2'),
-            "box2.toml: phase 2 'seconds' must be at least 0.5 (got 0.2)",
+            "box2.toml line 10: phase 2 'seconds' must be between 0.5 and 60 (got 0.2)",
         ),
         ("minutes = 5\n" + phases(IN), "box2.toml: 'name' is missing; add name = "),
-        ('name = ""\nminutes = 5\n' + phases(IN), "box2.toml: 'name' must be non-empty text"),
-        ("name = 3\nminutes = 5\n" + phases(IN), "box2.toml: 'name' must be non-empty text (got 3)"),
+        ('name = ""\nminutes = 5\n' + phases(IN), "box2.toml line 1: 'name' must be non-empty text"),
+        ("name = 3\nminutes = 5\n" + phases(IN), "box2.toml line 1: 'name' must be non-empty text (got 3)"),
         (
             HEAD + phases('kind = "sniff"\nseconds = 4'),
-            "box2.toml: phase 1 'kind' must be one of inhale, hold, exhale, rest (got 'sniff')",
+            "box2.toml line 5: phase 1 'kind' must be one of inhale, hold, exhale, rest (got 'sniff')",
         ),
-        (HEAD + phases("seconds = 4"), "box2.toml: phase 1 'kind' is missing; add kind = "),
-        (HEAD + phases('kind = "inhale"'), "box2.toml: phase 1 'seconds' is missing; add seconds = 4"),
+        (HEAD + phases("seconds = 4"), "box2.toml line 4: phase 1 'kind' is missing; add kind = "),
+        (HEAD + phases('kind = "inhale"'), "box2.toml line 4: phase 1 'seconds' is missing; add seconds = 4"),
         (
             HEAD + phases('kind = "inhale"\nseconds = "four"'),
-            "box2.toml: phase 1 'seconds' must be a number (got text 'four')",
+            "box2.toml line 6: phase 1 'seconds' must be a number (got text 'four')",
         ),
-        (HEAD + phases(IN, OUT + "\ntone = 50"), "box2.toml: phase 2 'tone' must be between 100 and 2000 (got 50)"),
-        (HEAD + phases(IN + '\ntone = "high"'), "box2.toml: phase 1 'tone' must be a number of Hz"),
-        (HEAD + phases(IN + '\nword = ""'), "box2.toml: phase 1 'word' must be non-empty text"),
-        (HEAD + phases(IN + "\nsecs = 3"), "box2.toml: unknown key phase 1 'secs'; allowed keys are 'kind'"),
-        (HEAD + "phases = 3\n" + phases(IN), "box2.toml: unknown key 'phases'; allowed keys are"),
-        ('name = "x"\nminutes = 5\ncycles = 3\n' + phases(IN), "box2.toml: give 'cycles' or 'minutes', not both"),
+        (
+            HEAD + phases(IN, OUT + "\ntone = 50"),
+            "box2.toml line 11: phase 2 'tone' must be between 100 and 2000 (got 50)",
+        ),
+        (HEAD + phases(IN + '\ntone = "high"'), "box2.toml line 7: phase 1 'tone' must be a number of Hz"),
+        (HEAD + phases(IN + '\nword = ""'), "box2.toml line 7: phase 1 'word' must be non-empty text"),
+        (HEAD + phases(IN + "\nsecs = 3"), "box2.toml line 7: unknown key phase 1 'secs'; allowed keys are 'kind'"),
+        (HEAD + "phases = 3\n" + phases(IN), "box2.toml line 3: unknown key 'phases'; allowed keys are"),
+        (
+            'name = "x"\nminutes = 5\ncycles = 3\n' + phases(IN),
+            "box2.toml line 3: give 'cycles' or 'minutes', not both",
+        ),
         ('name = "x"\n' + phases(IN), "box2.toml: 'cycles' or 'minutes' is missing; add minutes = 5"),
-        ('name = "x"\ncycles = 2.5\n' + phases(IN), "box2.toml: 'cycles' must be a whole number (got 2.5)"),
-        ('name = "x"\ncycles = 0\n' + phases(IN), "box2.toml: 'cycles' must be at least 1 (got 0)"),
-        ('name = "x"\nminutes = 0\n' + phases(IN), "box2.toml: 'minutes' must be more than 0 (got 0)"),
-        ('name = "x"\nminutes = true\n' + phases(IN), "box2.toml: 'minutes' must be a number (got true)"),
+        ('name = "x"\ncycles = 2.5\n' + phases(IN), "box2.toml line 2: 'cycles' must be a whole number (got 2.5)"),
+        ('name = "x"\ncycles = 0\n' + phases(IN), "box2.toml line 2: 'cycles' must be at least 1 (got 0)"),
+        ('name = "x"\nminutes = 0\n' + phases(IN), "box2.toml line 2: 'minutes' must be more than 0 (got 0)"),
+        ('name = "x"\nminutes = true\n' + phases(IN), "box2.toml line 2: 'minutes' must be a number (got true)"),
         (HEAD, "box2.toml: no [[phase]] tables; add at least one"),
-        (HEAD + '[phase]\nkind = "inhale"\nseconds = 4\n', "box2.toml: 'phase' must be [[phase]] tables"),
-        ('id = "my box"\n' + HEAD + phases(IN), "box2.toml: 'id' must be letters, digits"),
+        (HEAD + '[phase]\nkind = "inhale"\nseconds = 4\n', "box2.toml line 3: 'phase' must be [[phase]] tables"),
+        ('id = "my box"\n' + HEAD + phases(IN), "box2.toml line 1: 'id' must be letters, digits"),
     ],
 )
 def test_each_mistake_is_one_line_naming_file_and_field(tmp_path, text, expected):
@@ -166,18 +172,21 @@ def test_no_patterns_dir_means_only_builtins():
     assert all_patterns() == BUILTIN_PATTERNS
 
 
-def test_a_custom_id_clashing_with_a_builtin_names_the_file():
+def test_a_custom_id_clashing_with_a_builtin_is_skipped_naming_the_file():
     write(patterns_dir(), "mybox.toml", 'id = "box"\n' + VALID)
-    with pytest.raises(PatternError) as err:
-        all_patterns()
-    assert str(err.value) == messages.PATTERN_ID_BUILTIN.format(file="mybox.toml", id="box")
+    warnings = []
+    assert all_patterns(warn=warnings.append) == BUILTIN_PATTERNS
+    problem = messages.PATTERN_ID_BUILTIN.format(file="mybox.toml", id="box")
+    assert warnings == [messages.PATTERN_SKIPPED.format(problem=problem)]
+    assert find_pattern("box") is BUILTIN_PATTERNS["box"]
 
 
-def test_two_files_with_one_id_name_both(tmp_path):
+def test_two_files_with_one_id_keep_the_first_and_name_both(tmp_path):
     write(tmp_path, "a.toml", 'id = "same"\n' + VALID)
-    write(tmp_path, "b.toml", 'id = "same"\n' + VALID)
-    with pytest.raises(PatternError, match="b.toml: id 'same' is also used by a.toml"):
-        custom_patterns(tmp_path)
+    write(tmp_path, "b.toml", 'id = "same"\n' + VALID.replace("Calm box", "Other box"))
+    warnings = []
+    assert custom_patterns(tmp_path, warn=warnings.append)["same"].name == "Calm box"
+    assert len(warnings) == 1 and "b.toml: id 'same' is also used by a.toml" in warnings[0]
 
 
 def test_find_pattern_by_path_and_unknown_names(tmp_path):
@@ -185,3 +194,75 @@ def test_find_pattern_by_path_and_unknown_names(tmp_path):
     assert find_pattern(str(path)).id == "walk"
     with pytest.raises(PatternError, match="Unknown breathing pattern 'walk'"):
         find_pattern("walk")
+
+
+# absurd numbers: a clear line naming file and line, never OverflowError or a session without end
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "expected"),
+    [
+        ("seconds", "inf", "box2.toml line 6: phase 1 'seconds' must be between 0.5 and 60 (got inf)"),
+        ("seconds", "nan", "box2.toml line 6: phase 1 'seconds' must be between 0.5 and 60 (got nan)"),
+        ("seconds", "1e308", "box2.toml line 6: phase 1 'seconds' must be between 0.5 and 60 (got 1e+308)"),
+        ("seconds", "61", "box2.toml line 6: phase 1 'seconds' must be between 0.5 and 60 (got 61)"),
+        ("tone", "inf", "box2.toml line 7: phase 1 'tone' must be between 100 and 2000 (got inf)"),
+        ("minutes", "inf", "box2.toml line 2: 'minutes' must be between 0 and 180 (got inf)"),
+        ("minutes", "1e308", "box2.toml line 2: 'minutes' must be between 0 and 180 (got 1e+308)"),
+        ("minutes", "-inf", "box2.toml line 2: 'minutes' must be more than 0 (got -inf)"),
+        ("minutes", "181", "box2.toml line 2: 'minutes' must be between 0 and 180 (got 181)"),
+        (
+            "cycles",
+            "1000000000000000000",
+            "box2.toml line 2: A session lasts at most 3 hours: the x pattern allows at most 2700 cycles "
+            "(asked for 1000000000000000000).",
+        ),
+        ("cycles", "1e18", "box2.toml line 2: 'cycles' must be a whole number (got 1e+18)"),
+    ],
+)
+def test_absurd_numbers_are_one_clear_line_naming_file_and_line(tmp_path, field, value, expected):
+    top = {"minutes": f"minutes = {value}", "cycles": f"cycles = {value}"}.get(field, "minutes = 5")
+    phase = {"seconds": f'kind = "inhale"\nseconds = {value}', "tone": f"{IN}\ntone = {value}"}.get(field, IN)
+    path = write(tmp_path, "box2.toml", f'name = "x"\n{top}\n' + phases(phase))
+    with pytest.raises(PatternError) as err:
+        load_pattern_file(path)
+    message = str(err.value)
+    assert message.startswith(expected), message
+    assert "\n" not in message
+
+
+def test_a_cycle_longer_than_a_session_is_refused(tmp_path):
+    many = phases(*['kind = "rest"\nseconds = 60' for _ in range(181)])
+    path = write(tmp_path, "long.toml", 'name = "x"\nminutes = 5\n' + many)
+    with pytest.raises(PatternError, match=r"^long.toml line 2: One cycle of the x pattern lasts more than 3 hours"):
+        load_pattern_file(path)
+
+
+def test_three_hours_is_the_longest_session_and_allowed(tmp_path):
+    path = write(tmp_path, "long.toml", 'name = "x"\nminutes = 180\n' + phases('kind = "inhale"\nseconds = 60'))
+    assert plan_cycles(load_pattern_file(path)) == 180
+    path = write(tmp_path, "many.toml", 'name = "x"\ncycles = 2700\n' + phases(IN))
+    assert plan_cycles(load_pattern_file(path)) == 2700
+
+
+def test_a_bad_file_is_skipped_with_one_warning_and_the_rest_still_work():
+    write(patterns_dir(), "calm.toml", VALID)
+    write(patterns_dir(), "broken.toml", 'name = "x"\nminutes = 5\n' + phases('kind = "inhale"\nseconds = inf'))
+    write(patterns_dir(), "syntax.toml", 'name = "x\n')
+    warnings = []
+    patterns = all_patterns(warn=warnings.append)
+    assert set(patterns) == {*BUILTIN_PATTERNS, "calm"}
+    assert warnings == [
+        messages.PATTERN_SKIPPED.format(
+            problem="broken.toml line 6: phase 1 'seconds' must be between 0.5 and 60 (got inf)."
+        ),
+        warnings[1],
+    ]
+    assert warnings[1].startswith(messages.PATTERN_SKIPPED.format(problem="syntax.toml: not valid TOML: "))
+    assert "line 1" in warnings[1]
+    found = []
+    assert find_pattern("calm", warn=found.append).name == "Calm box"
+    assert find_pattern("box", warn=found.append) is BUILTIN_PATTERNS["box"]
+    assert len(found) == 4  # each look-up warns once per bad file
+    with pytest.raises(PatternError, match=r"^broken.toml line 6: phase 1 'seconds'"):
+        find_pattern("broken")  # asked for by name: its own error, not "unknown"

@@ -65,9 +65,11 @@ def test_each_phase_kind_has_its_own_pitch():
     assert Phase("inhale", 4, tone_hz=500).pitch == 500
 
 
-def test_a_phase_shorter_than_half_a_second_is_refused():
-    with pytest.raises(PatternError, match="at least 0.5"):
-        Phase("inhale", 0.4)
+def test_a_phase_shorter_than_half_a_second_or_longer_than_a_minute_is_refused():
+    for seconds in (0.4, 60.5, float("inf"), float("nan"), 1e308):
+        with pytest.raises(PatternError, match="between 0.5 and 60 seconds"):
+            Phase("inhale", seconds)
+    assert Phase("inhale", 60).seconds == 60
     with pytest.raises(PatternError, match="phase kind"):
         Phase("sniff", 2)  # type: ignore[arg-type]
 
@@ -171,3 +173,19 @@ def test_fixed_pace_patterns_refuse_bpm():
 def test_unknown_builtin_names_the_choices():
     with pytest.raises(PatternError, match="Unknown breathing pattern 'square'.*box"):
         builtin_pattern("square")
+
+
+@pytest.mark.parametrize("minutes", [float("inf"), 1e308, 180.5, 10_000])
+def test_a_session_longer_than_three_hours_is_refused_without_overflow(minutes):
+    with pytest.raises(PatternError) as err:
+        plan_cycles(BUILTIN_PATTERNS["box"], minutes=minutes)
+    assert str(err.value) == messages.PATTERN_MINUTES_TOO_LONG.format(most=180, minutes=minutes)
+
+
+@pytest.mark.parametrize("cycles", [676, 10**18, 10**400])
+def test_more_cycles_than_three_hours_hold_are_refused(cycles):
+    with pytest.raises(PatternError) as err:
+        plan_cycles(BUILTIN_PATTERNS["box"], cycles=cycles)  # 16 s a cycle: 675 fill three hours
+    assert str(err.value) == messages.PATTERN_CYCLES_TOO_MANY.format(hours=3, name="Box", most=675, cycles=cycles)
+    assert plan_cycles(BUILTIN_PATTERNS["box"], cycles=675) == 675
+    assert plan_cycles(BUILTIN_PATTERNS["box"], minutes=180) == 675

@@ -83,3 +83,36 @@ def test_list_shows_every_pattern_with_purpose_and_caution():
 def test_history_without_sessions_says_so():
     result = run_voiceguide("breathe", "--history")
     assert result.returncode == 0 and messages.BREATH_NO_HISTORY in result.stdout
+
+
+def test_a_bad_pattern_file_is_one_warning_and_the_built_ins_still_work():
+    from voiceguide.breathing.custom import patterns_dir
+
+    folder = patterns_dir()
+    folder.mkdir(parents=True)
+    (folder / "broken.toml").write_text('name = "x"\nminutes = 1e308\n[[phase]]\nkind = "inhale"\nseconds = 4\n')
+    listed = run_voiceguide("breathe", "--list")
+    assert listed.returncode == 0, listed.stderr
+    assert "box" in listed.stdout and "resonant" in listed.stdout
+    assert listed.stderr.strip() == messages.PATTERN_SKIPPED.format(
+        problem="broken.toml line 2: 'minutes' must be between 0 and 180 (got 1e+308)."
+    )
+    chosen = run_voiceguide("breathe", "broken")
+    assert chosen.returncode == 1
+    assert chosen.stderr.strip() == "Error: broken.toml line 2: 'minutes' must be between 0 and 180 (got 1e+308)."
+
+
+@pytest.mark.parametrize(
+    ("flags", "expected"),
+    [
+        (["--minutes", "inf"], messages.PATTERN_MINUTES_TOO_LONG.format(most=180, minutes=float("inf"))),
+        (["--minutes", "1e308"], messages.PATTERN_MINUTES_TOO_LONG.format(most=180, minutes=1e308)),
+        (
+            ["--cycles", "1000000000000000000"],
+            messages.PATTERN_CYCLES_TOO_MANY.format(hours=3, name="Box", most=675, cycles=10**18),
+        ),
+    ],
+)
+def test_absurd_lengths_are_one_line_and_exit_1_before_any_sound(flags, expected):
+    result = run_voiceguide("breathe", "box", *flags, timeout=60)
+    assert (result.returncode, result.stderr.strip()) == (1, "Error: " + expected)

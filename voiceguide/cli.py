@@ -767,7 +767,7 @@ def breathe(
     from voiceguide.breathing.patterns import DEFAULT_PATTERN, plan_cycles
 
     if list_only:
-        for p in all_patterns().values():
+        for p in all_patterns(warn=_echo_err).values():
             length = f"{p.default_cycles} cycles" if p.default_cycles else f"{p.default_minutes:g} min"
             click.echo(f"{p.id:10} {p.summary:32} {length:10} {p.purpose}")
             if p.caution:
@@ -779,7 +779,9 @@ def breathe(
         with Journal.open() as journal:
             _print_breath_history(journal)
         return
-    chosen = load_pattern_file(pattern_file) if pattern_file else find_pattern(pattern or DEFAULT_PATTERN)
+    chosen = (
+        load_pattern_file(pattern_file) if pattern_file else find_pattern(pattern or DEFAULT_PATTERN, warn=_echo_err)
+    )
     if bpm is not None:
         chosen = chosen.with_bpm(bpm)
     planned = plan_cycles(chosen, minutes=minutes, cycles=cycles)

@@ -67,6 +67,11 @@ PATTERN_UNKNOWN = "Unknown breathing pattern '{name}'. Choose one of: {choices};
 PATTERN_MINUTES_AND_CYCLES = "Give either --minutes or --cycles, not both."
 PATTERN_MINUTES_POSITIVE = "--minutes must be more than 0 (got {minutes:g})."
 PATTERN_CYCLES_POSITIVE = "--cycles must be a whole number of at least 1 (got {cycles})."
+PATTERN_MINUTES_TOO_LONG = "A session lasts at most {most:g} minutes (3 hours): use fewer minutes (got {minutes:g})."
+PATTERN_CYCLES_TOO_MANY = (
+    "A session lasts at most {hours:g} hours: the {name} pattern allows at most {most} cycles (asked for {cycles})."
+)
+PATTERN_CYCLE_TOO_LONG = "One cycle of the {name} pattern lasts more than {hours:g} hours: use fewer or shorter phases."
 PATTERN_CYCLE_LIMIT = (
     "The {name} pattern is limited to {limit} cycles; use --cycles {limit} or fewer (asked for {asked})."
 )
@@ -92,8 +97,10 @@ PATTERN_NO_PHASES = "{file}: no [[phase]] tables; add at least one with kind, se
 PATTERN_BAD_ID = "{file}: 'id' must be letters, digits, '-' or '_' (got {got!r})."
 PATTERN_ID_BUILTIN = "{file}: id '{id}' is already a built-in pattern; set another 'id' in the file."
 PATTERN_ID_DUPLICATE = "{file}: id '{id}' is also used by {other}; give each pattern its own 'id'."
+PATTERN_SESSION = "{file}: {problem}"
+PATTERN_SKIPPED = "Warning: skipped a breathing pattern file: {problem}"
 PATTERN_PHASE_KIND = "Unknown phase kind {got!r}; use one of {choices}."
-PATTERN_PHASE_TOO_SHORT = "A phase must last at least {minimum:g} s (got {got:g})."
+PATTERN_PHASE_SECONDS = "A phase must last between {low:g} and {high:g} seconds (got {got:g})."
 PATTERN_EMPTY = "The {name} pattern has no phases; add at least one."
 
 # breathing: session and view

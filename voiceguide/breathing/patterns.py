@@ -18,6 +18,10 @@ PHASE_KINDS: tuple[str, ...] = get_args(PhaseKind)
 
 MIN_PHASE_SECONDS = 0.5
 """Shorter phases cannot be cued (or followed) reliably"""
+MAX_PHASE_SECONDS = 60.0
+"""Nobody holds or draws one breath longer; a bigger number is a typo"""
+MAX_SESSION_MINUTES = 180.0
+"""The longest session: three hours, so a typo never starts a run that does not end"""
 
 SHORT_PHASE_SECONDS = 2.0
 """Phases shorter than this get one-word cues so the voice fits inside the phase"""
@@ -56,8 +60,10 @@ class Phase:
     def __post_init__(self) -> None:
         if self.kind not in PHASE_KINDS:
             raise PatternError(messages.PATTERN_PHASE_KIND.format(got=self.kind, choices=", ".join(PHASE_KINDS)))
-        if not self.seconds >= MIN_PHASE_SECONDS:
-            raise PatternError(messages.PATTERN_PHASE_TOO_SHORT.format(minimum=MIN_PHASE_SECONDS, got=self.seconds))
+        if not MIN_PHASE_SECONDS <= self.seconds <= MAX_PHASE_SECONDS:  # also refuses nan and inf
+            raise PatternError(
+                messages.PATTERN_PHASE_SECONDS.format(low=MIN_PHASE_SECONDS, high=MAX_PHASE_SECONDS, got=self.seconds)
+            )
         if not self.word:
             object.__setattr__(self, "word", DEFAULT_WORDS[self.kind])
 
@@ -216,9 +222,21 @@ def plan_cycles(pattern: BreathPattern, minutes: float | None = None, cycles: in
             else:
                 minutes = pattern.default_minutes
         if minutes is not None:
-            if not minutes > 0 or math.isinf(minutes):
+            if not minutes > 0:
                 raise PatternError(messages.PATTERN_MINUTES_POSITIVE.format(minutes=minutes))
+            if not minutes <= MAX_SESSION_MINUTES:  # inf and 1e308 too, before any arithmetic on them
+                raise PatternError(messages.PATTERN_MINUTES_TOO_LONG.format(most=MAX_SESSION_MINUTES, minutes=minutes))
             planned = max(1, _round_half_up(minutes * 60.0 / pattern.cycle_seconds))
+    longest = MAX_SESSION_MINUTES * 60.0
+    if pattern.cycle_seconds > longest:
+        raise PatternError(messages.PATTERN_CYCLE_TOO_LONG.format(name=pattern.name, hours=MAX_SESSION_MINUTES / 60))
+    most = int(longest // pattern.cycle_seconds)
+    if minutes is None and planned > most:  # compared as numbers: no float of a huge count is ever made
+        raise PatternError(
+            messages.PATTERN_CYCLES_TOO_MANY.format(
+                hours=MAX_SESSION_MINUTES / 60, name=pattern.name, most=most, cycles=planned
+            )
+        )
     if pattern.max_cycles is not None and planned > pattern.max_cycles:
         if cycles is None and minutes is not None:
             text = messages.PATTERN_CYCLE_LIMIT_MINUTES.format(
