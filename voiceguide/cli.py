@@ -1128,7 +1128,7 @@ def config_show() -> None:
     stored = config.load_config()
     for name, value in config.effective().items():
         mark = "" if name in stored else "  (default)"
-        click.echo(f"{name} = {config.to_toml({name: value}).splitlines()[1].split(' = ', 1)[1]}{mark}")
+        click.echo(f"{name} = {config.toml_value(value)}{mark}")
 
 
 @config_group.command("set", context_settings=CONTEXT)
@@ -1145,6 +1145,7 @@ def config_set(key: str, value: str) -> None:
     from voiceguide import config
 
     parsed = config.parse_value(key, value)
+    config.check_name(key, parsed)
     path = config.set_value(key, parsed)
     click.echo(messages.CONFIG_SET.format(key=key, value=parsed, path=path))
 

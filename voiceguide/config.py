@@ -1,15 +1,17 @@
 """The settings a person keeps between sessions, in ``config.toml`` in the user config dir.
 
 Flags and ``VOICEGUIDE_*`` environment variables override what is stored
-here. Read with ``tomllib``; written by the small writer below (flat keys,
-strings, numbers and booleans are all this file ever holds), through a
-temporary file so a crash never leaves half a config.
+here. Read with ``tomllib``. ``set_value`` changes only the line of the one
+setting, so other settings (even a bad one, which `config set` can then
+repair), keys it does not know, tables and comments stay as written; it writes
+through a temporary file so a crash never leaves half a config.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,15 +80,22 @@ def effective(path: Path | None = None) -> dict[str, Any]:
     return {name: stored.get(name, key.default) for name, key in KEYS.items()}
 
 
+EXPECTED = {int: "a whole number", float: "a number", str: "text", bool: "true or false"}
+_TABLE_HEADER = re.compile(r"""^\s*\[\[?\s*[\w."' -]+\s*\]\]?\s*(#.*)?$""")
+
+
 def _checked(key: Key, value: Any, where: Any) -> Any:
+    given = value
     if key.kind is float and isinstance(value, int) and not isinstance(value, bool):
         value = float(value)
     if not isinstance(value, key.kind) or (key.kind is not bool and isinstance(value, bool)):
         raise SettingsError(
-            messages.CONFIG_BAD_VALUE.format(key=key.name, value=value, expected=key.kind.__name__, where=where)
+            messages.CONFIG_BAD_VALUE.format(key=key.name, value=value, expected=EXPECTED[key.kind], where=where)
         )
     if key.low is not None and not key.low <= value <= key.high:
-        raise SettingsError(messages.CONFIG_OUT_OF_RANGE.format(key=key.name, value=value, low=key.low, high=key.high))
+        raise SettingsError(
+            messages.CONFIG_OUT_OF_RANGE.format(key=key.name, value=given, low=key.low, high=key.high, where=where)
+        )
     return value
 
 
@@ -108,35 +117,91 @@ def parse_value(name: str, raw: str) -> Any:
             value = float(raw)
     except ValueError:
         raise SettingsError(
-            messages.CONFIG_BAD_VALUE.format(key=name, value=raw, expected=key.kind.__name__, where="the command line")
+            messages.CONFIG_BAD_VALUE.format(key=name, value=raw, expected=EXPECTED[key.kind], where="the command line")
         ) from None
     return _checked(key, value, "the command line")
 
 
+def check_name(name: str, value: Any) -> None:
+    """A setting that names something must name something that exists (a breathing pattern, a voice)."""
+    if name == "breath_pattern":
+        from voiceguide.breathing.custom import find_pattern
+
+        find_pattern(value)  # a clear error listing the patterns there are
+    elif name == "voice" and value:
+        from voiceguide.speech.synthesizer import Synthesizer, VoiceSettings
+
+        with Synthesizer(VoiceSettings(voice=value)) as synth:
+            synth.check_voice()
+
+
+def toml_value(value: Any) -> str:
+    """A setting's value as TOML."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    return json.dumps(str(value), ensure_ascii=False)  # a valid TOML basic string
+
+
 def to_toml(values: dict[str, Any]) -> str:
-    lines = ["# voiceguide settings; `voiceguide config set KEY VALUE` changes them"]
-    for name, value in values.items():
-        if isinstance(value, bool):
-            text = "true" if value else "false"
-        elif isinstance(value, (int, float)):
-            text = repr(value)
-        else:
-            text = json.dumps(str(value), ensure_ascii=False)  # a valid TOML basic string
-        lines.append(f"{name} = {text}")
+    lines = [HEADER]
+    lines += [f"{name} = {toml_value(value)}" for name, value in values.items()]
     return "\n".join(lines) + "\n"
 
 
+HEADER = "# voiceguide settings; `voiceguide config set KEY VALUE` changes them"
+
+
+def _with_setting(text: str, name: str, value: Any) -> str:
+    """``text`` with the top-level line of ``name`` replaced (or added before the first table)."""
+    line = f"{name} = {toml_value(value)}\n"
+    assignment = re.compile(rf"""^\s*(["']?){re.escape(name)}\1\s*=""")
+    lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    top_end = len(lines)
+    for number, current in enumerate(lines):
+        if _TABLE_HEADER.match(current):
+            top_end = number
+            break
+        if assignment.match(current):
+            lines[number] = line
+            return "".join(lines)
+    while top_end > 0 and not lines[top_end - 1].strip():
+        top_end -= 1  # keep the blank line that sets a table apart
+    lines.insert(top_end, line)
+    return "".join(lines if text else [HEADER + "\n", *lines])
+
+
+def _read_document(path: Path) -> tuple[str, dict[str, Any]]:
+    if not path.exists():
+        return "", {}
+    try:
+        text = path.read_text(encoding="utf-8")
+        return text, tomllib.loads(text)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise SettingsError(messages.CONFIG_UNREADABLE.format(path=path, error=error)) from None
+
+
 def set_value(name: str, value: Any, path: Path | None = None) -> Path:
-    """Store one setting (already parsed), keeping the others."""
+    """Store one setting (already parsed); nothing else in the file changes, not even a bad value."""
     path = path or config_path()
-    stored = load_config(path)
-    stored[name] = _checked(KEYS[name], value, path) if name in KEYS else value
+    text, document = _read_document(path)
+    value = _checked(KEYS[name], value, path) if name in KEYS else value
+    changed = _with_setting(text, name, value)
+    try:
+        same_but_one = tomllib.loads(changed) == {**document, name: value}
+    except tomllib.TOMLDecodeError:
+        same_but_one = False  # e.g. the old value was a string over several lines
+    if not same_but_one:
+        raise SettingsError(messages.CONFIG_CANNOT_EDIT.format(path=path, key=name))
     ensure_private_dir(path.parent)
     tmp = path.with_name(f".{path.name}.{os.getpid()}")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     os.fchmod(fd, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(to_toml({k: stored[k] for k in KEYS if k in stored}))
+        handle.write(changed)
     os.replace(tmp, path)
     return path
 

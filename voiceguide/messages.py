@@ -349,10 +349,14 @@ GUIDE_ENTRY_TEXT = "You said: {text}"
 
 # config
 CONFIG_UNREADABLE = "The settings file {path} could not be read ({error}): fix it, or delete it to start fresh."
-CONFIG_BAD_VALUE = (
-    "{key} must be a {expected} (got {value!r} in {where}); `voiceguide config set {key} VALUE` fixes it."
+CONFIG_BAD_VALUE = "{key} must be {expected} (got {value!r} in {where}); `voiceguide config set {key} VALUE` fixes it."
+CONFIG_CANNOT_EDIT = (
+    "The settings file {path} is laid out in a way `config set` cannot change safely: "
+    "edit the {key} line there by hand, or delete the file to start fresh."
 )
-CONFIG_OUT_OF_RANGE = "{key} must be between {low:g} and {high:g} (got {value})."
+CONFIG_OUT_OF_RANGE = (
+    "{key} must be between {low:g} and {high:g} (got {value} in {where}); `voiceguide config set {key} VALUE` fixes it."
+)
 CONFIG_UNKNOWN_KEY = "Unknown setting {key!r}: use one of {keys}."
 CONFIG_SET = "{key} = {value} (saved in {path})"
 GUIDE_STOPPED_AT = "Stopped in section {section}; `voiceguide guide` continues from there."
