@@ -446,3 +446,98 @@ def test_a_full_disk_during_reflect_from_file_saves_all_or_nothing(tmp_path):
         with Journal.open(journal) as jr:
             spoken = [e for e in jr.list() if e.kind == "reflection"]
             assert len(spoken) == 1 and spoken[0].has_audio and "trust" in spoken[0].text.lower()
+
+
+# the -wal file deleted while the guide runs
+
+GUIDE_ARTICLE = "# Many Steps\n\n" + "".join(f"## Step {k}\n\nNotice step {k} and breathe.\n\n" for k in range(1, 31))
+
+
+class Guiding:
+    """`voiceguide guide --text` in a subprocess, answering as a person types."""
+
+    def __init__(self, article: Path) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "voiceguide", "guide", str(article), "--text", "--restart"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=dict(os.environ, PYTHONUNBUFFERED="1"),
+        )
+        self.saved = 0
+        self.out: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self.proc.stdout:
+            self.out.put(line)
+
+    def say(self, *lines: str) -> None:
+        self.proc.stdin.write("".join(line + "\n" for line in lines))
+        self.proc.stdin.flush()
+
+    def answer(self, text: str) -> None:
+        """Skip the breathing, answer, and wait until the entry is confirmed saved."""
+        self.say("skip", text)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                line = self.out.get(timeout=0.1)
+            except queue.Empty:
+                assert self.proc.poll() is None, self.proc.stderr.read()
+                continue
+            if messages.GUIDE_SAVED in line:
+                self.saved += 1
+                self.say("next")
+                return
+        raise AssertionError(f"{text!r} was never confirmed")
+
+
+@pytest.fixture
+def guide_article(tmp_path):
+    path = tmp_path / "steps.md"
+    path.write_text(GUIDE_ARTICLE)
+    assert run_voiceguide("config", "set", "breath_minutes", "0.02").returncode == 0
+    return path
+
+
+def confirmed_in_main_file(path: Path) -> list[str]:
+    """The entries the journal file alone holds (a copy without its -wal, as after a lost WAL)."""
+    import shutil
+    import sqlite3
+
+    copy = path.with_name("alone.db")
+    shutil.copy(path, copy)
+    with sqlite3.connect(copy) as db:
+        return [row[0] for row in db.execute("SELECT text FROM entries ORDER BY id")]
+
+
+def test_confirmed_entries_are_in_the_journal_file_when_the_wal_is_deleted_and_the_guide_killed(guide_article):
+    guide = Guiding(guide_article)
+    for k in range(20):
+        guide.answer(f"confirmed answer {k}")
+    journal = user_paths().journal
+    journal.with_name("journal.db-wal").unlink()
+    guide.proc.send_signal(signal.SIGKILL)
+    guide.proc.wait(10)
+    assert confirmed_in_main_file(journal) == [f"confirmed answer {k}" for k in range(20)]
+    check_intact(journal)
+
+
+def test_a_deleted_wal_is_noticed_and_named_and_nothing_confirmed_is_lost(guide_article):
+    guide = Guiding(guide_article)
+    for k in range(3):
+        guide.answer(f"confirmed answer {k}")
+    journal = user_paths().journal
+    journal.with_name("journal.db-wal").unlink()
+    guide.say("skip", "the answer after the deletion")
+    guide.proc.wait(60)
+    err = guide.proc.stderr.read()
+    assert guide.proc.returncode == 1
+    assert err.strip() == "Error: " + messages.JOURNAL_WAL_MISSING.format(path=journal)
+    texts = confirmed_in_main_file(journal)
+    assert texts[:3] == [f"confirmed answer {k}" for k in range(3)]
+    check_intact(journal)
+    with Journal.open(journal) as jr:
+        assert [e.text for e in jr.list()][::-1] == texts

@@ -153,6 +153,10 @@ JOURNAL_DAMAGED = (
     "The journal {path} is damaged; it was left untouched. `voiceguide journal recover --out FILE` copies every "
     "readable entry into a new journal FILE; `voiceguide journal check` shows what is damaged."
 )
+JOURNAL_WAL_MISSING = (
+    "The journal's {path}-wal file was deleted while voiceguide was using it. Everything confirmed so far "
+    "was saved in {path}; start voiceguide again to go on, and do not delete journal.db-wal or -shm."
+)
 JOURNAL_WRONG_PASSPHRASE = "The journal {path} could not be unlocked: check the passphrase."
 JOURNAL_READ_ONLY = "The journal {path} is read-only: make the file and its folder writable, or set VOICEGUIDE_HOME."
 JOURNAL_NEWER = "The journal {path} was written by a newer voiceguide: upgrade voiceguide to open it."

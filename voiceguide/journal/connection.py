@@ -264,6 +264,8 @@ def translate(error: Exception, path: Path, passphrase: str | None = None) -> Jo
         return JournalBusy(messages.JOURNAL_BUSY)
     if "readonly" in message or "read-only" in message or "read only" in message:
         return JournalReadOnly(messages.JOURNAL_READ_ONLY.format(path=path))
+    if "disk i/o error" in message and wal_missing(path):
+        return JournalError(messages.JOURNAL_WAL_MISSING.format(path=path))
     if "disk is full" in message or "disk i/o error" in message:
         return JournalDiskFull(messages.JOURNAL_DISK_FULL.format(path=path, error=safe_error(error)))
     if "not a database" in message or "encrypted" in message:
@@ -273,6 +275,13 @@ def translate(error: Exception, path: Path, passphrase: str | None = None) -> Jo
     if "malformed" in message or "could not decode" in message or "corrupt" in message:
         return JournalCorrupt(messages.JOURNAL_DAMAGED.format(path=path))
     return JournalError(messages.JOURNAL_FAILED.format(path=path, error=safe_error(error)))
+
+
+def wal_missing(path: Path) -> bool:
+    """The journal and its -shm are there but its -wal is not: someone deleted it while it was open."""
+    path = Path(path)
+    wal, shm = path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")
+    return path.exists() and shm.exists() and not wal.exists()
 
 
 def safe_error(error: BaseException) -> str:
@@ -355,6 +364,9 @@ class Database:
         self._passphrase = passphrase
         self._lock = threading.RLock()
         self._depth = 0
+        self.checkpoint_each_commit = False
+        """For a long-running process (guide, reflect): fold each commit into the main file at once, so
+        nothing confirmed lives only in the -wal file, and notice when that file was deleted"""
         _open_here.add(self)
 
     @contextmanager
@@ -391,6 +403,24 @@ class Database:
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
                 raise self._translate(error) from error
+            if self.checkpoint_each_commit:
+                self.checkpoint()
+
+    def checkpoint(self) -> None:
+        """Copy what the -wal file holds into the journal file; a deleted -wal is one clear error.
+
+        A -wal deleted under an open connection still takes its writes (the
+        descriptor outlives the name), and the checkpoint reads them from
+        there, so everything committed is in the main file before this says so.
+        """
+        with self._lock:
+            try:
+                self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+                mode = self.conn.execute("PRAGMA journal_mode").fetchone()[0]
+            except self._driver.Error as error:
+                raise self._translate(error) from error
+            if str(mode).lower() == "wal" and wal_missing(self.path):
+                raise JournalError(messages.JOURNAL_WAL_MISSING.format(path=self.path))
 
     def _translate(self, error: Exception) -> JournalError:
         return busy_if_converting(translate(error, self.path, self._passphrase), self.path, self._opened)

@@ -371,6 +371,7 @@ def run_guide(
         from voiceguide.sessions.guide_io import TextIO, text_steps
 
         with Journal.open() as journal:
+            journal.checkpoint_each_commit = True  # a long session: each confirmed entry in the main file
             io = TextIO(out, read_line, settings=voice, remember=config.remember)
             steps = text_steps(
                 article, io=io, journal=journal, article_key=key, breathing=breathing, clock=SystemClock()
@@ -397,6 +398,7 @@ def run_guide(
         Synthesizer(voice, use_cache=False) as private,
         concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="model-load") as pool,
     ):
+        journal.checkpoint_each_commit = True  # a long session: each confirmed entry in the main file
         loading = pool.submit(transcriber.load)  # the model loads while the first section is read
         with Player() as player, TerminalKeys() as keys:
             listener = CommandListener(Recorder, transcriber)
