@@ -9,6 +9,7 @@ through a temporary file so a crash never leaves half a config.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -196,13 +197,18 @@ def set_value(name: str, value: Any, path: Path | None = None) -> Path:
         same_but_one = False  # e.g. the old value was a string over several lines
     if not same_but_one:
         raise SettingsError(messages.CONFIG_CANNOT_EDIT.format(path=path, key=name))
-    ensure_private_dir(path.parent)
     tmp = path.with_name(f".{path.name}.{os.getpid()}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.fchmod(fd, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(changed)
-    os.replace(tmp, path)
+    try:
+        ensure_private_dir(path.parent)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(changed)
+        os.replace(tmp, path)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        raise SettingsError(messages.CONFIG_UNWRITABLE.format(path=path, error=error.strerror or error)) from None
     return path
 
 

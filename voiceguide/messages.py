@@ -352,6 +352,11 @@ GUIDE_TYPE_ENTRY = "Type your answer on one line: "
 GUIDE_ENTRY_TEXT = "You said: {text}"
 
 # config
+HOME_NOT_A_FOLDER = (
+    "VOICEGUIDE_HOME is {home}, but {path} is a file, not a folder: "
+    "point VOICEGUIDE_HOME at a folder (it is created if missing), or unset it."
+)
+CONFIG_UNWRITABLE = "The settings file {path} could not be written ({error}): make its folder writable."
 CONFIG_UNREADABLE = "The settings file {path} could not be read ({error}): fix it, or delete it to start fresh."
 CONFIG_BAD_VALUE = "{key} must be {expected} (got {value!r} in {where}); `voiceguide config set {key} VALUE` fixes it."
 CONFIG_CANNOT_EDIT = (

@@ -6,8 +6,12 @@ When ``VOICEGUIDE_HOME`` is set, all data, cache and config live under it.
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
+
+from voiceguide import messages
+from voiceguide.errors import SettingsError
 
 APP_NAME = "voiceguide"
 
@@ -35,7 +39,8 @@ class Paths:
 def user_paths() -> Paths:
     home = os.environ.get("VOICEGUIDE_HOME")
     if home:
-        root = Path(home).expanduser()
+        root = Path(home).expanduser().absolute()  # never relative: no path is ever read as a URI
+        _check_home(root)
         return Paths(data=root / "data", cache=root / "cache", config=root / "config")
     import platformdirs
 
@@ -44,6 +49,20 @@ def user_paths() -> Paths:
         cache=Path(platformdirs.user_cache_dir(APP_NAME)),
         config=Path(platformdirs.user_config_dir(APP_NAME)),
     )
+
+
+def _check_home(root: Path) -> None:
+    """VOICEGUIDE_HOME must be a folder, or a path where one can be made: not a file, nor under one."""
+    for candidate in (root, *root.parents):
+        try:
+            mode = os.stat(candidate).st_mode
+        except (FileNotFoundError, NotADirectoryError):
+            continue  # not there yet, or under a file: the parent says which
+        except OSError:
+            return  # unreadable: using it says what is wrong
+        if not stat.S_ISDIR(mode):
+            raise SettingsError(messages.HOME_NOT_A_FOLDER.format(home=root, path=candidate))
+        return
 
 
 def ensure_private_dir(path: Path) -> Path:

@@ -275,9 +275,11 @@ def _may_hold_recordings(path) -> bool:
     """A read-only peek that spares every command a full journal open when nothing waits."""
     import contextlib
     import sqlite3
+    from urllib.parse import quote
 
+    uri = "file:" + quote(str(path.absolute())) + "?mode=ro"  # quoted: '#' or '?' in a folder name stay the path
     try:
-        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1.0)) as db:
+        with contextlib.closing(sqlite3.connect(uri, uri=True, timeout=1.0)) as db:
             return bool(db.execute("SELECT EXISTS(SELECT 1 FROM recordings)").fetchone()[0])
     except sqlite3.Error:
         return True  # encrypted, locked or older: the full check decides
