@@ -187,3 +187,57 @@ def test_editor_swap_files_are_removed_with_the_edit(tmp_path, voiceguide_home):
     assert result.returncode == 0, result.stderr
     leftovers = [p for p in (voiceguide_home / "data" / "tmp").rglob("*")]
     assert leftovers == []
+
+
+# absurd numbers and dates: an answer or one clear line, never "Unexpected error"
+
+
+@pytest.mark.parametrize("entry_id", ["99999999999999999999", "9223372036854775808", "-9223372036854775809"])
+@pytest.mark.parametrize("command", [["show"], ["delete", "--yes"], ["edit"], ["play"], ["retranscribe"]])
+def test_an_id_no_entry_can_have_is_no_such_entry(command, entry_id):
+    add("still here")
+    result = run_voiceguide("journal", command[0], *command[1:], "--", entry_id)
+    assert (result.returncode, result.stderr.strip()) == (
+        1,
+        "Error: " + messages.JOURNAL_NO_ENTRY.format(id=int(entry_id)),
+    )
+    with Journal.open() as jr:
+        assert [e.text for e in jr.list()] == ["still here"]
+
+
+def test_a_huge_limit_and_the_widest_dates_list_everything():
+    add("the only entry")
+    for args in (
+        ["list", "--limit", "99999999999999999999"],
+        ["search", "only", "--limit", "99999999999999999999"],
+        ["list", "--since", "0001-01-01"],
+        ["list", "--until", "9999-12-31"],
+        ["list", "--since", "0001-01-01", "--until", "9999-12-31", "--json"],
+    ):
+        result = run_voiceguide("journal", *args)
+        assert result.returncode == 0, (args, result.stderr)
+        assert "only" in result.stdout and result.stderr == ""
+    assert "The journal is empty" in run_voiceguide("journal", "list", "--until", "0001-01-01").stdout
+
+
+@pytest.mark.parametrize("heading", ["0001-01-01 00:00", "0999-12-31 12:00", "1000-01-01 00:00", "9999-12-31 23:00"])
+def test_a_jrnl_entry_dated_outside_four_digit_years_is_one_line_naming_it(tmp_path, heading):
+    source = tmp_path / "old.txt"
+    source.write_text(f"[2026-11-27 16:32] Fine\nkept\n\n[{heading}] Too old or too late\nnot kept\n")
+    result = run_voiceguide("journal", "import", str(source))
+    problem = messages.JOURNAL_JRNL_DATE_RANGE.format(date=heading)
+    assert (result.returncode, result.stderr.strip()) == (
+        1,
+        "Error: " + messages.JOURNAL_JRNL_BAD_LINE.format(source=source, line=4, problem=problem),
+    )
+    with Journal.open() as jr:
+        assert jr.list() == []  # all or nothing
+
+
+def test_the_earliest_and_latest_importable_dates_list_in_order(tmp_path):
+    source = tmp_path / "edges.txt"
+    source.write_text("[1000-01-02 00:00] Earliest\nfirst\n\n[9999-12-30 23:59] Latest\nlast\n")
+    assert run_voiceguide("journal", "import", str(source)).returncode == 0
+    listed = json.loads(run_voiceguide("journal", "list", "--json").stdout)
+    assert [e["text"].split()[0] for e in listed] == ["Latest", "Earliest"]
+    assert run_voiceguide("journal", "stats").returncode == 0

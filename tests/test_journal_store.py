@@ -9,7 +9,7 @@ import sqlite3
 import stat
 import sys
 import types
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -493,3 +493,11 @@ def test_passphrase_swaps_in_the_sqlcipher_connection(tmp_path, monkeypatch):
         journal.add_entry("searchable while encrypted")
         assert len(journal.search("encrypted")) == 1
     assert _KeyRecordingConnection.statements[0] == "PRAGMA key = 'it''s mine'"
+
+
+def test_a_moment_before_the_year_1000_is_stored_with_four_digits_and_sorts_first(journal):
+    journal.add_entry("recent", created=datetime(2026, 11, 27, 9, 0, tzinfo=UTC))
+    old = journal.add_entry("ancient", created=datetime(999, 6, 1, 12, 0, tzinfo=UTC))
+    assert old.created == "0999-06-01T12:00:00Z"
+    assert [e.text for e in journal.list()] == ["recent", "ancient"]
+    assert [e.text for e in journal.list(until=date(999, 6, 1))] == ["ancient"]

@@ -170,6 +170,7 @@ JOURNAL_EMPTY_QUERY = 'Give a word or a "quoted phrase" to search for.'
 JOURNAL_JRNL_BAD_LINE = "{source} line {line}: {problem}. jrnl entries start with a line like [2026-11-27 16:32] Title."
 JOURNAL_JRNL_TEXT_BEFORE_ENTRY = "text before the first dated entry"
 JOURNAL_JRNL_BAD_DATE = "{date!r} is not a date and time"
+JOURNAL_JRNL_DATE_RANGE = "{date!r} is outside the dates a journal entry can have (1000-01-02 to 9999-12-30)"
 JOURNAL_EXPORT_TITLE = "Journal"
 JOURNAL_JRNL_NOT_UTF8 = "not UTF-8 text"
 JOURNAL_IMPORT_UNREADABLE = "{path} could not be read ({error}): check the path and its permissions."

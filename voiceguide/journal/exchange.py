@@ -28,6 +28,9 @@ JRNL_READ_FORMATS = (
     "%Y-%m-%d %I:%M %p",
     "%Y-%m-%d",
 )
+EARLIEST_DATE = datetime(1000, 1, 2)
+LATEST_DATE = datetime(9999, 12, 31)
+"""Imported dates stay within four-digit years in every time zone"""
 HEADING = re.compile(r"^\[(?P<date>\d{4}-\d{2}-\d{2}[^\]]*)\] ?(?P<title>.*)$")
 SENTENCE_END = re.compile(r"[.?!]+[\"'\u2019\u201d)]*(?=\s|$)")
 STARRED = " *"
@@ -122,8 +125,9 @@ def parse_jrnl(text: str, source: str = "the jrnl text") -> list[tuple[datetime,
         heading = HEADING.match(line)
         if heading:
             when = _parse_date(heading["date"])
-            if when is None:
-                problem = messages.JOURNAL_JRNL_BAD_DATE.format(date=heading["date"])
+            if when is None or not EARLIEST_DATE <= when < LATEST_DATE:
+                template = messages.JOURNAL_JRNL_BAD_DATE if when is None else messages.JOURNAL_JRNL_DATE_RANGE
+                problem = template.format(date=heading["date"])
                 raise JournalImportError(
                     messages.JOURNAL_JRNL_BAD_LINE.format(source=source, line=number, problem=problem)
                 )

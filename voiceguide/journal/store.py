@@ -52,6 +52,19 @@ LOCAL_DATE = local_date_sql("e.created", "e.utc_offset_minutes")
 SNIPPET_TOKENS = 16
 
 
+SQLITE_MAX_INTEGER = 2**63 - 1
+
+
+def _storable(entry_id: int) -> bool:
+    """Whether SQLite could hold ``entry_id`` at all: a bigger number is no entry, not an overflow."""
+    return -SQLITE_MAX_INTEGER - 1 <= int(entry_id) <= SQLITE_MAX_INTEGER
+
+
+def _bounded(limit: int) -> int:
+    """A LIMIT SQLite takes: none below 0, and a huge one means every row."""
+    return min(max(0, int(limit)), SQLITE_MAX_INTEGER)
+
+
 def _entry(row: Any) -> Entry:
     return Entry(
         id=row[0],
@@ -257,6 +270,8 @@ class Journal(RecordingStore, PracticeStore, Database):
 
     @guarded
     def get(self, entry_id: int) -> Entry:
+        if not _storable(entry_id):
+            raise EntryNotFound(messages.JOURNAL_NO_ENTRY.format(id=entry_id))
         row = self.conn.execute(f"SELECT {ENTRY_COLUMNS} FROM entries e WHERE e.id = ?", (entry_id,)).fetchone()
         if row is None:
             raise EntryNotFound(messages.JOURNAL_NO_ENTRY.format(id=entry_id))
@@ -275,7 +290,7 @@ class Journal(RecordingStore, PracticeStore, Database):
         sql = f"SELECT {ENTRY_COLUMNS} FROM entries e {where} ORDER BY e.created DESC, e.id DESC"
         if limit is not None:
             sql += " LIMIT ?"
-            params.append(max(0, int(limit)))
+            params.append(_bounded(limit))
         return [_entry(row) for row in self.conn.execute(sql, params)]
 
     def _filters(self, since: date | None, until: date | None, kind: str | None) -> tuple[str, list[Any]]:
@@ -317,7 +332,7 @@ class Journal(RecordingStore, PracticeStore, Database):
         start, end = markers
         for attempt, match in enumerate(queries):
             try:
-                rows = self.conn.execute(sql, (start, end, match, max(0, int(limit)))).fetchall()
+                rows = self.conn.execute(sql, (start, end, match, _bounded(limit))).fetchall()
             except self._driver.OperationalError as error:
                 problem = self._translate(error)
                 if attempt == len(queries) - 1 or type(problem) is not JournalError:
@@ -379,6 +394,7 @@ class Journal(RecordingStore, PracticeStore, Database):
     @guarded
     def delete(self, entry_id: int) -> None:
         """Remove an entry with its audio and history."""
+        self.get(entry_id)  # an id no entry can have says so before any write
         with self.transaction() as db:
             if db.execute("DELETE FROM entries WHERE id = ?", (entry_id,)).rowcount == 0:
                 raise EntryNotFound(messages.JOURNAL_NO_ENTRY.format(id=entry_id))
@@ -405,6 +421,8 @@ class Journal(RecordingStore, PracticeStore, Database):
 
     @guarded
     def get_audio(self, entry_id: int) -> StoredAudio | None:
+        if not _storable(entry_id):
+            return None
         row = self.conn.execute("SELECT codec, rate, data FROM audio WHERE entry_id = ?", (entry_id,)).fetchone()
         return None if row is None else StoredAudio(row[0], row[1], bytes(row[2]))
 

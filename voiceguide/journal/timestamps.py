@@ -10,6 +10,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta, timezone
 
 ISO_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+EARLIEST = "0000-00-00T00:00:00Z"
+"""Sorts before every stored moment: the floor of a date too early to compute"""
+LATEST = "9999-99-99T99:99:99Z"
+"""Sorts after every stored moment: the ceiling of a date too late to compute"""
 
 
 def stamp(moment: datetime | None = None) -> tuple[str, int]:
@@ -23,7 +27,12 @@ def stamp(moment: datetime | None = None) -> tuple[str, int]:
         moment = moment.astimezone()
     offset = moment.utcoffset() or timedelta(0)
     utc = moment.astimezone(UTC)
-    return utc.strftime(ISO_FORMAT), round(offset.total_seconds() / 60)
+    return _iso(utc), round(offset.total_seconds() / 60)
+
+
+def _iso(utc: datetime) -> str:
+    """ISO_FORMAT with the year always in four digits (strftime writes year 999 as "999")."""
+    return f"{utc.year:04d}" + utc.strftime(ISO_FORMAT[2:])
 
 
 def parse_utc(text: str) -> datetime:
@@ -47,14 +56,20 @@ def utc_floor(day: date) -> str:
     Offsets on Earth reach +14 h, so the start of ``day`` minus 14 h is safe; the
     exact local date is checked per row.
     """
-    start = datetime.combine(day, time(0, 0), tzinfo=UTC) - timedelta(hours=14)
-    return start.strftime(ISO_FORMAT)
+    try:
+        start = datetime.combine(day, time(0, 0), tzinfo=UTC) - timedelta(hours=14)
+    except OverflowError:
+        return EARLIEST  # --since 0001-01-01: everything
+    return _iso(start)
 
 
 def utc_ceiling(day: date) -> str:
     """UTC text late enough for every moment whose local date is ``day`` (offsets reach -12 h)."""
-    end = datetime.combine(day + timedelta(days=1), time(0, 0), tzinfo=UTC) + timedelta(hours=12)
-    return end.strftime(ISO_FORMAT)
+    try:
+        end = datetime.combine(day + timedelta(days=1), time(0, 0), tzinfo=UTC) + timedelta(hours=12)
+    except OverflowError:
+        return LATEST  # --until 9999-12-31: everything
+    return _iso(end)
 
 
 LOCAL_DATE_SQL = "date({column}, printf('%+d minutes', {offset}))"
