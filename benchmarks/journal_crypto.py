@@ -85,7 +85,7 @@ def _kdf_ms(runs: int) -> float:
     """One key derivation as every encrypted command pays it (SQLCipher 4's PBKDF2 settings)."""
     import hashlib
 
-    from voiceguide.journal.connection import KDF_ITERATIONS
+    from voiceguide.journal.keys import KDF_ITERATIONS
 
     times = []
     for _ in range(runs):

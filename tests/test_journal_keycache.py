@@ -14,6 +14,7 @@ import pytest
 from tests.cli_helpers import run_voiceguide
 from voiceguide.errors import PassphraseRequired
 from voiceguide.journal import crypto, keycache, passphrase
+from voiceguide.journal.keys import file_salt
 from voiceguide.journal.store import Journal
 from voiceguide.settings import user_paths
 
@@ -90,14 +91,14 @@ def test_unlock_minutes_zero_keeps_nothing(journal_path):
     assert set_off.returncode == 0, set_off.stderr
     off = {keycache.ENV_VAR: ""}  # the stored setting decides
     assert search({"VOICEGUIDE_PASSPHRASE": SECRET, **off}).returncode == 0
-    assert keycache.recall(journal_path, keycache.file_salt(journal_path)) is None
+    assert keycache.recall(journal_path, file_salt(journal_path)) is None
     assert search(off).returncode == 1
 
 
 @needs_keyring
 def test_the_kernel_holds_the_derived_key_not_the_passphrase_nor_the_path(journal_path):
     assert search({"VOICEGUIDE_PASSPHRASE": SECRET}).returncode == 0
-    kept = keycache.recall(journal_path, keycache.file_salt(journal_path))
+    kept = keycache.recall(journal_path, file_salt(journal_path))
     assert kept is not None and len(kept) == 32
     assert SECRET.encode() not in kept
     listing = Path("/proc/keys").read_text()
@@ -123,7 +124,7 @@ def test_decrypt_and_passwd_still_ask_for_the_passphrase_while_unlocked(journal_
 
 @needs_keyring
 def test_a_stale_kept_key_falls_back_to_the_passphrase(journal_path):
-    salt = keycache.file_salt(journal_path)
+    salt = file_salt(journal_path)
     assert keycache.remember(journal_path, salt, bytes(32))  # a key that opens nothing
     wrong_kept = search({"VOICEGUIDE_PASSPHRASE": SECRET})
     assert wrong_kept.returncode == 0 and WORD in wrong_kept.stdout
@@ -151,7 +152,7 @@ def test_without_a_kernel_keyring_every_command_unlocks_anew(journal_path, monke
         with pytest.raises(PassphraseRequired):
             Journal.open()
     if keycache.available():  # where the kernel has one, nothing was put in it
-        assert keycache.recall(journal_path, keycache.file_salt(journal_path)) is None
+        assert keycache.recall(journal_path, file_salt(journal_path)) is None
 
 
 @needs_keyring

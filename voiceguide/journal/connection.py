@@ -8,7 +8,6 @@ touching the store.
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
 import sqlite3
 import threading
@@ -30,24 +29,19 @@ from voiceguide.errors import (
     JournalReadOnly,
     WrongPassphrase,
 )
+from voiceguide.journal.keys import SQLITE_HEADER, key_literal
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 DEFAULT_BUSY_TIMEOUT = 5.0
 QUICK_CHECK_MAX_BYTES = 16 * 1024 * 1024
 """Files up to this size get a full read-only ``quick_check`` when opened (about 15 ms);
 larger ones (years of audio) only have their header and schema read, and damage
 found later is still reported as a damaged journal"""
 SIDE_FILES = ("-wal", "-shm", "-journal")
-KDF_ITERATIONS = 256_000
-"""SQLCipher 4's default PBKDF2-HMAC-SHA512 work factor; journals are always created with it"""
-SALT_BYTES = 16
 ENCRYPTED_CACHE_KIB = 16 * 1024
 """Page cache of an encrypted connection. The OS caches only ciphertext, so every page
 SQLite's own cache misses is decrypted and checked again; with 16 MiB instead of
 SQLite's 2 MiB, repeated searches of a 20,000-entry journal run as fast as on a
 plain one (13.6 ms against 51 ms). Only pages read take memory."""
-_derived: dict[tuple[str, bytes], bytes] = {}
-_derive_lock = threading.Lock()
 _open_here: weakref.WeakSet[Database] = weakref.WeakSet()
 
 T = TypeVar("T")
@@ -64,85 +58,36 @@ def driver_for(passphrase: str | None) -> ModuleType:
     return getattr(sqlcipher3, "dbapi2", sqlcipher3)
 
 
-def _sql_literal(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
-def _salt(path: Path) -> bytes | None:
-    try:
-        with open(path, "rb") as handle:
-            salt = handle.read(SALT_BYTES)
-    except OSError:
-        return None
-    return salt if len(salt) == SALT_BYTES and salt != SQLITE_HEADER else None
-
-
-class DerivedKey(str):
-    """A journal key already derived from its passphrase (64 hex digits), usable wherever a passphrase is.
-
-    Comes from the unlock cache (``voiceguide.journal.keycache``); SQLCipher
-    takes it raw, with no key derivation. It is never stored anywhere a
-    passphrase is, and cannot change or remove the encryption.
-    """
-
-
-def key_literal(path: Path, passphrase: str) -> str:
-    """The value for ``PRAGMA key``: the raw key when the file has a salt, else the passphrase.
-
-    SQLCipher derives the key with 256,000 rounds of PBKDF2-HMAC-SHA512 (about
-    0.15 s) for every connection it is given a passphrase. An existing file's
-    key is derived here instead, once per process, exactly as SQLCipher 4 does
-    (over the file's 16-byte salt), and every connection gets it raw, so a
-    command that opens the journal twice (recovery, then the command) derives
-    it once. A new file has no salt yet: SQLCipher makes one from the passphrase.
-    """
-    if isinstance(passphrase, DerivedKey):
-        return f"\"x'{passphrase}'\""
-    raw = derived_key(path, passphrase)
-    if raw is None:
-        return _sql_literal(passphrase)
-    return f"\"x'{raw.hex()}'\""
-
-
-def derived_key(path: Path, passphrase: str) -> bytes | None:
-    """The 32-byte key SQLCipher uses for ``path`` under ``passphrase`` (None: no file or salt yet)."""
-    salt = _salt(path)
-    if salt is None:
-        return None
-    if isinstance(passphrase, DerivedKey):
-        return bytes.fromhex(passphrase)
-    with _derive_lock:
-        raw = _derived.get((passphrase, salt))
-        if raw is None:
-            raw = hashlib.pbkdf2_hmac("sha512", passphrase.encode("utf-8"), salt, KDF_ITERATIONS, 32)
-            _derived[(passphrase, salt)] = raw
-    return raw
-
-
 def connect(
     path: Path,
     passphrase: str | None = None,
     *,
     timeout: float = DEFAULT_BUSY_TIMEOUT,
     readonly: bool = False,
+    cipher: bool = False,
+    foreign_keys: bool = True,
 ) -> Any:
-    """A DB-API connection in autocommit mode with foreign keys on and a busy timeout.
+    """The one place a journal connection is opened: autocommit, a busy timeout, foreign keys on.
 
-    With a passphrase the connection comes from sqlcipher3 and is keyed first, as
-    SQLCipher requires. ``readonly`` opens with ``mode=ro`` so probing a suspect
-    file can never change it.
+    With a passphrase (or ``cipher``, for converting a plain file) the
+    connection comes from sqlcipher3 and is keyed first, as SQLCipher
+    requires. ``readonly`` opens with ``mode=ro`` so probing a suspect file
+    can never change it. ``foreign_keys=False`` is for ``sqlcipher_export``,
+    which copies tables in an order no constraint knows about.
     """
-    driver = driver_for(passphrase)
+    driver = driver_for("" if cipher and passphrase is None else passphrase)
     uri = "file:" + quote(str(Path(path).absolute())) + ("?mode=ro" if readonly else "")
     conn = driver.connect(uri, uri=True, timeout=timeout, isolation_level=None, check_same_thread=False)
     try:
         if passphrase is not None:
             conn.execute(f"PRAGMA key = {key_literal(Path(path), passphrase)}")
+        if passphrase is not None or cipher:
             conn.execute("PRAGMA cipher_log_level = NONE")  # a wrong key is our one line, not its log
             conn.execute("PRAGMA temp_store = MEMORY")  # sorts and FTS merges never hit /tmp
             conn.execute(f"PRAGMA cache_size = -{ENCRYPTED_CACHE_KIB}")
         conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
-        conn.execute("PRAGMA foreign_keys = ON")
+        if foreign_keys:
+            conn.execute("PRAGMA foreign_keys = ON")
     except BaseException:
         conn.close()
         raise

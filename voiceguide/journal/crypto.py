@@ -26,10 +26,10 @@ from voiceguide.journal.connection import (
     SIDE_FILES,
     connect,
     driver_for,
-    key_literal,
     open_in_this_process,
     translate,
 )
+from voiceguide.journal.keys import file_salt
 from voiceguide.settings import user_paths
 
 SCRUB_CHUNK = 1 << 20
@@ -103,18 +103,7 @@ def _validate(path: Path, passphrase: str | None, busy_timeout: float) -> str | 
 
 def _sqlcipher_connect(path: Path, passphrase: str | None, timeout: float) -> Any:
     """A sqlcipher3 connection, keyed or not: only sqlcipher3 has ``sqlcipher_export``."""
-    driver = driver_for("")
-    conn = driver.connect(str(path), timeout=timeout, isolation_level=None, check_same_thread=False)
-    try:
-        if passphrase is not None:
-            conn.execute(f"PRAGMA key = {key_literal(path, passphrase)}")
-        conn.execute("PRAGMA cipher_log_level = NONE")
-        conn.execute("PRAGMA temp_store = MEMORY")
-        conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
-    except BaseException:
-        conn.close()
-        raise
-    return conn
+    return connect(path, passphrase, timeout=timeout, cipher=True, foreign_keys=False)
 
 
 def _convert(path: Path, old: str | None, new: str | None, timeout: float) -> None:
@@ -124,7 +113,7 @@ def _convert(path: Path, old: str | None, new: str | None, timeout: float) -> No
     if open_in_this_process(path):
         raise JournalBusy(messages.CRYPT_IN_USE.format(path=path))
     leftovers.sweep(folder)  # copies a killed conversion left, plaintext ones included
-    old_salt = keycache.file_salt(path)
+    old_salt = file_salt(path)
     source = _sqlcipher_connect(path, old, timeout)
     renamed = False
     owner = -1

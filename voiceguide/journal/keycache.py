@@ -31,9 +31,10 @@ import platform
 import sys
 from pathlib import Path
 
+from voiceguide.journal.keys import KEY_BYTES, file_salt
+
 ENV_VAR = "VOICEGUIDE_UNLOCK_MINUTES"
 DEFAULT_MINUTES = 5.0
-KEY_BYTES = 32
 DESCRIPTION_PREFIX = "voiceguide:journal:"
 
 _SYSCALLS = {  # (add_key, keyctl) by machine
@@ -129,13 +130,6 @@ def forget(path: Path, salt: bytes | None = None) -> None:
     key_id = _find(_description(path, salt))
     if key_id is not None:
         _drop(key_id)
-
-
-def file_salt(path: Path) -> bytes | None:
-    """The 16-byte salt at the start of an SQLCipher file (None for plain SQLite or no file)."""
-    from voiceguide.journal.connection import _salt
-
-    return _salt(Path(path))
 
 
 def _description(path: Path, salt: bytes) -> str:

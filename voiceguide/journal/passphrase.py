@@ -244,7 +244,7 @@ def lock(path: Path) -> None:
 
 
 def _is_derived(passphrase: str) -> bool:
-    from voiceguide.journal.connection import DerivedKey
+    from voiceguide.journal.keys import DerivedKey
 
     return isinstance(passphrase, DerivedKey)
 
@@ -252,9 +252,9 @@ def _is_derived(passphrase: str) -> bool:
 def _from_cache(path: Path, check: Callable[[str], None]) -> str | None:
     """The key a recent unlock kept, if it still opens ``path``."""
     from voiceguide.journal import keycache
-    from voiceguide.journal.connection import DerivedKey
+    from voiceguide.journal.keys import DerivedKey, file_salt
 
-    salt = keycache.file_salt(path)
+    salt = file_salt(path)
     if salt is None:
         return None
     raw = keycache.recall(path, salt)
@@ -276,9 +276,9 @@ def _unlocked_with(path: Path, passphrase: str, cached: bool) -> None:
     if not cached:
         return
     from voiceguide.journal import keycache
-    from voiceguide.journal.connection import derived_key
+    from voiceguide.journal.keys import derived_key, file_salt
 
-    salt = keycache.file_salt(path)
+    salt = file_salt(path)
     raw = derived_key(path, passphrase) if salt is not None else None  # derived already by ``check``
     if raw is not None:
         keycache.remember(path, salt, raw)

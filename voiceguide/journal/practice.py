@@ -113,3 +113,13 @@ class PracticeStore(Database):
                 """,
                 (article_key, int(section), int(sentence), stamp()[0]),
             )
+
+    @guarded
+    def prompts_used(self, article_key: str, section: int) -> int:
+        """How many reflections on this article's section answered a prompt (the next prompt is the one after)."""
+        row = self.conn.execute(
+            "SELECT count(*) FROM entries WHERE kind = 'reflection' AND article = ? AND section = ?"
+            " AND prompt IS NOT NULL",
+            (article_key, section),
+        ).fetchone()
+        return int(row[0])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from voiceguide.journal.connection import Database, guarded
 from voiceguide.journal.models import UnfinishedRecording
@@ -112,3 +113,21 @@ class RecordingStore(Database):
                 )
             )
         return found
+
+
+def may_hold_recordings(path: Path) -> bool:
+    """A read-only peek that spares every command a full journal open when no recording waits.
+
+    True when the file cannot be read as plain SQLite (encrypted, locked or
+    older): the full open decides then.
+    """
+    import contextlib
+    import sqlite3
+
+    from voiceguide.journal.connection import connect
+
+    try:
+        with contextlib.closing(connect(path, timeout=1.0, readonly=True)) as db:
+            return bool(db.execute("SELECT EXISTS(SELECT 1 FROM recordings)").fetchone()[0])
+    except sqlite3.Error:
+        return True

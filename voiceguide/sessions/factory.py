@@ -157,11 +157,7 @@ def choose_prompt(article, section: int | None, journal) -> tuple[str, int]:
         saved = journal.get_progress(key)
         section = saved[0] if saved else 1
     article.section(section)  # an unknown section is a clear error
-    used = journal.conn.execute(
-        "SELECT count(*) FROM entries WHERE kind = 'reflection' AND article = ? AND section = ? AND prompt IS NOT NULL",
-        (key, section),
-    ).fetchone()[0]
-    return next_prompt(load_prompts(article), section, used), section
+    return next_prompt(load_prompts(article), section, journal.prompts_used(key, section)), section
 
 
 def _where(article_path, prompt: str | None, section: int | None, journal, *, default_prompt: bool):
@@ -271,20 +267,6 @@ def typed_reflection(read_text, *, prompt: str | None, section: int | None, arti
         return reflect_typed(read_text(), journal=journal, prompt=prompt, article=article_key, section=section)
 
 
-def _may_hold_recordings(path) -> bool:
-    """A read-only peek that spares every command a full journal open when nothing waits."""
-    import contextlib
-    import sqlite3
-    from urllib.parse import quote
-
-    uri = "file:" + quote(str(path.absolute())) + "?mode=ro"  # quoted: '#' or '?' in a folder name stay the path
-    try:
-        with contextlib.closing(sqlite3.connect(uri, uri=True, timeout=1.0)) as db:
-            return bool(db.execute("SELECT EXISTS(SELECT 1 FROM recordings)").fetchone()[0])
-    except sqlite3.Error:
-        return True  # encrypted, locked or older: the full check decides
-
-
 def recover_recordings(notify) -> list:
     """Recordings a killed voiceguide left behind, saved as transcribed entries; one notice each.
 
@@ -295,10 +277,11 @@ def recover_recordings(notify) -> list:
     """
     from voiceguide import messages
     from voiceguide.errors import VoiceguideError, WrongPassphrase
+    from voiceguide.journal.recordings import may_hold_recordings
     from voiceguide.settings import user_paths
 
     path = user_paths().journal
-    if not path.exists() or not _may_hold_recordings(path):
+    if not path.exists() or not may_hold_recordings(path):
         return []
     from voiceguide.journal.recovery import recover_unfinished
     from voiceguide.journal.store import Journal

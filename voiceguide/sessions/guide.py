@@ -337,12 +337,7 @@ class GuideSession:
     def _prompt(self, number: int) -> str:
         from voiceguide.content import next_prompt
 
-        used = self.journal.conn.execute(
-            "SELECT count(*) FROM entries WHERE kind = 'reflection' AND article = ? AND section = ?"
-            " AND prompt IS NOT NULL",
-            (self.article_key, number),
-        ).fetchone()[0]
-        return next_prompt(self.prompts, number, used)
+        return next_prompt(self.prompts, number, self.journal.prompts_used(self.article_key, number))
 
     def _breathe(self) -> None:
         result = self.steps.breathe()
