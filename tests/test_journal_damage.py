@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import random
 import sqlite3
+from pathlib import Path
+
+import pytest
 
 from tests.cli_helpers import run_voiceguide
+from voiceguide import messages
 from voiceguide.journal.store import Journal
 from voiceguide.settings import user_paths
 
@@ -31,3 +37,126 @@ def test_errors_about_a_damaged_entry_never_contain_its_text():
     for command in (["journal", "list"], ["journal", "export", "--format", "json"]):
         result = run_voiceguide(*command)
         assert WORD not in result.stderr + result.stdout, command
+
+
+def big_journal(entries: int = 400) -> Path:
+    """Over 16 MiB (so opening skips quick_check): entries with a word of their own, and audio."""
+    with Journal.open() as jr, jr.transaction():
+        for k in range(entries):
+            entry = jr.add_entry(f"entry {k} word{k}x " + "steady " * 100, kind="reflection")
+            jr.set_audio(entry.id, "pcm", 16000, bytes([k % 256]) * 45_000)
+    return user_paths().journal
+
+
+def damage_page_holding(path: Path, needle: bytes) -> None:
+    data = path.read_bytes()
+    page = data.index(needle) // 4096
+    with open(path, "r+b") as handle:
+        handle.seek(page * 4096)
+        handle.write(bytes(range(256)) * 16)
+
+
+def listed_ids(stdout: str) -> list[int]:
+    return [int(line.split()[0]) for line in stdout.splitlines() if line.strip()[:1].isdigit()]
+
+
+def test_damage_in_a_big_journal_costs_only_the_rows_on_the_damaged_page(tmp_path):
+    path = big_journal()
+    assert path.stat().st_size > 16 * 1024 * 1024
+    damage_page_holding(path, b"word200x")
+    damaged = path.read_bytes()
+    listed = run_voiceguide("journal", "list", "--limit", "1000")
+    assert listed.returncode == 0, listed.stderr
+    ids = listed_ids(listed.stdout)
+    lost = 400 - len(ids)
+    assert 0 < lost < 20 and 200 + 1 not in ids and {1, 400} <= set(ids)
+    plural = "y" if lost == 1 else "ies"
+    verb = "was" if lost == 1 else "were"
+    skipped = messages.JOURNAL_SKIPPED_UNREADABLE.format(count=lost, plural=plural, verb=verb)
+    assert listed.stderr.strip() == skipped
+    out = tmp_path / "export.json"
+    exported = run_voiceguide("journal", "export", "--format", "json", "--out", str(out))
+    assert exported.returncode == 0 and skipped in exported.stderr
+    assert sorted(e["id"] for e in json.loads(out.read_text())) == sorted(ids)
+
+    checked = run_voiceguide("journal", "check")
+    assert checked.returncode == 1
+    assert checked.stderr.strip() == "Error: " + messages.JOURNAL_DAMAGED.format(path=path)
+    doctor = check_journal_row()
+    assert not doctor.ok and str(path) in doctor.detail and "journal recover" in doctor.fix
+
+    recovered = tmp_path / "recovered.db"
+    result = run_voiceguide("journal", "recover", "--out", str(recovered))
+    assert result.returncode == 0, result.stderr
+    assert f"Recovered {len(ids)} entries into {recovered} ({lost} could not be read)" in result.stdout
+    assert path.read_bytes() == damaged  # only read
+    with Journal.open(recovered) as jr:
+        assert jr.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert sorted(e.id for e in jr.list(limit=1000)) == sorted(ids)
+        assert jr.get(400).text.startswith("entry 399 word399x") and jr.get_audio(400).data == bytes([143]) * 45_000
+        assert [e.id for e, _ in jr.search("word123x")] == [124]
+
+
+def check_journal_row():
+    from voiceguide.sessions.doctor import _run, check_journal
+
+    return _run("journal", check_journal, messages.FIX_JOURNAL_DAMAGED)
+
+
+def test_recover_refuses_the_data_folder_and_an_existing_file(tmp_path):
+    big_journal(3)
+    data = user_paths().data
+    inside = run_voiceguide("journal", "recover", "--out", str(data / "copy.db"))
+    assert inside.returncode == 1 and messages.OUTPUT_IN_DATA.format(path=data / "copy.db", data=data) in inside.stderr
+    existing = tmp_path / "mine.db"
+    existing.write_text("keep")
+    again = run_voiceguide("journal", "recover", "--out", str(existing))
+    assert again.returncode == 1 and existing.read_text() == "keep"
+
+
+def test_a_sound_journal_passes_check_and_doctor():
+    big_journal(3)
+    result = run_voiceguide("journal", "check")
+    assert result.returncode == 0 and result.stdout.strip() == messages.JOURNAL_CHECK_OK.format(
+        path=user_paths().journal
+    )
+    assert check_journal_row().ok
+
+
+def test_a_first_page_overwritten_is_damaged_not_encrypted_and_can_be_recovered(tmp_path):
+    with Journal.open() as jr:
+        for k in range(300):
+            entry = jr.add_entry(f"entry {k} word{k}x " + "steady " * (k % 300), kind="note")
+            if k % 3 == 0:
+                jr.set_audio(entry.id, "pcm", 16000, bytes([k % 256]) * 20_000)
+    path = user_paths().journal
+    with open(path, "r+b") as handle:
+        handle.write(random.Random(7).randbytes(4096))
+    result = run_voiceguide("journal", "list")
+    assert result.returncode == 1
+    assert result.stderr.strip() == "Error: " + messages.JOURNAL_DAMAGED.format(path=path)  # no passphrase asked
+    assert "could not be unlocked" not in result.stderr and "passphrase" not in result.stderr.lower()
+    checked = run_voiceguide("journal", "check")
+    assert checked.returncode == 1 and messages.JOURNAL_CHECK_NO_HEADER in checked.stdout
+    recovered = tmp_path / "recovered.db"
+    result = run_voiceguide("journal", "recover", "--out", str(recovered))
+    assert result.returncode == 0, result.stderr
+    with Journal.open(recovered) as jr:
+        assert jr.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        entries = {e.id: e for e in jr.list(limit=1000)}
+        assert sorted(entries) == list(range(1, 301))
+        assert entries[151].text == "entry 150 word150x " + "steady " * 150
+        assert jr.get_audio(151).data == bytes([150]) * 20_000 and jr.get_audio(152) is None
+        assert [e.id for e, _ in jr.search("word299x")] == [300]
+
+
+def test_an_encrypted_journal_still_looks_encrypted():
+    pytest.importorskip("sqlcipher3")
+    from voiceguide.journal import crypto, passphrase
+
+    big_journal(40)
+    crypto.encrypt("a passphrase")
+    passphrase.forget()
+    assert crypto.is_encrypted()
+    result = run_voiceguide("journal", "list", env={"VOICEGUIDE_PASSPHRASE": "a passphrase"})
+    assert result.returncode == 0 and "word39x" in result.stdout

@@ -267,15 +267,73 @@ def journal_list(since, until, kind, limit, as_json) -> None:
     import json
 
     with _open_journal() as jr:
-        entries = jr.list(
+        entries, unreadable = jr.list_readable(
             since=since.date() if since else None, until=until.date() if until else None, kind=kind, limit=limit
         )
+    _say_skipped(unreadable)
     if as_json:
         click.echo(json.dumps([e.to_dict() for e in entries], indent=2, ensure_ascii=False))
     elif not entries:
         click.echo(messages.JOURNAL_EMPTY)
     for entry in [] if as_json else entries:
         click.echo(_entry_line(entry))
+
+
+def _say_skipped(unreadable: int) -> None:
+    if unreadable:
+        _echo_err(
+            messages.JOURNAL_SKIPPED_UNREADABLE.format(
+                count=unreadable, plural="y" if unreadable == 1 else "ies", verb="was" if unreadable == 1 else "were"
+            )
+        )
+
+
+@journal.command("check", context_settings=CONTEXT)
+def journal_check() -> None:
+    """Check the journal for damage with SQLite's integrity check; exits 1 when it is damaged.
+
+    \b
+    Example:
+      voiceguide journal check
+    """
+    from voiceguide.errors import JournalCorrupt
+    from voiceguide.journal.repair import check
+    from voiceguide.settings import user_paths
+
+    path = user_paths().journal
+    problems = check(path)
+    if not problems:
+        click.echo(messages.JOURNAL_CHECK_OK.format(path=path))
+        return
+    for problem in problems:
+        click.echo(f"  {problem}")
+    raise JournalCorrupt(messages.JOURNAL_DAMAGED.format(path=path))
+
+
+@journal.command("recover", context_settings=CONTEXT)
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="The new journal file to create.")
+def journal_recover(out: str) -> None:
+    """Copy every readable entry of a damaged journal into a new journal file; the damaged one is only read.
+
+    \b
+    Example:
+      voiceguide journal recover --out ~/recovered.db
+    """
+    from pathlib import Path
+
+    from voiceguide.journal.repair import recover
+    from voiceguide.sessions.outputs import check_output
+    from voiceguide.settings import user_paths
+
+    path = user_paths().journal
+    target = check_output(out)
+    result = recover(path, Path(target))
+    lost = messages.JOURNAL_RECOVERED_LOST.format(lost=result.lost) if result.lost else ""
+    click.echo(
+        messages.JOURNAL_RECOVERED.format(
+            saved=result.saved, plural="y" if result.saved == 1 else "ies", out=target, lost=lost, journal=path
+        )
+    )
 
 
 @journal.command("show", context_settings=CONTEXT)
@@ -460,7 +518,8 @@ def journal_export(fmt: str, out: str | None, audio_dir: str | None, force: bool
     if audio_dir:
         check_output_folder(audio_dir)
     with _open_journal() as jr:
-        entries = jr.list(limit=10_000_000)
+        entries, unreadable = jr.list_readable(limit=10_000_000)
+        _say_skipped(unreadable)
         text = {"md": export_markdown, "json": export_json, "jrnl": export_jrnl}[fmt](entries)
         files = audio_files(entries, Path(audio_dir), force=force) if audio_dir else []
         if out:

@@ -157,6 +157,18 @@ JOURNAL_WAL_MISSING = (
     "The journal's {path}-wal file was deleted while voiceguide was using it. Everything confirmed so far "
     "was saved in {path}; start voiceguide again to go on, and do not delete journal.db-wal or -shm."
 )
+JOURNAL_SKIPPED_UNREADABLE = (
+    "{count} damaged entr{plural} could not be read and {verb} left out. `voiceguide journal recover --out FILE` "
+    "copies every readable entry into a new journal FILE."
+)
+JOURNAL_CHECK_OK = "The journal {path} passed SQLite's integrity check."
+JOURNAL_CHECK_NO_HEADER = "the first page (header and schema) is overwritten; SQLite cannot open the file"
+JOURNAL_CHECK_UNREADABLE = "too damaged for SQLite's integrity check to run"
+JOURNAL_RECOVERED = (
+    "Recovered {saved} entr{plural} into {out}{lost}. {journal} is unchanged: to use the recovered journal, "
+    "move {journal} aside, then move {out} to {journal}."
+)
+JOURNAL_RECOVERED_LOST = " ({lost} could not be read)"
 JOURNAL_WRONG_PASSPHRASE = "The journal {path} could not be unlocked: check the passphrase."
 JOURNAL_READ_ONLY = "The journal {path} is read-only: make the file and its folder writable, or set VOICEGUIDE_HOME."
 JOURNAL_NEWER = "The journal {path} was written by a newer voiceguide: upgrade voiceguide to open it."
@@ -289,6 +301,13 @@ DOCTOR_PRIVACY_MODES = "{path} mode {mode:04o}"
 DOCTOR_PRIVACY_BAD_MODE = "{path} is mode {mode:04o}, readable by others (want {want:04o})"
 DOCTOR_LEFTOVER_REMOVED = "found and removed {path} (left by a killed {kind}; overwritten first)"
 DOCTOR_LEFTOVER_IN_USE = "{path} belongs to a {kind} still running"
+DOCTOR_JOURNAL_OK = "{path}: integrity check ok"
+DOCTOR_JOURNAL_ENCRYPTED = "encrypted: `voiceguide journal check` checks it (asks for the passphrase)"
+DOCTOR_JOURNAL_DAMAGED = "{path} is damaged ({first})"
+FIX_JOURNAL_DAMAGED = (
+    "`voiceguide journal recover --out FILE` copies every readable entry into a new journal FILE; "
+    "then move journal.db aside and put FILE in its place."
+)
 FIX_PRIVACY = "Make the data folder private: chmod 700 {folder} && chmod 600 {folder}/journal.db*"
 JOURNAL_DISK_FULL = (
     "The journal {path} could not be written ({error}): free some disk space and try again; "

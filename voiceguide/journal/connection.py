@@ -146,6 +146,10 @@ def probe(path: Path, passphrase: str | None, timeout: float) -> None:
         except OSError as error:
             raise JournalReadOnly(messages.JOURNAL_READ_ONLY.format(path=path)) from error
         if header != SQLITE_HEADER:
+            from voiceguide.journal.passphrase import looks_like_damaged_sqlite
+
+            if looks_like_damaged_sqlite(path):  # its first page is gone: damaged, not foreign
+                raise JournalCorrupt(messages.JOURNAL_DAMAGED.format(path=path))
             raise JournalCorrupt(messages.JOURNAL_CORRUPT.format(path=path))
     driver = driver_for(passphrase)
     try:
@@ -171,7 +175,7 @@ def _check_contents(conn: Any, path: Path, size: int) -> None:
     if size <= QUICK_CHECK_MAX_BYTES:
         row = conn.execute("PRAGMA quick_check").fetchone()
         if row is None or row[0] != "ok":
-            raise JournalCorrupt(messages.JOURNAL_CORRUPT.format(path=path))
+            raise JournalCorrupt(messages.JOURNAL_DAMAGED.format(path=path))
 
 
 def open_checked(path: Path, passphrase: str, timeout: float) -> Any:

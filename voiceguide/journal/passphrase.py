@@ -62,7 +62,34 @@ def looks_encrypted(path: Path) -> bool:
             page = handle.read(4096)
     except OSError:
         return False
-    return not page.startswith(SQLITE_HEADER) and len(set(page)) >= MIN_DISTINCT_BYTES
+    return (
+        not page.startswith(SQLITE_HEADER)
+        and len(set(page)) >= MIN_DISTINCT_BYTES
+        and not looks_like_damaged_sqlite(path)
+    )
+
+
+BTREE_FIRST_BYTES = frozenset((0x00, 0x02, 0x05, 0x0A, 0x0D))
+"""The first byte of a plain SQLite page: a b-tree page type, or the high byte of a page number
+(overflow and freelist pages); random (encrypted) bytes match 5 times in 256"""
+SAMPLED_PAGES = 64
+
+
+def looks_like_damaged_sqlite(path: Path) -> bool:
+    """A plain SQLite file whose first page is overwritten: most of the pages after it still look plain.
+
+    SQLCipher encrypts every page, so a real encrypted file's pages look random.
+    """
+    try:
+        with open(path, "rb") as handle:
+            handle.seek(4096)
+            sample = handle.read(4096 * SAMPLED_PAGES)
+    except OSError:
+        return False
+    firsts = [sample[k] for k in range(0, len(sample) - 4095, 4096)]
+    if len(firsts) < 2:
+        return False
+    return sum(byte in BTREE_FIRST_BYTES for byte in firsts) >= len(firsts) / 2
 
 
 def check_new(passphrase: str) -> None:

@@ -293,6 +293,26 @@ class Journal(RecordingStore, PracticeStore, Database):
             params.append(_bounded(limit))
         return [_entry(row) for row in self.conn.execute(sql, params)]
 
+    def list_readable(
+        self,
+        since: date | None = None,
+        until: date | None = None,
+        kind: str | None = None,
+        limit: int | None = None,
+    ) -> tuple[list[Entry], int]:
+        """Like ``list``, but a damaged journal gives every entry that can still be read, and how many cannot."""
+        try:
+            return self.list(since, until, kind, limit), 0
+        except JournalCorrupt:
+            pass
+        from voiceguide.journal.repair import readable_entries
+
+        with self._lock:
+            where, params = self._filters(since, until, kind)
+            rows, unreadable = readable_entries(self.conn, ENTRY_COLUMNS, where, params, self._driver)
+        entries = sorted((_entry(row) for row in rows), key=lambda e: (e.created, e.id), reverse=True)
+        return (entries if limit is None else entries[: max(0, int(limit))]), unreadable
+
     def _filters(self, since: date | None, until: date | None, kind: str | None) -> tuple[str, list[Any]]:
         clauses: list[str] = []
         params: list[Any] = []

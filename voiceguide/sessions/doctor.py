@@ -83,6 +83,22 @@ def check_model() -> str:
     return f"{transcriber.model_name} at {transcriber.model_path} (loaded in {time.perf_counter() - started:.1f} s)"
 
 
+def check_journal() -> str:
+    """SQLite's integrity check of a plain journal; an encrypted one is left to `journal check` (no prompt here)."""
+    from voiceguide.journal import repair
+    from voiceguide.journal.passphrase import looks_encrypted
+
+    path = user_paths().journal
+    if not path.exists():
+        return messages.DOCTOR_PRIVACY_NO_JOURNAL
+    if looks_encrypted(path):
+        return messages.DOCTOR_JOURNAL_ENCRYPTED
+    problems = repair.check(path)
+    if problems:
+        raise VoiceguideError(messages.DOCTOR_JOURNAL_DAMAGED.format(path=path, first=problems[0]))
+    return messages.DOCTOR_JOURNAL_OK.format(path=path)
+
+
 def check_data_dir() -> str:
     path = user_paths().data
     try:
@@ -183,6 +199,7 @@ def run_checks(online: bool = False) -> list[Check]:
     checks.append(_run("speech engine", check_tts, messages.FIX_TTS))
     checks.append(_run("transcription model", check_model, messages.FIX_MODEL))
     checks.append(_run("data directory", check_data_dir, messages.FIX_DATA_DIR.format(path=user_paths().data)))
+    checks.append(_run("journal", check_journal, messages.FIX_JOURNAL_DAMAGED))
     checks.append(Check("network", True, messages.NETWORK_ONLINE if online else messages.NETWORK_OFFLINE))
     checks.append(_privacy(online))
     return checks
