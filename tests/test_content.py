@@ -187,10 +187,10 @@ def test_permission_denied_is_reported_even_when_running_as_root(tmp_path, monke
     path = tmp_path / "secret.txt"
     path.write_text("Private words.", encoding="utf-8")
 
-    def refuse(self):
+    def refuse(self, *args, **kwargs):
         raise PermissionError(13, "Permission denied", str(self))
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(Path, "open", refuse)
     assert _error_for(path) == messages.ARTICLE_PERMISSION.format(path=path)
 
 

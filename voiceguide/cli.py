@@ -214,7 +214,8 @@ def sections(article: str | None) -> None:
     Example:
       voiceguide sections my-notes.md
     """
-    from voiceguide.content import load_article, section_table
+    from voiceguide.content import section_table
+    from voiceguide.sessions.factory import load_article
 
     art = load_article(article)
     click.echo(art.title)
@@ -903,7 +904,7 @@ def read(article, section, from_start, to_file, as_text, force, voice, rate, pit
       voiceguide read --to-file guide.wav
       voiceguide read --text --section 1
     """
-    from voiceguide.content import load_article
+    from voiceguide.sessions.factory import load_article
 
     if to_file and as_text:
         raise click.UsageError(messages.READ_TEXT_AND_FILE)
@@ -1126,8 +1127,7 @@ def guide(
       voiceguide guide my-notes.md --section 2
       voiceguide guide --text             # type instead of speaking
     """
-    from voiceguide.content import load_article
-    from voiceguide.sessions.factory import run_guide
+    from voiceguide.sessions.factory import load_article, run_guide
 
     art = load_article(article)
     if not as_text:

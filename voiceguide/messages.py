@@ -124,6 +124,10 @@ ARTICLE_IS_DIRECTORY = "{path} is a folder, not an article: give the path of a M
 ARTICLE_PERMISSION = "The article {path} cannot be read (permission denied): check its permissions."
 ARTICLE_UNREADABLE = "The article {path} could not be read ({reason}): check the file and try again."
 ARTICLE_NOT_UTF8 = "The article {path} is not UTF-8 text: save it as UTF-8 plain text or Markdown and try again."
+ARTICLE_TOO_BIG = (
+    "The article {path} is larger than {mb:g} MB, too big to be an article: give a smaller file, or raise "
+    "the limit with `voiceguide config set article_mb N`."
+)
 ARTICLE_EMPTY = "The article {path} has no words to read: add some text or choose another file."
 SECTION_OUT_OF_RANGE = (
     "There is no section {number}: this article has sections 1 to {count}. Run `voiceguide sections` to see them."

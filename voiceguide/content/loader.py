@@ -23,6 +23,10 @@ BUNDLED_ARTICLE = "healing-trust.txt"
 BUNDLED_SOURCE = f"bundled:{BUNDLED_ARTICLE}"
 """``Article.source`` of the bundled article"""
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd"})
+DEFAULT_MAX_MB = 20.0
+"""Largest article read, in MB (`voiceguide config set article_mb`): about 3 million words, weeks
+of listening. A bigger file is almost surely not an article (a log, a device like /dev/zero), and
+reading it whole would fill the memory."""
 
 _MARKDOWN_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+\S", re.MULTILINE)
 
@@ -57,12 +61,18 @@ def bundled_text(name: str = BUNDLED_ARTICLE) -> str:
     return resources.files(PACKAGE).joinpath(name).read_text(encoding="utf-8")
 
 
-def read_article_text(path: Path) -> str:
-    """The file's text, or an ArticleError saying exactly why it cannot be read."""
+def read_article_text(path: Path, max_mb: float = DEFAULT_MAX_MB) -> str:
+    """The file's text, or an ArticleError saying exactly why it cannot be read.
+
+    Reads at most ``max_mb`` (and one byte more, to know it was too big), so a
+    device or a pipe that never ends costs bounded memory.
+    """
     if path.is_dir():
         raise ArticleError(messages.ARTICLE_IS_DIRECTORY.format(path=path))
+    limit = int(max_mb * 1024 * 1024)
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            raw = handle.read(limit + 1)
     except FileNotFoundError:
         raise ArticleError(messages.ARTICLE_MISSING.format(path=path)) from None
     except IsADirectoryError:
@@ -72,24 +82,26 @@ def read_article_text(path: Path) -> str:
     except OSError as error:
         reason = error.strerror or type(error).__name__
         raise ArticleError(messages.ARTICLE_UNREADABLE.format(path=path, reason=reason)) from None
+    if len(raw) > limit:
+        raise ArticleError(messages.ARTICLE_TOO_BIG.format(path=path, mb=max_mb))
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ArticleError(messages.ARTICLE_NOT_UTF8.format(path=path)) from None
 
 
-def load_article(path: str | os.PathLike[str] | None = None) -> Article:
+def load_article(path: str | os.PathLike[str] | None = None, *, max_mb: float = DEFAULT_MAX_MB) -> Article:
     """Load the user's article, or the bundled one when ``path`` is None.
 
     ``.md`` and ``.markdown`` files are Markdown; any other file is plain text
     unless it uses Markdown headings ("# Title"). ``Article.source`` is the
     resolved path, so saved reading progress follows the file, not the
-    directory the command ran in.
+    directory the command ran in. A file over ``max_mb`` is refused.
     """
     if path is None:
         return parse_plain(bundled_text(), source=BUNDLED_SOURCE, fallback_title=title_from_name(BUNDLED_ARTICLE))
     shown = Path(path).expanduser()
-    text = read_article_text(shown)
+    text = read_article_text(shown, max_mb)
     if not has_words(text):
         raise ArticleError(messages.ARTICLE_EMPTY.format(path=shown))
     markdown = True if shown.suffix.casefold() in MARKDOWN_SUFFIXES else None

@@ -11,6 +11,17 @@ import sys
 from voiceguide.breathing.patterns import BreathPattern
 
 
+def load_article(path=None):
+    """The article at ``path`` (default: the bundled one), refused when larger than `config article_mb`."""
+    from voiceguide.content import load_article as load
+
+    if path is None:
+        return load(None)  # the bundled article: no file, no limit to read
+    from voiceguide import config
+
+    return load(path, max_mb=config.effective()["article_mb"])
+
+
 def run_breathing(
     pattern: BreathPattern,
     cycles: int,
@@ -162,7 +173,6 @@ def choose_prompt(article, section: int | None, journal) -> tuple[str, int]:
 
 def _where(article_path, prompt: str | None, section: int | None, journal, *, default_prompt: bool):
     """(prompt, article key, section) for a new entry."""
-    from voiceguide.content import load_article
     from voiceguide.sessions.read import progress_key
 
     if prompt is not None and section is None and article_path is None:
