@@ -13,7 +13,8 @@ from tests.signals import loud_segments
 from voiceguide.audio.clip import Clip, read_wav
 from voiceguide.collaborators import SystemClock
 from voiceguide.content import Position, load_article, parse_markdown
-from voiceguide.sessions.read import Pauses, ReadSession, print_text, render_to_file
+from voiceguide.sessions.read import Pauses, ReadSession, print_text
+from voiceguide.sessions.render_file import render_to_file
 from voiceguide.speech.synthesizer import VoiceSettings
 
 ARTICLE = """# Small guide

@@ -942,6 +942,7 @@ def read(article, section, from_start, to_file, as_text, force, voice, rate, pit
                 out_path=to_file,
                 voice=settings,
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
+                notify=lambda line: bar.console.print(line, markup=False, highlight=False),
             )
         click.echo(messages.READ_WROTE_FILE.format(path=to_file, seconds=seconds))
         return

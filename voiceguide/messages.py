@@ -226,6 +226,12 @@ OUTPUT_IN_DATA = (
 )
 OUTPUT_SYMLINK = "Refusing to write {path}: it is a symbolic link. Give the real path instead."
 OUTPUT_EXISTS = "{path} already exists: add --force to overwrite it, or choose another name."
+READ_RENDER_LONG = "This reading is about {length} of audio ({mb:,.0f} MB); rendering it takes a while. Ctrl-C stops."
+READ_TOO_LONG_FOR_FILE = (
+    "This reading would be {length} of audio, more than one WAV file holds ({most}): "
+    "choose a --section or a shorter article."
+)
+READ_LONGER_THAN_ESTIMATED = "longer than expected"
 READ_OUT_NO_FOLDER = "Cannot write {path}: its folder does not exist. Create it or choose another path."
 READ_OUT_UNWRITABLE = "Cannot write {path} ({reason}): choose another path."
 READ_BAD_PAUSE = "Pauses between sentences must be zero seconds or more."

@@ -120,16 +120,16 @@ def run_reading(article, *, section: int | None, from_start: bool, voice, notify
     return result
 
 
-def render_reading(article, *, section: int | None, out_path, voice, progress=None) -> float:
+def render_reading(article, *, section: int | None, out_path, voice, progress=None, notify=None) -> float:
     """Render the reading to one WAV file, without an audio device; returns its seconds."""
-    from voiceguide.sessions.read import render_to_file
+    from voiceguide.sessions.render_file import render_to_file
     from voiceguide.speech.synthesizer import Synthesizer
 
     if section is not None:
         article.section(section)
     with Synthesizer(voice) as synth:
         synth.check_voice()
-        return render_to_file(article, section, out_path, synth, progress=progress)
+        return render_to_file(article, section, out_path, synth, progress=progress, notify=notify)
 
 
 # -- reflect -------------------------------------------------------------------

@@ -3,16 +3,14 @@
 The session renders one sentence ahead (``prefetch``) while the current one
 plays, polls the keys every ``poll_interval`` seconds while a clip runs, and
 saves the position after every sentence so the next run can resume. It owns
-no device, engine, terminal or clock: they are passed in. ``render_to_file``
-makes the same reading, pauses included, as one WAV without an audio device;
-``print_text`` shows it as text.
+no device, engine, terminal or clock: they are passed in. ``print_text``
+shows the reading as text (``render_file`` writes it as one WAV).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TextIO
 
 from voiceguide import messages
@@ -381,46 +379,6 @@ def reading_order(
             yield "title", Position(number, 0), current
         for index in range(offset, len(current.sentences)):
             yield "sentence", Position(number, index), current.sentences[index]
-
-
-def render_to_file(
-    article: Article,
-    section: int | None,
-    out_path: str | Path,
-    synthesizer: SynthesizerLike,
-    pauses: Pauses | None = None,
-    progress: Callable[[int, int], None] | None = None,
-) -> float:
-    """Render the reading, with the same pauses, to one mono WAV; returns its length in seconds."""
-    from voiceguide.audio.clip import Clip, concat, write_wav
-
-    pauses = pauses or Pauses()
-    out = Path(out_path)
-    if not out.parent.is_dir():
-        raise SettingsError(messages.READ_OUT_NO_FOLDER.format(path=out))
-    items = list(reading_order(article, section))
-    clips: list[Clip] = []
-    for done, (kind, position, item) in enumerate(items):
-        if kind == "title":
-            text, gap = item.spoken_title, pauses.block
-        else:
-            text, gap = item.spoken, pauses.after(article, position)
-            if done == len(items) - 1:
-                gap = 0.0
-        if done + 1 < len(items):
-            following = items[done + 1][2]
-            synthesizer.prefetch(following.spoken_title if items[done + 1][0] == "title" else following.spoken)
-        clips.append(synthesizer.render(text).resampled(FILE_RATE))
-        if gap > 0:
-            clips.append(Clip.silence(gap, FILE_RATE))
-        if progress is not None:
-            progress(done + 1, len(items))
-    whole = concat(clips, FILE_RATE)
-    try:
-        write_wav(out, whole)
-    except OSError as error:
-        raise SettingsError(messages.READ_OUT_UNWRITABLE.format(path=out, reason=error.strerror or error)) from None
-    return whole.duration
 
 
 def print_text(article: Article, section: int | None, stream: TextIO, start: Position | None = None) -> int:
