@@ -24,6 +24,7 @@ from benchmarks.journal_scale import bench_journal_scale
 from benchmarks.reading import bench_read_start
 from benchmarks.reflect import reflect_steps
 from benchmarks.table import Row
+from benchmarks.voices import bench_memory, bench_render_rtf, bench_spoken_cues
 
 
 def bench_help(runs: int) -> Row:
@@ -91,25 +92,6 @@ def bench_transcription(runs: int) -> Row:
     )
 
 
-def bench_tts(runs: int) -> Row:
-    from voiceguide.speech.synthesizer import Synthesizer
-
-    times = []
-    with Synthesizer(use_cache=False) as synth:
-        synth.render("Warming up.")
-        for k in range(runs):
-            started = time.perf_counter()
-            synth.render(f"Healing begins with awareness, number {k}.")
-            times.append((time.perf_counter() - started) * 1000)
-    return Row(
-        "render one sentence (pyttsx3 worker)",
-        statistics.median(times),
-        "ms",
-        150,
-        note="must stay below one sentence of playback",
-    )
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(prog="scripts/bench", description=__doc__)
     parser.add_argument("--runs", type=int, default=7, help="repetitions per figure (median)")
@@ -125,7 +107,9 @@ def main() -> None:
         lambda: bench_help(args.runs * 2),
         lambda: bench_stop_latency(pulse, args.runs),
         lambda: bench_read_start(pulse, max(3, args.runs // 2)),
-        lambda: bench_tts(args.runs),
+        lambda: bench_render_rtf(args.runs),
+        lambda: bench_spoken_cues(pulse, max(1, args.runs // 4)),
+        lambda: bench_memory(max(1, args.runs // 4)),
         lambda: bench_transcription(max(3, args.runs // 2)),
         bench_commands,
         *reflect_steps(args.runs),

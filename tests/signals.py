@@ -76,3 +76,18 @@ def word_error_rate(reference: str, hypothesis: str) -> float:
         return re.sub(r"[^a-z0-9' ]+", " ", s.lower().replace("’", "'")).strip()
 
     return jiwer.wer(norm(reference), norm(hypothesis) or "<empty>")
+
+
+def speech_seconds(samples: np.ndarray, rate: int, floor_db: float = -40.0, frame: float = 0.01) -> float:
+    """Seconds from the first to the last sound of one rendered sentence (silence before and after trimmed).
+
+    A frame counts as sound when its RMS is within ``floor_db`` of the loudest frame.
+    """
+    x = samples.astype(np.float64)
+    n = max(1, int(rate * frame))
+    frames = len(x) // n
+    if frames == 0:
+        return 0.0
+    rms = np.sqrt((x[: frames * n].reshape(frames, n) ** 2).mean(axis=1))
+    sound = np.nonzero(rms > rms.max() * 10 ** (floor_db / 20))[0]
+    return float((sound[-1] - sound[0] + 1) * frame) if len(sound) else 0.0

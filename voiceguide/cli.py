@@ -187,7 +187,11 @@ def devices(as_json: bool) -> None:
 @cli.command(context_settings=CONTEXT)
 @click.option("--language", "-l", help="Only voices for this language code prefix (e.g. en).")
 def voices(language: str | None) -> None:
-    """List the text-to-speech voices: id, name, languages, gender.
+    """List the text-to-speech voices: engine, id, name, languages, gender.
+
+    The neural voice (piper:joe) comes first when it is installed; every
+    other voice is espeak-ng's. Choose one with --voice or
+    `voiceguide config set voice ID`.
 
     \b
     Example:
@@ -200,7 +204,7 @@ def voices(language: str | None) -> None:
     for v in found:
         if language and not any(lang.startswith(language) for lang in v.languages):
             continue
-        click.echo(f"{v.id:28}  {v.name:40}  {','.join(v.languages):14}  {v.gender}")
+        click.echo(f"{v.engine:10}  {v.id:28}  {v.name:40}  {','.join(v.languages):14}  {v.gender}")
 
 
 @cli.command(context_settings=CONTEXT)
@@ -690,37 +694,33 @@ def journal_passwd(use_keyring: bool) -> None:
 
 
 def voice_options(f):
-    """--voice, --rate, --pitch and --volume, shared by every command that speaks."""
+    """--voice, --rate, --pitch and --volume, shared by every command that speaks (one definition: settings.py)."""
+    from voiceguide.settings import PITCH, RATE, VOICE_HELP, VOLUME
+
     f = click.option(
         "--volume",
         type=float,
-        default=1.0,
+        default=VOLUME.default,
         show_default=True,
         envvar="VOICEGUIDE_VOLUME",
-        help="Loudness from 0.0 to 1.0.",
+        help=f"{VOLUME.help}.",
     )(f)
     f = click.option(
         "--pitch",
-        type=click.IntRange(0, 99),
-        default=50,
-        show_default=True,
+        type=click.IntRange(int(PITCH.low), int(PITCH.high)),
+        default=None,
         envvar="VOICEGUIDE_PITCH",
-        help="Voice pitch from 0 (low) to 99 (high).",
+        help=f"{PITCH.help} [default: {PITCH.default}].",
     )(f)
     f = click.option(
         "--rate",
         type=int,
-        default=165,
+        default=int(RATE.default),
         show_default=True,
         envvar="VOICEGUIDE_RATE",
-        help="Speaking rate in words per minute (80-400).",
+        help=f"{RATE.help}.",
     )(f)
-    f = click.option(
-        "--voice",
-        default=None,
-        envvar="VOICEGUIDE_VOICE",
-        help="Voice id from `voiceguide voices` (default: English, America).",
-    )(f)
+    f = click.option("--voice", default=None, envvar="VOICEGUIDE_VOICE", help=f"{VOICE_HELP}.")(f)
     return f
 
 
@@ -762,10 +762,18 @@ def _say_if_online(engine: str, opts: Options) -> None:
         _echo_err(messages.REFLECT_ONLINE_SENDS.format(engine=engine))
 
 
-def _voice_settings(voice: str | None, rate: int, volume: float, pitch: int = 50):
-    from voiceguide.speech.synthesizer import DEFAULT_VOICE, VoiceSettings
+def _voice_settings(voice: str | None, rate: int, volume: float, pitch: int | None = None):
+    """The settings, saying once that --pitch does not apply when the neural voice will speak."""
+    from voiceguide.settings import PITCH, VoiceSettings
+    from voiceguide.speech import engines
 
-    return VoiceSettings(voice=voice or DEFAULT_VOICE, rate=rate, volume=volume, pitch=pitch)
+    settings = VoiceSettings(
+        voice=voice or "", rate=rate, volume=volume, pitch=int(PITCH.default) if pitch is None else pitch
+    )
+    chosen = engines.choose(settings.voice)
+    if pitch is not None and chosen.engine == engines.PIPER:
+        _echo_err(messages.VOICE_PITCH_NOT_NEURAL.format(voice=chosen.voice))
+    return settings
 
 
 @cli.command(context_settings=CONTEXT)
@@ -1162,7 +1170,7 @@ def guide(
 
 @cli.group("config", context_settings=CONTEXT)
 def config_group() -> None:
-    """Settings kept between sessions: voice, rate, volume, breathing, barge-in.
+    """Settings kept between sessions: voice, rate, volume, breathing, barge-in, pronunciations.
 
     Flags and VOICEGUIDE_* environment variables override them.
 
@@ -1171,6 +1179,8 @@ def config_group() -> None:
       voiceguide config show
       voiceguide config set rate 150
       voiceguide config set breath_pattern box
+      voiceguide config set voice gmw/en-us
+      voiceguide config pronounce Ngozi "en-go-zee"
       voiceguide config path
     """
 
@@ -1212,15 +1222,41 @@ def config_set(key: str, value: str) -> None:
 
 @config_group.command("path", context_settings=CONTEXT)
 def config_path() -> None:
-    """Print where config.toml lives.
+    """Print where config.toml and pronunciations.toml live.
 
     \b
     Example:
       voiceguide config path
     """
     from voiceguide import config
+    from voiceguide.speech.lexicon import lexicon_path
 
     click.echo(str(config.config_path()))
+    click.echo(str(lexicon_path()))
+
+
+@config_group.command("pronounce", context_settings=CONTEXT)
+@click.argument("word")
+@click.argument("respelling", required=False)
+def config_pronounce(word: str, respelling: str | None) -> None:
+    """Say WORD as RESPELLING from now on (both voices); without RESPELLING, show how WORD is said.
+
+    Entries live in pronunciations.toml (`voiceguide config path`) as
+    word = "respelling" lines: whole words, any case. Edit the file by hand
+    to remove one.
+
+    \b
+    Examples:
+      voiceguide config pronounce Ngozi "en-go-zee"
+      voiceguide config pronounce Ngozi
+    """
+    from voiceguide.speech.lexicon import add_word, load_lexicon
+
+    if respelling is None:
+        click.echo(load_lexicon().apply(word))
+        return
+    path = add_word(word, respelling)
+    click.echo(messages.LEXICON_SET.format(word=word, spoken=respelling, path=path))
 
 
 _received = 0

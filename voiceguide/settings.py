@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from voiceguide import messages
@@ -96,3 +96,58 @@ class AudioSettings:
     """Milliseconds of audio per recorded chunk"""
     debug_audio: bool = False
     """Show PortAudio/ALSA/JACK messages instead of silencing them"""
+
+
+@dataclass(frozen=True)
+class Range:
+    """A numeric voice setting: its default, limits, unit and help, read by flags, config and engines alike."""
+
+    default: float
+    low: float
+    high: float
+    step: float
+    """What "slower"/"faster" or "quieter"/"louder" add or take"""
+    help: str
+
+
+RATE = Range(165, 80, 400, 20, "Speaking rate in words per minute (80-400)")
+"""Words per minute; the same on both engines (Piper's length_scale is calibrated to it)"""
+VOLUME = Range(1.0, 0.0, 1.0, 0.15, "Loudness from 0.0 to 1.0")
+"""A factor on the samples"""
+QUIETEST = 0.1
+"""The lowest volume the "quieter" command goes to: silence is what stop is for"""
+PITCH = Range(50, 0, 99, 10, "Voice pitch from 0 (low) to 99 (high); espeak-ng voices only")
+"""espeak-ng's pitch setting; the neural voice has none"""
+VOICE_HELP = "Voice id from `voiceguide voices`, e.g. piper:joe or gmw/en-us (default: the neural voice if installed)"
+
+
+@dataclass(frozen=True)
+class VoiceSettings:
+    """How the guide sounds."""
+
+    voice: str = ""
+    """Voice id (see `voiceguide voices`); empty means the default voice"""
+    rate: int = int(RATE.default)
+    """Words per minute"""
+    volume: float = VOLUME.default
+    """0.0 to 1.0"""
+    pitch: int = int(PITCH.default)
+    """0 (low) to 99 (high), where the engine has it (espeak-ng does)"""
+
+    def __post_init__(self) -> None:
+        if not RATE.low <= self.rate <= RATE.high:
+            raise SettingsError(messages.BAD_RATE.format(rate=self.rate, low=int(RATE.low), high=int(RATE.high)))
+        if not VOLUME.low <= self.volume <= VOLUME.high:
+            raise SettingsError(messages.BAD_VOLUME.format(volume=self.volume))
+        if not PITCH.low <= self.pitch <= PITCH.high:
+            raise SettingsError(messages.BAD_PITCH.format(pitch=self.pitch))
+
+    def step_rate(self, steps: int) -> VoiceSettings:
+        """``steps`` RATE.steps faster (negative: slower), within the range."""
+        rate = int(min(max(self.rate + steps * RATE.step, RATE.low), RATE.high))
+        return replace(self, rate=rate)
+
+    def step_volume(self, steps: int) -> VoiceSettings:
+        """``steps`` VOLUME.steps louder (negative: quieter), never below QUIETEST."""
+        volume = round(min(max(self.volume + steps * VOLUME.step, QUIETEST), VOLUME.high), 2)
+        return replace(self, volume=volume)

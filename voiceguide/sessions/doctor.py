@@ -64,14 +64,38 @@ def check_input() -> str:
 
 
 def check_tts() -> str:
-    from voiceguide.speech.synthesizer import ENGINE, Synthesizer
+    """Which voice and engine will speak, and why; the test phrase rendered with it."""
+    from voiceguide import config
+    from voiceguide.settings import VoiceSettings
+    from voiceguide.speech import engines
+    from voiceguide.speech.synthesizer import Synthesizer
 
-    with Synthesizer(use_cache=False) as synth:
+    voice = os.environ.get("VOICEGUIDE_VOICE") or str(config.effective()["voice"])
+    choice = engines.choose(voice)
+    with Synthesizer(VoiceSettings(voice=voice), use_cache=False, notify=lambda line: None) as synth:
         started = time.perf_counter()
         clip = synth.render(messages.DOCTOR_TTS_PHRASE)
         took = time.perf_counter() - started
-        voices = len(synth.voices())
-    return f"{ENGINE} via pyttsx3: {voices} voices, test phrase {clip.duration:.1f} s rendered in {took * 1000:.0f} ms"
+        why = choice.why if synth.fallback is None else messages.DOCTOR_VOICE_FELL_BACK.format(why=synth.fallback)
+        return messages.DOCTOR_VOICE.format(
+            voice=synth.voice, engine=synth.engine, why=why, seconds=clip.duration, ms=took * 1000
+        )
+
+
+def check_neural() -> str:
+    """The neural voice on its own: installed, its model loads, it speaks."""
+    from voiceguide.settings import VoiceSettings
+    from voiceguide.speech import engines
+    from voiceguide.speech.synthesizer import Synthesizer
+
+    if not engines.neural_installed():
+        raise VoiceguideError(messages.VOICE_NOT_INSTALLED)
+    model, _config = engines.piper_model()
+    with Synthesizer(VoiceSettings(voice=engines.NEURAL_VOICE), use_cache=False, notify=lambda line: None) as synth:
+        synth.render(messages.DOCTOR_TTS_PHRASE)
+        if synth.fallback is not None:
+            raise VoiceguideError(synth.fallback)
+    return messages.DOCTOR_NEURAL.format(voice=engines.NEURAL_VOICE, model=model)
 
 
 def check_model() -> str:
@@ -197,6 +221,7 @@ def run_checks(online: bool = False) -> list[Check]:
     checks.append(_run("output device", check_output, messages.FIX_OUTPUT_DEVICE))
     checks.append(_run("input device", check_input, messages.FIX_INPUT_DEVICE))
     checks.append(_run("speech engine", check_tts, messages.FIX_TTS))
+    checks.append(_run("neural voice", check_neural, messages.FIX_NEURAL, required=False))
     checks.append(_run("transcription model", check_model, messages.FIX_MODEL))
     checks.append(_run("data directory", check_data_dir, messages.FIX_DATA_DIR.format(path=user_paths().data)))
     checks.append(_run("journal", check_journal, messages.FIX_JOURNAL_DAMAGED))

@@ -86,7 +86,7 @@ def run_reading(article, *, section: int | None, from_start: bool, voice, notify
 
     if section is not None:
         article.section(section)  # an unknown section fails before any device opens
-    with Synthesizer(voice) as synth, Journal.open() as journal:
+    with Synthesizer(voice, notify=notify) as synth, Journal.open() as journal:
         start = None if from_start else saved_position(article, journal)
         if start is not None and section is not None and start.section != section:
             start = None
@@ -214,7 +214,7 @@ def run_reflect(
     transcriber = make_transcriber(engine, model, online=online)
     with (
         Journal.open() as journal,
-        Synthesizer(voice) as synth,
+        Synthesizer(voice, notify=notify) as synth,
         concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="model-load") as pool,
     ):
         loading = pool.submit(transcriber.load)  # the model loads while the prompt is spoken
@@ -389,8 +389,7 @@ def run_guide(
     transcriber = make_transcriber(engine, model, online=online)
     with (
         Journal.open() as journal,
-        Synthesizer(voice) as synth,
-        Synthesizer(voice, use_cache=False) as private,
+        Synthesizer(voice, notify=notify) as synth,
         concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="model-load") as pool,
     ):
         journal.checkpoint_each_commit = True  # a long session: each confirmed entry in the main file
@@ -401,10 +400,6 @@ def run_guide(
                 player=player, synthesizer=synth, listener=listener, keys=keys, notify=notify, remember=config.remember
             )
 
-            def private_render(text: str):
-                # journal words never land in the plain speech cache
-                return private.with_settings(synth.settings).render(text)
-
             steps = spoken_steps(
                 article,
                 io=io,
@@ -413,7 +408,7 @@ def run_guide(
                 breathing=breathing,
                 make_recorder=Recorder,
                 transcriber=transcriber,
-                private_render=private_render,
+                private_render=synth.render_private,  # journal words never land in the plain speech cache
                 clock=SystemClock(),
                 cue_mode=cue,
                 silence=silence,

@@ -10,32 +10,25 @@ reflect sessions for each of the two.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 from typing import TextIO as Stream
 
 from voiceguide import messages
 from voiceguide.collaborators import KeySource, PlayerLike
 from voiceguide.sessions.guide import Steps
+from voiceguide.settings import VoiceSettings
 from voiceguide.speech.commands import Command, CommandName, KeyPressed, Nothing, match
 
 if TYPE_CHECKING:
     from voiceguide.speech.commands import CommandListener
     from voiceguide.speech.synthesizer import Synthesizer
 
-RATE_STEP = 20
-VOLUME_STEP = 0.15
-MIN_RATE, MAX_RATE = 80, 400
-MIN_VOLUME = 0.1
 
-
-def adjusted(settings, command: CommandName):
+def adjusted(settings: VoiceSettings, command: CommandName) -> VoiceSettings:
     """VoiceSettings after slower/faster/louder/quieter."""
     if command in (CommandName.SLOWER, CommandName.FASTER):
-        step = RATE_STEP if command == CommandName.FASTER else -RATE_STEP
-        return replace(settings, rate=min(max(settings.rate + step, MIN_RATE), MAX_RATE))
-    step = VOLUME_STEP if command == CommandName.LOUDER else -VOLUME_STEP
-    return replace(settings, volume=round(min(max(settings.volume + step, MIN_VOLUME), 1.0), 2))
+        return settings.step_rate(1 if command == CommandName.FASTER else -1)
+    return settings.step_volume(1 if command == CommandName.LOUDER else -1)
 
 
 def adjustment_notice(settings, command: CommandName) -> str:

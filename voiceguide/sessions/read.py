@@ -10,7 +10,7 @@ shows the reading as text (``render_file`` writes it as one WAV).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol, TextIO
 
 from voiceguide import messages
@@ -29,6 +29,7 @@ from voiceguide.content.navigation import (
     sentence_at,
 )
 from voiceguide.errors import SettingsError
+from voiceguide.settings import VoiceSettings
 from voiceguide.ui.reading_view import NullReadingView, ReadingView
 
 if TYPE_CHECKING:  # numpy loads with the audio modules, when a session runs, not on import
@@ -36,9 +37,6 @@ if TYPE_CHECKING:  # numpy loads with the audio modules, when a session runs, no
 
 FILE_RATE = 22050
 """Sample rate of --to-file output: plenty for speech, half the size of 44.1 kHz"""
-RATE_STEP = 20
-"""Words per minute added or taken by + and -"""
-MIN_RATE, MAX_RATE = 80, 400
 
 PAUSE_KEYS = (" ",)
 QUIT_KEYS = ("q", "Q", "\x1b")
@@ -85,7 +83,7 @@ class Pauses:
 
 
 class SynthesizerLike(Protocol):
-    settings: object
+    settings: VoiceSettings
 
     def render(self, text: str) -> Clip: ...
 
@@ -343,7 +341,7 @@ class ReadSession:
             return
         self._result.keys.append(KeyPress(key, action, now))
         if action in ("faster", "slower"):
-            self._change_rate(RATE_STEP if action == "faster" else -RATE_STEP)
+            self._change_rate(1 if action == "faster" else -1)
             return
         if self.paused:
             self.paused = False
@@ -351,12 +349,12 @@ class ReadSession:
             self.view.paused(False)
         raise _Jump(action)
 
-    def _change_rate(self, step: int) -> None:
+    def _change_rate(self, steps: int) -> None:
         settings = self.synth.settings
-        rate = min(max(settings.rate + step, MIN_RATE), MAX_RATE)
-        if rate != settings.rate:
-            self.synth.with_settings(replace(settings, rate=rate))
-        self.view.notice(messages.READ_RATE.format(rate=rate))
+        changed = settings.step_rate(steps)
+        if changed.rate != settings.rate:
+            self.synth.with_settings(changed)
+        self.view.notice(messages.READ_RATE.format(rate=changed.rate))
 
     def _save(self, position: Position) -> None:
         if self.progress is not None:

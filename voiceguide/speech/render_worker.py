@@ -1,4 +1,9 @@
-"""The long-lived pyttsx3 render process (``python -m voiceguide.speech.render_worker``).
+"""The long-lived render process of one engine (``python -m voiceguide.speech.render_worker [piper MODEL CONFIG]``).
+
+Without arguments it renders with espeak-ng (pyttsx3); with ``piper`` it
+loads the neural voice once, before saying it is ready, so a model that is
+missing or does not load is a failed start that the Synthesizer answers by
+falling back to espeak-ng.
 
 Requests arrive as JSON lines on stdin, replies leave on a private copy of
 the original stdout, and fd 1 and 2 point at /dev/null (pyttsx3 prints).
@@ -29,6 +34,9 @@ import sys
 import threading
 import time
 import wave
+
+from voiceguide.settings import PITCH, RATE, VOLUME
+from voiceguide.speech.engines import espeak_rate, length_scale
 
 
 def _reply(out, **fields) -> None:
@@ -71,13 +79,12 @@ class _Renderer:
                 raise RenderError(f"unknown voice {voice}")
             self._set("voice", voice)
             self._voice = voice
-        self._set("rate", int(req.get("rate", 170)))
-        self._set("volume", float(req.get("volume", 1.0)))
-        if "pitch" in req:
-            try:
-                self._set("pitch", int(req["pitch"]))
-            except (KeyError, ValueError):
-                pass  # a driver without pitch speaks at its own
+        self._set("rate", espeak_rate(req.get("rate", RATE.default)))
+        self._set("volume", float(req.get("volume", VOLUME.default)))
+        try:
+            self._set("pitch", int(req.get("pitch", PITCH.default)))
+        except (KeyError, ValueError):
+            pass  # a driver without pitch speaks at its own
 
 
 class EspeakRenderer(_Renderer):
@@ -174,6 +181,36 @@ class EngineRenderer(_Renderer):
         return _frames(req["path"])
 
 
+class PiperRenderer:
+    """The neural voice: loaded once, one sentence per request, our rate and volume, no pitch."""
+
+    def __init__(self, model: str, config: str) -> None:
+        from piper import PiperVoice, SynthesisConfig
+
+        self._config = SynthesisConfig
+        self.voice = PiperVoice.load(model, config)
+        self.sample_rate = self.voice.config.sample_rate
+
+    def voices(self) -> list[dict]:
+        return []  # the neural voices are listed by the Synthesizer without loading them
+
+    def render(self, req: dict) -> int:
+        import numpy as np
+
+        settings = self._config(
+            length_scale=length_scale(float(req.get("rate", RATE.default))),
+            volume=float(req.get("volume", VOLUME.default)),
+        )
+        chunks = [chunk.audio_int16_array for chunk in self.voice.synthesize(str(req["text"]), settings)]
+        data = np.concatenate(chunks) if chunks else np.zeros(0, np.int16)
+        with wave.open(req["path"], "wb") as out:
+            out.setnchannels(1)
+            out.setsampwidth(2)
+            out.setframerate(self.sample_rate)
+            out.writeframes(data.tobytes())
+        return len(data)
+
+
 def _frames(path: str) -> int:
     try:
         with wave.open(path, "rb") as w:
@@ -182,8 +219,10 @@ def _frames(path: str) -> int:
         return 0
 
 
-def _renderer() -> EspeakRenderer | EngineRenderer:
-    """espeak-ng where pyttsx3 would use it (Linux); the platform's own driver elsewhere."""
+def _renderer(args: list[str]) -> EspeakRenderer | EngineRenderer | PiperRenderer:
+    """The neural voice when asked for; espeak-ng where pyttsx3 would use it (Linux); else the platform's driver."""
+    if args[:1] == ["piper"]:
+        return PiperRenderer(args[1], args[2])
     from pyttsx3.engine import default_engine_by_sys_platform
 
     if default_engine_by_sys_platform() == "espeak":
@@ -199,7 +238,7 @@ def main() -> None:
         os.dup2(devnull, 2)
     sys.stdout = open(os.devnull, "w")
     try:
-        renderer = _renderer()
+        renderer = _renderer(sys.argv[1:])
     except Exception as exc:  # any failure here means no speech engine
         _reply(proto, ok=False, error=f"{type(exc).__name__}: {exc}")
         return

@@ -1,9 +1,17 @@
-"""Text to speech: a pyttsx3 render worker behind a disk cache.
+"""Text to speech: render workers behind a disk cache, for the neural voice and for espeak-ng.
 
-Each sentence is rendered to a file by a long-lived worker process (see
-``render_worker``), checked, cached by hash of (engine, voice, rate, volume,
-text) and returned as a Clip for our Player. A hung or dead worker is
-respawned. ``prefetch()`` renders the next sentence while this one plays.
+Each sentence is rendered to a file by a long-lived worker process of its
+engine (see ``render_worker``), checked, cached by hash of (engine, voice,
+model file, rate, volume, pitch, pronunciation lexicon, text) and returned
+as a Clip for our Player. A hung or dead worker is respawned; a neural
+voice that cannot load or keeps failing gives way to espeak-ng, said once.
+``prefetch()`` renders the next sentence while this one plays.
+
+One worker per engine, not one worker for both: the neural voice's process
+holds onnxruntime and 60 MB of weights, and when it crashes or cannot load,
+the espeak-ng process that takes over must not share its fate. A warm cache
+starts no worker at all, so the voice never loads on the way to a sound that
+is already on disk.
 """
 
 from __future__ import annotations
@@ -16,39 +24,20 @@ import subprocess
 import sys
 import threading
 import wave
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from voiceguide import messages
 from voiceguide.audio.clip import Clip, read_wav
 from voiceguide.errors import EngineFailed, EngineMissing, SettingsError
-from voiceguide.settings import ensure_private_dir, user_paths
+from voiceguide.settings import VoiceSettings, ensure_private_dir, user_paths
+from voiceguide.speech import engines
+from voiceguide.speech.lexicon import Lexicon, load_lexicon
 
-ENGINE = "espeak-ng" if sys.platform.startswith("linux") else "pyttsx3"
-DEFAULT_VOICE = "gmw/en-us" if ENGINE == "espeak-ng" else ""
-MIN_RATE, MAX_RATE = 80, 400
-
-
-@dataclass(frozen=True)
-class VoiceSettings:
-    """How the guide sounds."""
-
-    voice: str = DEFAULT_VOICE
-    """Engine voice id (see `voiceguide voices`)"""
-    rate: int = 165
-    """Words per minute"""
-    volume: float = 1.0
-    """0.0 to 1.0"""
-    pitch: int = 50
-    """0 (low) to 99 (high), where the engine has it (espeak-ng does)"""
-
-    def __post_init__(self) -> None:
-        if not MIN_RATE <= self.rate <= MAX_RATE:
-            raise SettingsError(messages.BAD_RATE.format(rate=self.rate, low=MIN_RATE, high=MAX_RATE))
-        if not 0.0 <= self.volume <= 1.0:
-            raise SettingsError(messages.BAD_VOLUME.format(volume=self.volume))
-        if not 0 <= self.pitch <= 99:
-            raise SettingsError(messages.BAD_PITCH.format(pitch=self.pitch))
+ENGINE = engines.ESPEAK
+DEFAULT_VOICE = engines.ESPEAK_VOICE
+__all__ = ["Synthesizer", "Voice", "VoiceSettings", "ENGINE", "DEFAULT_VOICE"]
 
 
 @dataclass(frozen=True)
@@ -57,13 +46,14 @@ class Voice:
     name: str
     languages: tuple[str, ...]
     gender: str
+    engine: str = engines.ESPEAK
 
 
 class _Worker:
-    def __init__(self) -> None:
+    def __init__(self, args: list[str]) -> None:
         env = dict(os.environ)
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "voiceguide.speech.render_worker"],
+            [sys.executable, "-m", "voiceguide.speech.render_worker", *args],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -72,11 +62,13 @@ class _Worker:
             env=env,
         )
         self._seq = 0
-        hello = self._read(timeout=20)
+        hello = self._read(timeout=30)
         if not hello or not hello.get("ok"):
             self.kill()
-            detail = (hello or {}).get("error", "no answer")
-            raise EngineMissing(f"{messages.FIX_TTS} ({detail})")
+            detail = str((hello or {}).get("error", "no answer"))
+            missing = EngineMissing(f"{messages.FIX_TTS} ({detail})")
+            missing.detail = detail  # type: ignore[attr-defined]
+            raise missing
 
     def _read(self, timeout: float) -> dict | None:
         result: list[str] = []
@@ -112,16 +104,33 @@ class _Worker:
             pass
 
 
+def _say_on_stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
 class Synthesizer:
-    """Renders sentences to Clips; one worker process, one cache directory."""
+    """Renders sentences to Clips; one worker process per engine, one cache directory."""
 
     def __init__(
-        self, settings: VoiceSettings | None = None, cache_dir: Path | None = None, use_cache: bool = True
+        self,
+        settings: VoiceSettings | None = None,
+        cache_dir: Path | None = None,
+        use_cache: bool = True,
+        *,
+        lexicon: Lexicon | None = None,
+        notify: Callable[[str], None] | None = None,
     ) -> None:
         self.settings = settings or VoiceSettings()
         self.cache_dir = cache_dir or user_paths().cache / "speech"
         self.use_cache = use_cache
-        self._worker: _Worker | None = None
+        self.lexicon = lexicon if lexicon is not None else load_lexicon()
+        self.notify = notify or _say_on_stderr
+        """Where the one line about falling back to espeak-ng goes"""
+        self.fallback: str | None = None
+        """Why the neural voice gave way to espeak-ng (None while it speaks, or was never asked for)"""
+        self._workers: dict[str, _Worker] = {}
+        self._closed = False
+        self._models: dict[str, str] = {}
         self._lock = threading.Lock()
         self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="tts")
         self._pending: dict[str, concurrent.futures.Future] = {}
@@ -129,15 +138,57 @@ class Synthesizer:
         self.respawns = 0
         self.render_timeout: float | None = None
         """Seconds to wait for one sentence before the worker counts as hung (None: by length)"""
+        engines.choose(self.settings.voice)  # an unknown neural voice id fails here, before any sound
 
     def with_settings(self, settings: VoiceSettings) -> Synthesizer:
-        """Same worker and cache, other voice, rate or volume (applies from the next sentence)."""
+        """Same workers and cache, other voice, rate or volume (applies from the next sentence)."""
+        engines.choose(settings.voice)
         self.settings = settings
         return self
 
+    @property
+    def voice(self) -> str:
+        """The voice id that speaks now: the chosen one, or espeak-ng's after a fallback."""
+        return self._speaking(self.settings).voice
+
+    @property
+    def engine(self) -> str:
+        return engines.engine_of(self.voice)
+
+    @property
+    def _worker(self) -> _Worker | None:
+        return self._workers.get(self.engine)
+
+    def _speaking(self, settings: VoiceSettings) -> VoiceSettings:
+        voice = engines.choose(settings.voice).voice
+        if engines.engine_of(voice) == engines.PIPER and self.fallback is None:
+            try:
+                self._model_digest(voice)
+            except engines.NeuralUnavailable as why:
+                self._fall_back(str(why))
+        if engines.engine_of(voice) == engines.PIPER and self.fallback is not None:
+            voice = engines.ESPEAK_VOICE
+        return settings if voice == settings.voice else replace(settings, voice=voice)
+
+    def _model_digest(self, voice: str) -> str:
+        if voice not in self._models:
+            model, _config = engines.piper_model(voice)
+            self._models[voice] = engines.model_digest(model, self.cache_dir)
+        return self._models[voice]
+
+    def _fall_back(self, why: str) -> None:
+        if self.fallback is None:
+            self.fallback = why
+            self.notify(messages.VOICE_FALLBACK.format(why=why))
+
     def key(self, text: str, settings: VoiceSettings | None = None) -> str:
-        s = settings or self.settings
-        raw = json.dumps([ENGINE, s.voice, s.rate, round(s.volume, 3), s.pitch, text])
+        s = self._speaking(settings or self.settings)
+        engine = engines.engine_of(s.voice)
+        model = self._model_digest(s.voice) if engine == engines.PIPER else ""
+        pitch = s.pitch if engine != engines.PIPER else None  # the neural voice has no pitch
+        raw = json.dumps(
+            [engine, s.voice, model, s.rate, round(s.volume, 3), pitch, self.lexicon.digest, self.lexicon.apply(text)]
+        )
         return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
     def render(self, text: str) -> Clip:
@@ -147,91 +198,142 @@ class Synthesizer:
         future = self._pending.pop(key, None)
         if future is not None:
             return future.result()
-        return self._render(text, settings, key)
+        return self._render(text, settings, key, self.use_cache)
+
+    def render_private(self, text: str) -> Clip:
+        """Render without reading or writing the cache: a person's own words never land on disk here."""
+        return self._render(text, self.settings, self.key(text), False)
 
     def prefetch(self, text: str) -> None:
         """Start rendering ``text`` in the background (the next sentence while this one plays)."""
         settings = self.settings
         key = self.key(text, settings)
         if key not in self._pending:
-            self._pending[key] = self._pool.submit(self._render, text, settings, key)
+            self._pending[key] = self._pool.submit(self._render, text, settings, key, self.use_cache)
 
-    def _render(self, text: str, settings: VoiceSettings, key: str) -> Clip:
+    def _render(self, text: str, settings: VoiceSettings, key: str, use_cache: bool) -> Clip:
         path = self.cache_dir / f"{key}.wav"
-        if self.use_cache and path.exists():
+        if use_cache and path.exists():
             try:
                 return read_wav(path)
             except Exception:
                 path.unlink(missing_ok=True)
         ensure_private_dir(self.cache_dir)
         tmp = self.cache_dir / f".{key}.{os.getpid()}.{threading.get_ident()}.wav"
-        timeout = self.render_timeout or 15.0 + len(text) / 20.0
-        with self._lock:
-            for _attempt in range(2):
-                worker = self._ensure_worker()
-                tmp.unlink(missing_ok=True)
-                reply = worker.ask(
-                    timeout,
-                    op="render",
-                    text=text,
-                    path=str(tmp),
-                    voice=settings.voice,
-                    rate=settings.rate,
-                    volume=settings.volume,
-                    pitch=settings.pitch,
-                    timeout=timeout,
-                )
-                if reply and reply.get("ok") and _answers(reply, tmp):
-                    break
-                if reply and not reply.get("ok") and "voice" in str(reply.get("error", "")).lower():
-                    raise SettingsError(messages.UNKNOWN_VOICE.format(voice=settings.voice))
-                self._respawn()
-            else:
-                tmp.unlink(missing_ok=True)
-                raise EngineFailed(messages.TTS_FAILED.format(text=text[:40]))
-        self.renders += 1
-        clip = read_wav(tmp)
-        if self.use_cache:
+        engine = engines.engine_of(self._speaking(settings).voice)
+        try:
+            clip = self._render_file(text, settings, tmp)
+        except (EngineMissing, EngineFailed) as error:
+            if engine != engines.PIPER or self._closed:
+                raise
+            # the neural voice cannot go on: espeak-ng speaks this sentence and the rest, said once
+            self._fall_back(messages.VOICE_WHY_FAILED if isinstance(error, EngineFailed) else _why_missing(error))
+            tmp.unlink(missing_ok=True)
+            return self._render(text, settings, self.key(text, settings), use_cache)
+        if use_cache:
             os.chmod(tmp, 0o600)  # the worker wrote it; the cache is as private as the rest
             os.replace(tmp, path)
         else:
             tmp.unlink(missing_ok=True)
         return clip
 
-    def voices(self) -> list[Voice]:
+    def _render_file(self, text: str, settings: VoiceSettings, tmp: Path) -> Clip:
+        s = self._speaking(settings)
+        engine = engines.engine_of(s.voice)
+        spoken = self.lexicon.apply(text)
+        timeout = self.render_timeout or 15.0 + len(text) / 20.0
         with self._lock:
-            reply = self._ensure_worker().ask(20, op="voices")
+            for _attempt in range(2):
+                worker = self._ensure_worker(engine, s.voice)
+                tmp.unlink(missing_ok=True)
+                reply = worker.ask(
+                    timeout,
+                    op="render",
+                    text=spoken,
+                    path=str(tmp),
+                    voice=s.voice,
+                    rate=s.rate,
+                    volume=s.volume,
+                    pitch=s.pitch,
+                    timeout=timeout,
+                )
+                if reply and reply.get("ok") and _answers(reply, tmp):
+                    break
+                if reply and not reply.get("ok") and "unknown voice" in str(reply.get("error", "")).lower():
+                    raise SettingsError(messages.UNKNOWN_VOICE.format(voice=s.voice))
+                self._respawn(engine)
+            else:
+                tmp.unlink(missing_ok=True)
+                raise EngineFailed(messages.TTS_FAILED.format(text=text[:40]))
+        self.renders += 1
+        return read_wav(tmp)
+
+    def voices(self) -> list[Voice]:
+        """Every voice, the neural one first when it is installed."""
+        found = [
+            Voice(v.id, v.name, (v.language,), v.gender, engines.PIPER)
+            for v in engines.NEURAL_VOICES.values()
+            if engines.neural_installed()
+        ]
+        with self._lock:
+            reply = self._ensure_worker(engines.ESPEAK, engines.ESPEAK_VOICE).ask(20, op="voices")
         if not reply or not reply.get("ok"):
             raise EngineFailed(messages.FIX_TTS)
-        return [Voice(v["id"], v["name"], tuple(v["languages"]), v.get("gender") or "") for v in reply["voices"]]
+        found += [Voice(v["id"], v["name"], tuple(v["languages"]), v.get("gender") or "") for v in reply["voices"]]
+        return found
 
     def check_voice(self) -> None:
         """Raise a clear error when the configured voice does not exist."""
-        if self.settings.voice and self.settings.voice not in {v.id for v in self.voices()}:
-            raise SettingsError(messages.UNKNOWN_VOICE.format(voice=self.settings.voice))
+        voice = engines.choose(self.settings.voice).voice
+        if engines.engine_of(voice) == engines.PIPER:
+            return  # choose() knows the neural voices; a missing model falls back when it renders
+        if voice and voice not in {v.id for v in self.voices()}:
+            raise SettingsError(messages.UNKNOWN_VOICE.format(voice=voice))
 
-    def _ensure_worker(self) -> _Worker:
-        if self._worker is None or self._worker.proc.poll() is not None:
-            self._worker = _Worker()
-        return self._worker
+    def _ensure_worker(self, engine: str, voice: str) -> _Worker:
+        if self._closed:
+            raise EngineFailed(messages.TTS_CLOSED)  # a prefetch still running while the session ends
+        worker = self._workers.get(engine)
+        if worker is None or worker.proc.poll() is not None:
+            args: list[str] = []
+            if engine == engines.PIPER:
+                try:
+                    model, config = engines.piper_model(voice)
+                except engines.NeuralUnavailable as why:
+                    raise EngineMissing(str(why)) from None
+                args = [engines.PIPER, str(model), str(config)]
+            worker = self._workers[engine] = _Worker(args)
+        return worker
 
-    def _respawn(self) -> None:
+    def _respawn(self, engine: str) -> None:
         self.respawns += 1
-        if self._worker is not None:
-            self._worker.kill()
-        self._worker = None
+        worker = self._workers.pop(engine, None)
+        if worker is not None:
+            worker.kill()
 
     def close(self) -> None:
+        self._closed = True
         self._pool.shutdown(wait=False, cancel_futures=True)
-        if self._worker is not None:
-            self._worker.kill()
-            self._worker = None
+        for engine in list(self._workers):
+            worker = self._workers.pop(engine, None)
+            if worker is not None:
+                worker.kill()
 
     def __enter__(self) -> Synthesizer:
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _why_missing(error: Exception) -> str:
+    """The neural worker's start failure in words: not installed, or a model that does not load."""
+    detail = getattr(error, "detail", None)
+    if detail is None:
+        return str(error)  # already a sentence of ours (engines.NeuralUnavailable)
+    if "ModuleNotFoundError" in detail or "ImportError" in detail:
+        return messages.VOICE_NOT_INSTALLED
+    return messages.VOICE_MODEL_BROKEN
 
 
 def _answers(reply: dict, path: Path) -> bool:

@@ -1,0 +1,57 @@
+"""The neural voice reading aloud, as a person hears it: the speaker's monitor and a file, checked by Whisper."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.cli_helpers import run_voiceguide
+from tests.pulse import SPEAKER_RATE
+from tests.signals import loud_segments, word_error_rate
+from voiceguide.audio.clip import Clip, read_wav
+from voiceguide.content import load_article
+
+ARTICLE = load_article(None)
+
+
+@pytest.fixture(scope="module")
+def transcriber():
+    from voiceguide.speech.transcriber import WhisperTranscriber
+
+    model = WhisperTranscriber()
+    model.load()
+    return model
+
+
+def said(section) -> str:
+    return " ".join([section.spoken_title, *(sentence.spoken for sentence in section.sentences)])
+
+
+@pytest.mark.audio
+def test_read_section_two_in_the_neural_voice_is_heard_word_for_word(pulse, transcriber):
+    section = ARTICLE.sections[1]
+    with pulse.record_speaker() as rec:
+        result = run_voiceguide("read", "--section", "2", "--from-start", "--voice", "piper:joe", timeout=400)
+        samples, _ = rec.stop()
+    assert result.returncode == 0, result.stderr
+    assert "neural voice" not in result.stderr  # it spoke, no fallback
+    heard = transcriber.transcribe(Clip(samples, SPEAKER_RATE).resampled(16000).samples, 16000).text
+    wer = word_error_rate(said(section), heard)
+    print(f"section 2 from the speaker: WER {wer:.3f}; heard: {heard}")
+    assert wer <= 0.05, heard
+
+
+@pytest.mark.slow
+def test_the_whole_article_to_file_in_the_neural_voice_is_heard_word_for_word(tmp_path, transcriber):
+    out = tmp_path / "article.wav"
+    result = run_voiceguide("read", "--to-file", str(out), env={"PULSE_SERVER": "unix:/nowhere"}, timeout=900)
+    assert result.returncode == 0, result.stderr
+    assert "neural voice" not in result.stderr
+    clip = read_wav(out)
+    heard = transcriber.transcribe(clip.resampled(16000).samples, 16000).text
+    wer = word_error_rate(" ".join(said(s) for s in ARTICLE.sections), heard)
+    print(f"whole article to file: {clip.duration:.0f} s, WER {wer:.3f}")
+    assert wer <= 0.05, heard
+    # the pauses are ours: 1.5 s closes each section, longer than any pause inside the neural voice's sentences
+    sounds = loud_segments(clip.samples, clip.rate, threshold=0.01, min_gap=1.2)
+    long_gaps = [b[0] - a[1] for a, b in zip(sounds, sounds[1:], strict=False)]
+    assert len(ARTICLE.sections) - 1 <= len([g for g in long_gaps if g >= 1.5]) <= len(ARTICLE.sections) + 1

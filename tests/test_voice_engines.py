@@ -1,0 +1,157 @@
+"""Two engines behind one Synthesizer: which one speaks, cache keys, the lexicon, and falling back to espeak-ng.
+
+Real Piper and real espeak-ng; a missing or corrupt model is a real file
+(``VOICEGUIDE_PIPER_MODEL``), a crash a real SIGKILL; what was said is checked
+by the bundled Whisper model.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+
+import pytest
+
+from tests.signals import word_error_rate
+from voiceguide import messages
+from voiceguide.settings import VoiceSettings
+from voiceguide.speech import engines
+from voiceguide.speech.engines import ESPEAK_VOICE, MODEL_ENV, NEURAL_VOICE
+from voiceguide.speech.lexicon import Lexicon
+from voiceguide.speech.synthesizer import Synthesizer
+from voiceguide.speech.transcriber import WhisperTranscriber
+
+SENTENCE = "Healing begins with awareness, and awareness takes courage."
+READING = [
+    "Trust is rebuilt slowly.",
+    "One small promise kept at a time.",
+    "Notice where the breath moves in your body.",
+]
+
+
+@pytest.fixture(scope="module")
+def whisper():
+    transcriber = WhisperTranscriber()
+    transcriber.load()
+    return transcriber
+
+
+def heard(whisper, clip) -> str:
+    return whisper.transcribe(clip.samples, clip.rate).text
+
+
+@pytest.fixture
+def model_copy(tmp_path, monkeypatch):
+    """A private copy of the joe model, spoken through VOICEGUIDE_PIPER_MODEL, that a test may damage."""
+    model, config = engines.piper_model()
+    copy = tmp_path / "model" / model.name
+    copy.parent.mkdir()
+    shutil.copyfile(model, copy)
+    shutil.copyfile(config, copy.with_name(copy.name + ".json"))
+    monkeypatch.setenv(MODEL_ENV, str(copy))
+    return copy
+
+
+def test_the_neural_voice_is_the_default_when_installed(tmp_path, whisper):
+    assert engines.neural_installed()
+    assert engines.choose("") == engines.Choice(NEURAL_VOICE, "piper", messages.VOICE_WHY_NEURAL)
+    assert engines.choose("gmw/en-us").engine == "espeak-ng"
+    with Synthesizer(cache_dir=tmp_path) as synth:
+        clip = synth.render(SENTENCE)
+        assert (synth.voice, synth.engine, synth.fallback) == (NEURAL_VOICE, "piper", None)
+    assert clip.rate == 22050
+    assert word_error_rate(SENTENCE, heard(whisper, clip)) <= 0.15
+
+
+def test_cache_keys_change_with_engine_voice_model_and_lexicon(tmp_path, model_copy):
+    def key(voice: str, lexicon: Lexicon | None = None, pitch: int = 50) -> str:
+        with Synthesizer(VoiceSettings(voice=voice, pitch=pitch), cache_dir=tmp_path, lexicon=lexicon) as s:
+            return s.key(SENTENCE)
+
+    neural = key(NEURAL_VOICE)
+    assert len({neural, key(ESPEAK_VOICE), key("gmw/en")}) == 3  # engine, and voice within an engine
+    assert key(NEURAL_VOICE, Lexicon({"courage": "bravery"})) != neural
+    assert key(ESPEAK_VOICE, Lexicon({"courage": "bravery"})) != key(ESPEAK_VOICE)
+    assert key(NEURAL_VOICE, pitch=20) == neural  # the neural voice has no pitch to vary
+    assert key(ESPEAK_VOICE, pitch=20) != key(ESPEAK_VOICE)
+    with open(model_copy, "ab") as f:
+        f.write(b"\0")  # another model file: clips of the old one must not play
+    assert key(NEURAL_VOICE) != neural
+
+
+def test_the_model_is_hashed_once_per_file_and_again_when_it_changes(tmp_path, model_copy):
+    digest = engines.model_digest(model_copy, tmp_path)
+    index = tmp_path / "models.json"
+    remembered = json.loads(index.read_text())
+    assert list(remembered.values()) == [digest]
+    index.write_text(json.dumps({stamp: "remembered" for stamp in remembered}))
+    assert engines.model_digest(model_copy, tmp_path) == "remembered"  # not read again
+    os.utime(model_copy, ns=(1, 1))
+    assert engines.model_digest(model_copy, tmp_path) == digest
+    assert len(json.loads(index.read_text())) == 1
+
+
+@pytest.mark.parametrize("voice", [NEURAL_VOICE, ESPEAK_VOICE])
+def test_the_lexicon_changes_what_either_engine_says(tmp_path, whisper, voice):
+    text = "The storm passed slowly."
+    with (
+        Synthesizer(VoiceSettings(voice=voice), cache_dir=tmp_path / "plain", lexicon=Lexicon()) as plain,
+        Synthesizer(
+            VoiceSettings(voice=voice), cache_dir=tmp_path / "lex", lexicon=Lexicon({"STORM": "garden"})
+        ) as lex,
+    ):
+        before, after = heard(whisper, plain.render(text)).lower(), heard(whisper, lex.render(text)).lower()
+    assert "storm" in before and "garden" not in before, before
+    assert "garden" in after and "storm" not in after, after
+
+
+def test_a_missing_model_falls_back_to_espeak_ng_said_once(tmp_path, monkeypatch, whisper):
+    missing = tmp_path / "gone" / "en_US-joe-medium.onnx"
+    monkeypatch.setenv(MODEL_ENV, str(missing))
+    notes: list[str] = []
+    with Synthesizer(VoiceSettings(voice=NEURAL_VOICE), cache_dir=tmp_path / "speech", notify=notes.append) as s:
+        clips = [s.render(text) for text in READING]
+        assert (s.voice, s.engine) == (ESPEAK_VOICE, "espeak-ng")
+    why = messages.VOICE_MODEL_MISSING.format(path=missing)
+    assert notes == [messages.VOICE_FALLBACK.format(why=why)]
+    assert word_error_rate(" ".join(READING), " ".join(heard(whisper, c) for c in clips)) <= 0.35
+
+
+def test_a_corrupt_model_falls_back_to_espeak_ng_said_once(tmp_path, model_copy, whisper):
+    model_copy.write_bytes(os.urandom(4096))
+    notes: list[str] = []
+    with Synthesizer(VoiceSettings(voice=NEURAL_VOICE), cache_dir=tmp_path / "speech", notify=notes.append) as s:
+        clips = [s.render(text) for text in READING]
+        assert s.voice == ESPEAK_VOICE
+    assert notes == [messages.VOICE_FALLBACK.format(why=messages.VOICE_MODEL_BROKEN)]
+    assert word_error_rate(" ".join(READING), " ".join(heard(whisper, c) for c in clips)) <= 0.35
+
+
+def test_an_engine_that_dies_mid_reading_gives_way_to_espeak_ng_and_the_reading_goes_on(tmp_path, model_copy, whisper):
+    from voiceguide.audio.clip import read_wav
+    from voiceguide.content import load_article
+    from voiceguide.sessions.render_file import render_to_file
+
+    notes: list[str] = []
+    article = load_article(None)
+    with Synthesizer(VoiceSettings(voice=NEURAL_VOICE), cache_dir=tmp_path / "speech", notify=notes.append) as s:
+        first = s.render(READING[0])
+        assert s.engine == "piper"
+        model_copy.write_bytes(os.urandom(4096))  # the model is damaged under the running session ...
+        os.kill(s._worker.proc.pid, signal.SIGKILL)  # ... and its engine dies: the respawn cannot load it
+        seconds = render_to_file(article, 1, tmp_path / "rest.wav", s)
+        assert s.voice == ESPEAK_VOICE
+    assert notes == [messages.VOICE_FALLBACK.format(why=messages.VOICE_MODEL_BROKEN)]
+    assert first.duration > 1.0 and seconds > 20
+    section = article.sections[0]
+    said = " ".join([section.spoken_title, *(sentence.spoken for sentence in section.sentences)])
+    assert word_error_rate(said, heard(whisper, read_wav(tmp_path / "rest.wav"))) <= 0.3
+
+
+def test_private_renders_never_touch_the_cache(tmp_path):
+    with Synthesizer(VoiceSettings(voice=NEURAL_VOICE), cache_dir=tmp_path) as s:
+        clip = s.render_private("What I said in my journal.")
+    assert clip.duration > 1.0
+    assert not list(tmp_path.glob("*.wav"))
