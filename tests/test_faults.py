@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import queue
 import random
@@ -19,7 +20,7 @@ import pytest
 
 from tests.cli_helpers import run_voiceguide
 from voiceguide import messages
-from voiceguide.journal import passphrase
+from voiceguide.journal import crypto, passphrase
 from voiceguide.journal.recovery import recover_unfinished
 from voiceguide.journal.store import Journal
 from voiceguide.settings import user_paths
@@ -541,3 +542,145 @@ def test_a_deleted_wal_is_noticed_and_named_and_nothing_confirmed_is_lost(guide_
     check_intact(journal)
     with Journal.open(journal) as jr:
         assert [e.text for e in jr.list()][::-1] == texts
+
+
+# random commands killed at random moments by random signals
+
+ROUNDS = 50
+SIGNALS = (signal.SIGKILL, signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
+EDITOR_SCRIPT = """#!/bin/sh
+sleep 0.1
+printf ' edited' >> "$1"
+"""
+
+
+class Chaos:
+    """One journal, and what has been confirmed to be in it."""
+
+    def __init__(self, tmp_path: Path, moments: random.Random, speech: Path) -> None:
+        self.tmp = tmp_path
+        self.moments = moments
+        self.speech = speech
+        self.home = user_paths().data.parent
+        self.journal = user_paths().journal
+        self.tokens: set[str] = set()
+        """every word written to the journal, confirmed or not: none may appear outside it"""
+        self.confirmed: set[str] = set()
+        self.reflections = 0
+        self.count = 0
+        editor = tmp_path / "editor.sh"
+        editor.write_text(EDITOR_SCRIPT)
+        editor.chmod(0o700)
+        self.env = dict(
+            os.environ,
+            EDITOR=str(editor),
+            VOICEGUIDE_PASSPHRASE=SECRET,
+            VOICEGUIDE_NEW_PASSPHRASE=SECRET,
+            PYTHONUNBUFFERED="1",
+        )
+
+    def token(self) -> str:
+        self.count += 1
+        word = f"qz{self.count}plum{SEED % 9973}x"
+        self.tokens.add(word)
+        return word
+
+    def command(self, name: str) -> tuple[list[str], float, list[str]]:
+        """(arguments, seconds it usually takes, tokens it confirms when it says it is done)."""
+        if name == "add":
+            word = self.token()
+            return ["journal", "add", f"a note with {word} " + "steady " * 50], 0.5, [word]
+        if name == "reflect":
+            return ["reflect", "--from-file", str(self.speech), "--prompt", "What stays with you?"], 3.0, []
+        if name == "import":
+            words = [self.token() for _ in range(3)]
+            source = self.tmp / f"import-{self.count}.txt"
+            source.write_text(
+                "".join(f"[2026-0{k + 1}-1{k} 09:3{k}] Title {w}\nBody about {w}.\n\n" for k, w in enumerate(words))
+            )
+            return ["journal", "import", str(source)], 0.6, words
+        if name == "edit":
+            return ["journal", "edit", "1"], 0.6, []
+        return ["journal", name, *(["--yes"] if name == "decrypt" else [])], 0.9, []
+
+    def pick(self) -> str:
+        conversion = "decrypt" if crypto.is_encrypted(self.journal) else "encrypt"
+        choices = ["add", "reflect", "import", "edit", conversion]
+        if conversion == "decrypt":
+            choices.append("passwd")
+        return self.moments.choice(choices)
+
+    def round(self, k: int) -> str:
+        name = self.pick()
+        args, usual, words = self.command(name)
+        signum = self.moments.choice(SIGNALS)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "voiceguide", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            env=self.env,
+            start_new_session=True,
+        )
+        try:
+            proc.wait(self.moments.uniform(0.0, usual))
+        except subprocess.TimeoutExpired:
+            if signum == signal.SIGKILL:
+                os.killpg(proc.pid, signum)  # nothing can be cleaned up: the editor dies with it
+            else:
+                proc.send_signal(signum)
+        out, err = proc.communicate(timeout=120)
+        story = f"round {k}: {name} {signal.Signals(signum).name} -> {proc.returncode}: {err.strip()[-300:]}"
+        # a signal while the interpreter itself starts, before any voiceguide code runs, is Python's to report
+        assert "Traceback" not in err or "/voiceguide/" not in err, story
+        if proc.returncode == 0:
+            self.confirmed.update(words)
+            self.reflections += name == "reflect" and "Saved entry" in out
+        return story
+
+    def check(self, story: str) -> None:
+        """The next start; then integrity, every confirmed entry, and no journal word outside the journal."""
+        listed = subprocess.run(
+            [sys.executable, "-m", "voiceguide", "journal", "list", "--json", "--limit", "100000"],
+            capture_output=True,
+            text=True,
+            env=self.env,
+            timeout=120,
+        )
+        assert listed.returncode == 0, (story, listed.stderr)
+        entries = json.loads(listed.stdout)
+        texts = " ".join(e["text"] for e in entries)
+        missing = sorted(w for w in self.confirmed if w not in texts)
+        assert not missing, (story, missing)
+        assert sum(e["kind"] == "reflection" and "trust" in e["text"].lower() for e in entries) >= self.reflections
+        encrypted = crypto.is_encrypted(self.journal)
+        check_intact(self.journal, SECRET if encrypted else None)
+        for path in self.home.rglob("*"):
+            if not path.is_file() or (
+                not encrypted and path.name in ("journal.db", "journal.db-wal", "journal.db-shm")
+            ):
+                continue
+            data = path.read_bytes()
+            leaked = [w for w in self.tokens if w.encode() in data]
+            assert not leaked, (story, str(path), leaked[:3])
+
+
+def test_random_commands_killed_at_random_moments_lose_nothing_confirmed_and_leak_nothing(tmp_path, request):
+    pytest.importorskip("sqlcipher3")
+    from tests.signals import espeak
+    from voiceguide.audio.clip import Clip, write_wav
+
+    samples, rate = espeak("Trust grows in small steps, and today I kept a promise to myself.")
+    speech = write_wav(tmp_path / "memo.wav", Clip(samples, rate, 1))
+    chaos = Chaos(tmp_path, rng(request), speech)
+    assert run_voiceguide("journal", "add", f"the first entry {chaos.token()}").returncode == 0
+    chaos.confirmed.update(chaos.tokens)
+    started = time.monotonic()
+    stories = []
+    for k in range(ROUNDS):
+        stories.append(chaos.round(k))
+        chaos.check(stories[-1])
+    print(f"{ROUNDS} rounds in {time.monotonic() - started:.1f} s")
+    print("\n".join(stories))
+    assert len(chaos.confirmed) > 1

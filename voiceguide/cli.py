@@ -1282,9 +1282,9 @@ def _stop_on_signals() -> None:
         _received = signum
         raise Terminated(signum)
 
-    for signum in (signal.SIGTERM, signal.SIGHUP):
+    for signum, handler in ((signal.SIGTERM, stop), (signal.SIGHUP, stop), (signal.SIGINT, signal.default_int_handler)):
         try:
-            signal.signal(signum, stop)
+            signal.signal(signum, handler)
         except (ValueError, OSError):
             pass  # not the main thread of the main interpreter: the default action stays
 
