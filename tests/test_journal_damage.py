@@ -79,6 +79,9 @@ def test_damage_in_a_big_journal_costs_only_the_rows_on_the_damaged_page(tmp_pat
     assert exported.returncode == 0 and skipped in exported.stderr
     assert sorted(e["id"] for e in json.loads(out.read_text())) == sorted(ids)
 
+    stats = run_voiceguide("journal", "stats")  # a total it cannot count right is refused, never guessed
+    assert stats.returncode == 1 and stats.stderr.strip() == "Error: " + messages.JOURNAL_DAMAGED.format(path=path)
+
     checked = run_voiceguide("journal", "check")
     assert checked.returncode == 1
     assert checked.stderr.strip() == "Error: " + messages.JOURNAL_DAMAGED.format(path=path)
@@ -160,3 +163,51 @@ def test_an_encrypted_journal_still_looks_encrypted():
     assert crypto.is_encrypted()
     result = run_voiceguide("journal", "list", env={"VOICEGUIDE_PASSPHRASE": "a passphrase"})
     assert result.returncode == 0 and "word39x" in result.stdout
+
+
+def test_an_encrypted_journal_with_a_damaged_page_is_recovered_encrypted(tmp_path):
+    pytest.importorskip("sqlcipher3")
+    from voiceguide.journal import crypto, passphrase
+
+    path = big_journal()
+    crypto.encrypt("a passphrase")
+    passphrase.forget()
+    with open(path, "r+b") as handle:  # the pages are ciphertext: damage one in the middle of the entries
+        handle.seek(path.stat().st_size // 2 // 4096 * 4096)
+        handle.write(bytes(4096))
+    env = {"VOICEGUIDE_PASSPHRASE": "a passphrase"}
+    checked = run_voiceguide("journal", "check", env=env)
+    assert checked.returncode == 1 and "damaged" in checked.stderr
+    recovered = tmp_path / "recovered.db"
+    result = run_voiceguide("journal", "recover", "--out", str(recovered), env=env)
+    assert result.returncode == 0, result.stderr
+    assert crypto.is_encrypted(recovered)
+    with Journal.open(recovered, passphrase="a passphrase") as jr:
+        assert jr.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        ids = {e.id for e in jr.list(limit=1000)}
+        assert len(ids) >= 380 and {1, 400} <= ids
+        audio = {i: jr.get_audio(i) for i in ids}
+    # SQLCipher pages can only be read through SQLite, so what a damaged inner page hides is lost, and said
+    kept = sum(a is not None for a in audio.values())
+    assert all(a.data == bytes([(i - 1) % 256]) * 45_000 for i, a in audio.items() if a is not None)
+    if kept < len(ids):
+        assert messages.JOURNAL_RECOVERED_LOST_AUDIO.format(count=len(ids) - kept) in result.stdout
+
+
+def test_rows_behind_a_damaged_inner_page_are_found_on_their_leaf_pages(tmp_path):
+    path = big_journal()
+    with sqlite3.connect(path) as db:
+        root = db.execute("SELECT rootpage FROM sqlite_master WHERE name = 'entries'").fetchone()[0]
+        assert db.execute("SELECT count(*) FROM entries").fetchone()[0] == 400
+    with open(path, "r+b") as handle:  # the top of the entries tree: SQLite reaches none of them now
+        handle.seek((root - 1) * 4096)
+        handle.write(bytes(4096))
+    recovered = tmp_path / "recovered.db"
+    result = run_voiceguide("journal", "recover", "--out", str(recovered))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"Recovered 400 entries into {recovered}.")
+    with Journal.open(recovered) as jr:
+        assert jr.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert sorted(e.id for e in jr.list(limit=1000)) == list(range(1, 401))
+        assert jr.get(250).text == "entry 249 word249x " + "steady " * 100
+        assert all(jr.get_audio(i).data == bytes([(i - 1) % 256]) * 45_000 for i in range(1, 401))

@@ -334,6 +334,8 @@ def journal_recover(out: str) -> None:
     target = check_output(out)
     result = recover(path, Path(target))
     lost = messages.JOURNAL_RECOVERED_LOST.format(lost=result.lost) if result.lost else ""
+    if result.lost_audio:
+        lost += messages.JOURNAL_RECOVERED_LOST_AUDIO.format(count=result.lost_audio)
     click.echo(
         messages.JOURNAL_RECOVERED.format(
             saved=result.saved, plural="y" if result.saved == 1 else "ies", out=target, lost=lost, journal=path

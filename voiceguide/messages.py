@@ -173,6 +173,7 @@ JOURNAL_RECOVERED = (
     "move {journal} aside, then move {out} to {journal}."
 )
 JOURNAL_RECOVERED_LOST = " ({lost} could not be read)"
+JOURNAL_RECOVERED_LOST_AUDIO = " ({count} recordings could not be read; their text is kept)"
 JOURNAL_WRONG_PASSPHRASE = "The journal {path} could not be unlocked: check the passphrase."
 JOURNAL_READ_ONLY = "The journal {path} is read-only: make the file and its folder writable, or set VOICEGUIDE_HOME."
 JOURNAL_NEWER = "The journal {path} was written by a newer voiceguide: upgrade voiceguide to open it."

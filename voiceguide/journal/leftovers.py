@@ -27,7 +27,7 @@ ZERO_CHUNK = 1 << 20
 class Leftover(NamedTuple):
     path: Path
     kind: str
-    """"conversion" or "edit\""""
+    """Either conversion or edit"""
     removed: bool
 
 

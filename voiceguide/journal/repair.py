@@ -37,6 +37,8 @@ class Salvage(NamedTuple):
     """entries copied into the new journal"""
     lost: int
     """entries found unreadable"""
+    lost_audio: int = 0
+    """recordings found unreadable (their entries' text is kept)"""
 
 
 def open_damaged(path: Path, passphrase: str | None = None) -> tuple[Any, str | None]:
@@ -104,36 +106,111 @@ def recover(source: Path, out: Path, passphrase: str | None = None) -> Salvage:
     conn, passphrase = open_damaged(source, passphrase)
     try:
         with Journal.open(out, passphrase=passphrase) as new:
-            return _copy_rows(conn, new, driver_for(passphrase))
+            saved, unreadable, no_audio = _copy_rows(conn, new, driver_for(passphrase))
+            if (unreadable or no_audio) and passphrase is None and not _wal_has_frames(source):
+                # rows behind a damaged interior page: SQLite cannot reach them, their leaf pages still hold them
+                rows, audio = _scan_pages(source)
+                found = _insert_scanned(new, rows, audio).saved
+                ids = ",".join(str(int(i)) for i in no_audio) or "0"
+                back = new.conn.execute(f"SELECT count(*) FROM audio WHERE entry_id IN ({ids})").fetchone()[0]
+                return Salvage(saved + found, max(0, len(unreadable) - found), len(no_audio) - back)
+            return Salvage(saved, len(unreadable), len(no_audio))
     finally:
         conn.close()
+
+
+def _wal_has_frames(path: Path) -> bool:
+    """Pages newer than the file's own may wait in the -wal: then the file's pages alone could be stale."""
+    try:
+        return path.with_name(path.name + "-wal").stat().st_size > 32
+    except OSError:
+        return False
 
 
 # row by row, through SQLite
 
 
-def _copy_rows(conn: Any, new: Any, driver: Any) -> Salvage:
-    saved = lost = 0
+def _copy_rows(conn: Any, new: Any, driver: Any) -> tuple[int, list[int], list[int]]:
+    """Copy what SQLite can read; returns how many entries, and the ids of the entries and audio it could not."""
+    saved = 0
+    lost: list[int] = []
+    lost_audio: list[int] = []
     new.conn.execute("PRAGMA foreign_keys = OFF")  # audio may come before we know its entry was readable
     with new.transaction() as target:
         for table in TABLES:
             columns = [row[1] for row in target.execute(f"PRAGMA table_info({table})")]
             wanted = ", ".join(columns)
             insert = f"INSERT OR IGNORE INTO {table} ({wanted}) VALUES ({', '.join('?' * len(columns))})"
-            for row in _readable_rows(conn, table, wanted, driver, counts := [0]):
+            unreadable: list[int] = []
+            for row in _readable_rows(conn, table, wanted, driver, unreadable):
                 if table == "entries":
                     saved += 1
                 target.execute(insert, row)
             if table == "entries":
-                lost = counts[0]
+                lost = unreadable
+            elif table == "audio":
+                lost_audio = unreadable
         for table in ("audio", "entry_history"):  # what belonged to an entry that was lost goes with it
             target.execute(f"DELETE FROM {table} WHERE entry_id NOT IN (SELECT id FROM entries)")
     new.conn.execute("PRAGMA foreign_keys = ON")
-    return Salvage(saved, lost)
+    return saved, lost, lost_audio
+
+
+BOUNDS = {
+    "entries": (
+        "SELECT max(rowid) FROM entries",
+        "SELECT max(rowid) FROM entries_fts",
+        "SELECT max(entry_id) FROM audio",
+    ),
+    "audio": ("SELECT max(rowid) FROM audio", "SELECT max(id) FROM entries"),
+}
+"""Where to learn a table's highest row id when its own tree cannot say (an entry's id is also its audio's)"""
+
+
+def _last_rowid(conn: Any, table: str, driver: Any) -> int | None:
+    found = []
+    for sql in BOUNDS.get(table, (f"SELECT max(rowid) FROM {table}",)):
+        try:
+            found.append(conn.execute(sql).fetchone()[0] or 0)
+        except driver.Error:
+            continue
+    return max(found) if found else None
+
+
+def _one_by_one(conn: Any, sql: str, last: int | None, driver: Any, skip: set[int]) -> Iterator[tuple[int, Any]]:
+    """(rowid, row) for each row id up to ``last``; row None when it cannot be read, and no ids past the end.
+
+    Without ``last`` ids are probed until GAP in a row are neither readable
+    nor unreadable-but-followed-by-a-readable one.
+    """
+    rowid = 0
+    misses = 0
+    pending: list[int] = []
+    while (last is not None and rowid < last) or (last is None and misses < GAP):
+        rowid += 1
+        if rowid in skip:
+            continue
+        try:
+            row = conn.execute(sql, (rowid,)).fetchone()
+        except driver.Error:
+            misses += 1
+            if last is None:
+                pending.append(rowid)  # unreadable only if a readable row follows
+            else:
+                yield rowid, None
+            continue
+        if row is None:
+            misses += 1
+            continue
+        misses = 0
+        for earlier in pending:
+            yield earlier, None
+        pending = []
+        yield rowid, row
 
 
 def _readable_rows(conn: Any, table: str, columns: str, driver: Any, unreadable: list[int]) -> Iterator[tuple]:
-    """Every row SQLite can read, one at a time once a whole-table read fails; ``unreadable`` counts the rest."""
+    """Every row SQLite can read, one at a time once a whole-table read fails; ``unreadable`` gets the rest's ids."""
     seen: set[int] = set()
     try:
         for row in conn.execute(f"SELECT rowid, {columns} FROM {table}"):
@@ -142,91 +219,104 @@ def _readable_rows(conn: Any, table: str, columns: str, driver: Any, unreadable:
         return
     except driver.Error:
         pass
-    try:
-        last = conn.execute(f"SELECT max(rowid) FROM {table}").fetchone()[0] or 0
-        bounded = True
-    except driver.Error:
-        last, bounded = 0, False
-    rowid = 0
-    misses = 0
-    while (bounded and rowid < last) or (not bounded and misses < GAP):
-        rowid += 1
-        if rowid in seen:
-            continue
-        try:
-            row = conn.execute(f"SELECT {columns} FROM {table} WHERE rowid = ?", (rowid,)).fetchone()
-        except driver.Error:
-            unreadable[0] += 1
-            misses += 1
-            continue
+    last = _last_rowid(conn, table, driver)
+    for rowid, row in _one_by_one(conn, f"SELECT {columns} FROM {table} WHERE rowid = ?", last, driver, seen):
         if row is None:
-            misses += 1
-            continue
-        misses = 0
-        yield row
+            unreadable.append(rowid)
+        else:
+            yield row
 
 
 def readable_entries(conn: Any, sql_columns: str, where: str, params: list[Any], driver: Any) -> tuple[list, int]:
     """Rows of ``entries e`` matching ``where``, read one by one past damage; and how many could not be read."""
-    unreadable = 0
-    try:
-        last = conn.execute("SELECT max(id) FROM entries").fetchone()[0] or 0
-    except driver.Error:
-        last = None
-    rows = []
-    rowid = 0
-    misses = 0
     clause = f"{where} AND e.id = ?" if where else "WHERE e.id = ?"
-    while (last is not None and rowid < last) or (last is None and misses < GAP):
-        rowid += 1
-        try:
-            row = conn.execute(f"SELECT {sql_columns} FROM entries e {clause}", [*params, rowid]).fetchone()
-        except driver.Error:
-            unreadable += 1
-            misses += 1
-            continue
+    sql = f"SELECT {sql_columns} FROM entries e {clause}"
+    reader = _Bound(conn, params)
+    rows = []
+    unreadable = 0
+    for _rowid, row in _one_by_one(reader, sql, _last_rowid(conn, "entries", driver), driver, set()):
         if row is None:
-            misses += 1
-            continue
-        misses = 0
-        rows.append(row)
+            unreadable += 1
+        else:
+            rows.append(row)
     return rows, unreadable
+
+
+class _Bound:
+    """A connection whose queries get the filter parameters before the row id."""
+
+    def __init__(self, conn: Any, params: list[Any]) -> None:
+        self.conn = conn
+        self.params = params
+
+    def execute(self, sql: str, args: tuple) -> Any:
+        return self.conn.execute(sql, [*self.params, *args])
 
 
 # page by page, without SQLite
 
 
 def _scan_pages(path: Path) -> tuple[dict[int, list], dict[int, list]]:
-    """Entries and audio rows found on the table leaf pages of a file SQLite cannot open."""
+    """Entries and audio rows found on the table leaf pages of the file, read without SQLite.
+
+    With its header intact the file says its page size and which pages are
+    free (those hold deleted rows, which must stay deleted); without it every
+    page size is tried and the one that finds most entries wins.
+    """
     data = path.read_bytes()
+    if data.startswith(SQLITE_HEADER):
+        size = struct.unpack_from(">H", data, 16)[0]
+        size = 65536 if size == 1 else size
+        return _rows_on_pages(data, size, size - data[20], _free_pages(data, size))
     best: tuple[dict[int, list], dict[int, list]] = ({}, {})
     for size in (4096, 1024, 2048, 8192, 16384, 32768, 65536, 512):
-        if len(data) % size:
-            continue
-        rows: dict[int, list] = {}
-        audio: dict[int, list] = {}
-        for rowid, values in _leaf_cells(data, size):
-            if _is_entry(values):
-                rows.setdefault(rowid, values)
-            elif _is_audio(values):
-                audio.setdefault(rowid, values)
-        if len(rows) > len(best[0]):
-            best = (rows, audio)
+        if len(data) % size == 0:
+            found = _rows_on_pages(data, size, size, set())
+            if len(found[0]) > len(best[0]):
+                best = found
     return best
 
 
-def _leaf_cells(data: bytes, size: int) -> Iterator[tuple[int, list]]:
+def _rows_on_pages(data: bytes, size: int, usable: int, skip: set[int]) -> tuple[dict[int, list], dict[int, list]]:
+    rows: dict[int, list] = {}
+    audio: dict[int, list] = {}
+    for rowid, values in _leaf_cells(data, size, usable, skip):
+        if _is_entry(values):
+            rows.setdefault(rowid, values)
+        elif _is_audio(values):
+            audio.setdefault(rowid, values)
+    return rows, audio
+
+
+def _free_pages(data: bytes, size: int) -> set[int]:
+    """The freelist's trunk and leaf pages (as far as it can be followed)."""
+    pages = len(data) // size
+    free: set[int] = set()
+    trunk = struct.unpack_from(">I", data, 32)[0]
+    while 1 <= trunk <= pages and trunk not in free:
+        free.add(trunk)
+        at = (trunk - 1) * size
+        following, count = struct.unpack_from(">II", data, at)
+        for k in range(min(count, size // 4 - 2)):
+            free.add(struct.unpack_from(">I", data, at + 8 + 4 * k)[0])
+        trunk = following
+    return free
+
+
+def _leaf_cells(data: bytes, size: int, usable: int, skip: set[int]) -> Iterator[tuple[int, list]]:
     pages = len(data) // size
     for number in range(1, pages + 1):
+        if number in skip:
+            continue
         start = (number - 1) * size
         head = start + (100 if number == 1 else 0)
         if data[head] != 0x0D:
             continue
         cells = struct.unpack_from(">H", data, head + 3)[0]
-        for k in range(min(cells, (size - 8) // 2)):
+        for k in range(min(cells, (usable - 8) // 2)):
             try:
                 pointer = struct.unpack_from(">H", data, head + 8 + 2 * k)[0]
-                cell = _cell(data, start, pointer, size, pages)
+                cell = _cell(data, start, pointer, size, usable, pages)
             except (IndexError, struct.error, ValueError):
                 continue  # a damaged cell, or a page that only looked like a leaf
             if cell is not None:
@@ -245,7 +335,7 @@ def _varint(data: bytes, at: int) -> tuple[int, int]:
     raise ValueError("varint")
 
 
-def _cell(data: bytes, start: int, pointer: int, usable: int, pages: int) -> tuple[int, list] | None:
+def _cell(data: bytes, start: int, pointer: int, size: int, usable: int, pages: int) -> tuple[int, list] | None:
     if not 8 <= pointer < usable:
         return None
     at = start + pointer
@@ -269,7 +359,7 @@ def _cell(data: bytes, start: int, pointer: int, usable: int, pages: int) -> tup
             if not 1 <= following <= pages or following in seen:
                 return None
             seen.add(following)
-            page = (following - 1) * usable
+            page = (following - 1) * size
             parts.append(data[page + 4 : page + 4 + min(remaining, usable - 4)])
             remaining -= usable - 4
             following = struct.unpack_from(">I", data, page)[0]
@@ -333,12 +423,13 @@ def _insert_scanned(new: Any, rows: dict[int, list], audio: dict[int, list]) -> 
         if len(columns) != ENTRY_WIDTH:
             raise JournalError(messages.JOURNAL_FAILED.format(path=new.path, error="unexpected journal layout"))
         insert = f"INSERT OR IGNORE INTO entries ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+        added = 0
         for rowid, values in sorted(rows.items()):
-            target.execute(insert, [rowid, *values[1:]])
+            added += target.execute(insert, [rowid, *values[1:]]).rowcount
         for rowid, values in sorted(audio.items()):
-            if rowid in rows:
-                target.execute(
-                    "INSERT OR IGNORE INTO audio (entry_id, codec, rate, data) VALUES (?, ?, ?, ?)",
-                    (rowid, values[1], values[2], values[3]),
-                )
-    return Salvage(len(rows), 0)
+            target.execute(
+                "INSERT OR IGNORE INTO audio (entry_id, codec, rate, data) "
+                "SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM entries WHERE id = ?)",
+                (rowid, values[1], values[2], values[3], rowid),
+            )
+    return Salvage(added, 0)
