@@ -6,6 +6,7 @@ import json
 import os
 import stat
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -241,3 +242,115 @@ def test_the_earliest_and_latest_importable_dates_list_in_order(tmp_path):
     listed = json.loads(run_voiceguide("journal", "list", "--json").stdout)
     assert [e["text"].split()[0] for e in listed] == ["Latest", "Earliest"]
     assert run_voiceguide("journal", "stats").returncode == 0
+
+
+JRNL_DATA = Path(__file__).parent / "data" / "jrnl" / "journals"
+
+
+def _entries_json(env: dict | None = None) -> list[dict]:
+    return json.loads(run_voiceguide("journal", "list", "--json", "--limit", "1000", env=env).stdout or "[]")
+
+
+def test_from_jrnl_reads_jrnls_config_and_its_timeformat(tmp_path):
+    config_home = tmp_path / "config"
+    (config_home / "jrnl").mkdir(parents=True)
+    (config_home / "jrnl" / "jrnl.yaml").write_text(
+        f"timeformat: '%d.%m.%Y %H:%M'\ntagsymbols: '@'\nencrypt: false\n"
+        f"journals:\n  default: {JRNL_DATA / 'little_endian_dates.journal'}\n"
+        f"  dated: {JRNL_DATA / 'mostlyreadabledates.journal'}\n"
+    )
+    env = {"XDG_CONFIG_HOME": str(config_home)}
+    first = run_voiceguide("journal", "import", "--from-jrnl", env=env)
+    assert first.returncode == 0, first.stderr
+    assert messages.JOURNAL_IMPORTED.format(added=2, skipped=0) in first.stdout
+    named = run_voiceguide("journal", "import", "--from-jrnl", "dated", env=env)
+    assert messages.JOURNAL_IMPORTED.format(added=3, skipped=0) in named.stdout
+    again = run_voiceguide("journal", "import", "--from-jrnl", env=env)
+    assert messages.JOURNAL_IMPORTED.format(added=0, skipped=2) in again.stdout
+    listed = _entries_json()
+    stamps = sorted(e["created"][:10] for e in listed)
+    assert stamps[:2] == ["2013-06-09", "2013-07-10"] and "2019-07-01" in stamps
+    missing = run_voiceguide("journal", "import", "--from-jrnl", "ideas", env=env)
+    assert missing.returncode == 1 and "has no journal named 'ideas'" in missing.stderr
+
+
+def test_the_timeformat_option_reads_a_file_in_another_order():
+    result = run_voiceguide(
+        "journal",
+        "import",
+        "--format",
+        "jrnl",
+        "--timeformat",
+        "%d.%m.%Y %H:%M",
+        str(JRNL_DATA / "simple_jrnl-1-9-5_little_endian_dates.journal"),
+    )
+    assert result.returncode == 0, result.stderr
+    assert sorted(e["created"][:7] for e in _entries_json()) == ["2010-06", "2013-06"]
+
+
+def test_an_encrypted_jrnl_journal_takes_its_password_from_the_environment_and_never_keeps_it(tmp_path):
+    password = "good doggie extra biscuit"
+    source = str(JRNL_DATA / "encrypted_v3.journal")
+    wrong = run_voiceguide("journal", "import", source, env={"VOICEGUIDE_JRNL_PASSWORD": "biscuit"}, input="")
+    assert (wrong.returncode, wrong.stderr.strip()) == (1, "Error: " + messages.JRNL_WRONG_PASSWORD.format(path=source))
+    asked = run_voiceguide("journal", "import", source, input="")
+    assert asked.returncode == 1
+    assert asked.stderr.strip() == "Error: " + messages.JRNL_PASSWORD_NO_TERMINAL.format(path=source)
+    assert _entries_json() == []
+    right = run_voiceguide("journal", "import", source, env={"VOICEGUIDE_JRNL_PASSWORD": password}, input="")
+    assert right.returncode == 0, right.stderr
+    assert [e["text"] for e in _entries_json()] == [
+        "Life is good. But I'm better.",
+        "My first entry. Everything is alright",
+    ]
+    home = Path(os.environ["VOICEGUIDE_HOME"])
+    for path in home.rglob("*"):
+        if path.is_file():
+            assert password.encode() not in path.read_bytes(), path
+
+
+def test_a_journal_that_jrnl_would_date_now_stops_unless_asked():
+    source = str(JRNL_DATA / "unreadabledates.journal")
+    stopped = run_voiceguide("journal", "import", source)
+    assert stopped.returncode == 1 and f"{source} line 1: no dated entry" in stopped.stderr
+    assert "Traceback" not in stopped.stderr and _entries_json() == []
+    now = run_voiceguide("journal", "import", "--date-fallback", "now", source)
+    assert now.returncode == 0 and messages.JOURNAL_IMPORTED.format(added=1, skipped=0) in now.stdout
+
+
+def test_dry_run_says_what_would_come_and_writes_nothing():
+    result = run_voiceguide("journal", "import", "--dry-run", str(JRNL_DATA / "tags.journal"))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        messages.IMPORT_DRY_RUN.format(count=2),
+        messages.IMPORT_DRY_RUN_DATES.format(first="2013-04-09 15:39", last="2013-06-10 15:40"),
+        messages.IMPORT_DRY_RUN_TAGS.format(tags="@idea (2), @dan (1), @journal (1)"),
+    ]
+    assert not (Path(os.environ["VOICEGUIDE_HOME"]) / "data" / "journal.db").exists()
+    assert not list(Path(os.environ["VOICEGUIDE_HOME"]).rglob("journal.db"))
+
+
+def test_a_day_one_export_imports_with_zones_tags_and_a_count_of_what_stays_behind(tmp_path):
+    from tests.test_journal_dayone import day_one_zip
+
+    export = day_one_zip(tmp_path)
+    first = run_voiceguide("journal", "import", "--format", "dayone", str(export))
+    assert first.returncode == 0, first.stderr
+    assert messages.JOURNAL_IMPORTED.format(added=2, skipped=0) in first.stdout
+    assert messages.IMPORT_MEDIA_SKIPPED.format(counts="1 photos, 1 audios") in first.stderr
+    again = run_voiceguide("journal", "import", "--format", "dayone", str(export))
+    assert messages.JOURNAL_IMPORTED.format(added=0, skipped=2) in again.stdout
+    newest, oldest = _entries_json()
+    assert oldest["utc_offset_minutes"] == -300 and oldest["created"].startswith("2024-03-10T06:30")
+    assert oldest["text"].endswith("#gratitude #Bay-Area #starred")
+    broken = tmp_path / "broken.zip"
+    broken.write_bytes(b"PK\x03\x04 torn")
+    bad = run_voiceguide("journal", "import", "--format", "dayone", str(broken))
+    assert bad.returncode == 1 and "is not a Day One JSON export" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_an_import_needs_a_source_and_only_one():
+    none = run_voiceguide("journal", "import")
+    assert (none.returncode, none.stderr.strip()) == (1, "Error: " + messages.JRNL_IMPORT_NEEDS_SOURCE)
+    both = run_voiceguide("journal", "import", "--from-jrnl", "x", str(JRNL_DATA / "simple.journal"))
+    assert (both.returncode, both.stderr.strip()) == (1, "Error: " + messages.JRNL_SOURCES_CLASH)

@@ -146,7 +146,7 @@ def test_import_reads_what_jrnl_writes(fresh):
     result = import_jrnl(fresh, text)
     assert result.added == 2
     newest, oldest = fresh.list()
-    assert oldest.text == "Morning pages. Slept well\nWalked the dog.\n[link] in the body is fine"
+    assert oldest.text == "Morning pages. Slept well\nWalked the dog.\n[link] in the body is fine\n\n#starred"
     assert oldest.local_time.strftime("%Y-%m-%d %H:%M") == "2024-01-02 09:15"
     assert newest.text == "A jrnl 4 time stamp"
     assert newest.local_time.strftime("%Y-%m-%d %H:%M") == "2024-01-03 22:00"
@@ -192,6 +192,6 @@ SPOKEN = st.lists(st.tuples(SENTENCE, st.sampled_from([".", "?", "!", ""])).map(
 @given(text=SPOKEN)
 def test_jrnl_keeps_transcribed_text_exactly(text):
     entry = Entry(id=1, created="2026-11-27T16:32:00Z", kind="reflection", text=text)
-    [(when, parsed)] = parse_jrnl(export_jrnl([entry]))
-    assert parsed == text.strip()
-    assert when == datetime(2026, 11, 27, 16, 32)
+    [parsed] = parse_jrnl(export_jrnl([entry]))
+    assert parsed.text == text.strip()
+    assert parsed.when == datetime(2026, 11, 27, 16, 32)

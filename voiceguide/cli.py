@@ -540,22 +540,92 @@ def journal_export(fmt: str, out: str | None, audio_dir: str | None, force: bool
 
 
 @journal.command("import", context_settings=CONTEXT)
-@click.option("--format", "fmt", type=click.Choice(["jrnl"]), default="jrnl", show_default=True)
-@click.argument("file", type=click.Path(dir_okay=False))
-def journal_import(fmt: str, file: str) -> None:
-    """Import a jrnl plain-text journal; importing the same file again adds nothing.
+@click.option("--format", "fmt", type=click.Choice(["jrnl", "dayone"]), default="jrnl", show_default=True)
+@click.option(
+    "--from-jrnl",
+    "from_jrnl",
+    is_flag=False,
+    flag_value="",
+    default=None,
+    metavar="[NAME]",
+    help="Import the journal NAME (else the default one) named in jrnl's own config.",
+)
+@click.option(
+    "--jrnl-config",
+    type=click.Path(dir_okay=False),
+    envvar="VOICEGUIDE_JRNL_CONFIG",
+    help="jrnl's config file (default: $XDG_CONFIG_HOME/jrnl/jrnl.yaml).",
+)
+@click.option("--timeformat", help="The jrnl journal's date format, e.g. '%d.%m.%Y %H:%M' (default: jrnl's).")
+@click.option(
+    "--date-fallback",
+    type=click.Choice(["stop", "now"]),
+    default="stop",
+    show_default=True,
+    help="Where jrnl would date an entry by today (no date, no year): stop and name the line, or do as jrnl.",
+)
+@click.option("--dry-run", is_flag=True, help="Say what would be imported; write nothing.")
+@click.argument("file", type=click.Path(), required=False)
+def journal_import(fmt, from_jrnl, jrnl_config, timeformat, date_fallback, dry_run, file) -> None:
+    """Bring in a jrnl journal or a Day One export; importing the same one again adds nothing.
+
+    An encrypted jrnl journal's password is asked for (hidden) or read from
+    VOICEGUIDE_JRNL_PASSWORD; it is never stored. All or nothing: on any
+    error nothing is imported.
 
     \b
-    Example:
+    Examples:
+      voiceguide journal import --from-jrnl
+      voiceguide journal import --from-jrnl work --dry-run
       voiceguide journal import --format jrnl ~/journal.txt
+      voiceguide journal import --format dayone ~/Downloads/export.zip
     """
     from pathlib import Path
 
-    from voiceguide.journal.exchange import import_jrnl_file
+    from voiceguide.journal.exchange import import_entries, preview
+    from voiceguide.journal.importing import gather
+    from voiceguide.journal.incoming import DateFallback
 
-    with _open_journal() as jr:
-        result = import_jrnl_file(jr, Path(file))
-    click.echo(messages.JOURNAL_IMPORTED.format(added=result.added, skipped=result.skipped))
+    gathered = gather(
+        fmt,
+        Path(file) if file else None,
+        password=_jrnl_password,
+        from_jrnl=from_jrnl,
+        jrnl_config=Path(jrnl_config) if jrnl_config else None,
+        timeformat=timeformat,
+        fallback=DateFallback(date_fallback),
+    )
+    if dry_run:
+        seen = preview(gathered.entries, gathered.tagsymbols)
+        click.echo(messages.IMPORT_DRY_RUN.format(count=seen.count))
+        if seen.first and seen.last:
+            stamp = "%Y-%m-%d %H:%M"
+            click.echo(
+                messages.IMPORT_DRY_RUN_DATES.format(first=seen.first.strftime(stamp), last=seen.last.strftime(stamp))
+            )
+        if seen.tags:
+            click.echo(messages.IMPORT_DRY_RUN_TAGS.format(tags=", ".join(f"{tag} ({n})" for tag, n in seen.tags)))
+    else:
+        with _open_journal() as jr:
+            result = import_entries(jr, gathered.entries)
+        click.echo(messages.JOURNAL_IMPORTED.format(added=result.added, skipped=result.skipped))
+    left = ", ".join(f"{n} {kind}" for kind, n in gathered.media.items() if n)
+    if left:
+        _echo_err(messages.IMPORT_MEDIA_SKIPPED.format(counts=left))
+
+
+def _jrnl_password(path) -> str:
+    """An encrypted jrnl journal's password: VOICEGUIDE_JRNL_PASSWORD, else typed, hidden; never kept."""
+    import os
+
+    from voiceguide.errors import SettingsError
+
+    given = os.environ.get("VOICEGUIDE_JRNL_PASSWORD")
+    if given:
+        return given
+    if not (sys.stdin and sys.stdin.isatty()):
+        raise SettingsError(messages.JRNL_PASSWORD_NO_TERMINAL.format(path=path))
+    return click.prompt(messages.JRNL_PASSWORD_PROMPT.format(path=path), hide_input=True, err=True)
 
 
 @journal.command("stats", context_settings=CONTEXT)

@@ -191,6 +191,44 @@ JOURNAL_JRNL_DATE_RANGE = "{date!r} is outside the dates a journal entry can hav
 JOURNAL_EXPORT_TITLE = "Journal"
 JOURNAL_JRNL_NOT_UTF8 = "not UTF-8 text"
 JOURNAL_IMPORT_UNREADABLE = "{path} could not be read ({error}): check the path and its permissions."
+JOURNAL_JRNL_NO_YEAR = (
+    "{date!r} has no year, and jrnl would give it the year it is read in: "
+    "write the year in the file, or accept that with --date-fallback now"
+)
+JOURNAL_JRNL_NO_DATED_ENTRY = (
+    "no dated entry at all (first text {text!r}), and jrnl would date it all now: "
+    "put a date line above it, or accept that with --date-fallback now"
+)
+JRNL_CONFIG_MISSING = (
+    "No jrnl config at {path}: give its place with --jrnl-config PATH, or import a file with --format jrnl FILE."
+)
+JRNL_CONFIG_BAD = (
+    "The jrnl config {path} could not be read ({error}): check it with jrnl, or import a file with --format jrnl FILE."
+)
+JRNL_NO_SUCH_JOURNAL = "The jrnl config {path} has no journal named {name!r}; its journals: {names}."
+JRNL_WRONG_PASSWORD = (
+    "The password does not open {path} (or the file is damaged): nothing was imported. "
+    "Try again with the password jrnl asks for."
+)
+JRNL_PASSWORD_PROMPT = "Password for the jrnl journal {path}"
+JRNL_PASSWORD_NO_TERMINAL = (
+    "{path} is an encrypted jrnl journal: run this in a terminal to type its password, "
+    "or give it in VOICEGUIDE_JRNL_PASSWORD."
+)
+JRNL_DAYONE_CLASSIC = (
+    "{path} is a Day One classic folder: export it from Day One as JSON and run "
+    "voiceguide journal import --format dayone EXPORT.zip."
+)
+JRNL_IMPORT_NEEDS_SOURCE = "Give the file to import (--format jrnl FILE or --format dayone EXPORT.zip), or --from-jrnl."
+JRNL_SOURCES_CLASH = "Give either a FILE or --from-jrnl, not both."
+DAYONE_BAD = "{path} is not a Day One JSON export ({problem}): export again from Day One as JSON."
+DAYONE_NO_ENTRIES = "no journal with entries in it"
+DAYONE_BAD_ENTRY = "entry {number} is not an entry"
+DAYONE_BAD_DATE = "entry {number} has no readable creation date ({date!r})"
+IMPORT_DRY_RUN = "Would import {count} entries (entries already in the journal are skipped); nothing was written."
+IMPORT_DRY_RUN_DATES = "From {first} to {last}."
+IMPORT_DRY_RUN_TAGS = "Tags: {tags}."
+IMPORT_MEDIA_SKIPPED = "Not carried over: {counts} (voiceguide keeps text; they stay in the export)."
 JOURNAL_FOREIGN = (
     "{path} is an SQLite database but not a voiceguide journal; it was left untouched. "
     "Choose another file, or leave out the path to use your journal."

@@ -1,39 +1,30 @@
-"""Getting entries out (Markdown, JSON, jrnl text) and jrnl text in.
+"""Getting entries out (Markdown, JSON, jrnl text) and jrnl and Day One journals in.
 
 Exports show local time as the person saw it (the offset stored with each
-entry). Imports are idempotent: each imported entry carries a key made from
-its date and text, so importing the same file twice adds nothing.
+entry). Imports are idempotent: each imported entry carries a key (a jrnl
+entry: a hash of its date and text; a Day One entry: its UUID), so importing
+the same source twice adds nothing. Reading the sources is in jrnl_text,
+jrnl_source and dayone.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from voiceguide import messages
-from voiceguide.errors import JournalImportError
+from voiceguide.journal.incoming import Incoming, text_key
+from voiceguide.journal.jrnl_source import read_text
+from voiceguide.journal.jrnl_text import DEFAULT_TIME_FORMAT, parse_jrnl, split_title
 from voiceguide.journal.models import Entry
 from voiceguide.journal.store import Journal
 
-JRNL_TIME_FORMAT = "%Y-%m-%d %H:%M"
-JRNL_READ_FORMATS = (
-    "%Y-%m-%d %H:%M",
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%d %I:%M:%S %p",  # jrnl 4's default "%F %r"
-    "%Y-%m-%d %I:%M %p",
-    "%Y-%m-%d",
-)
-EARLIEST_DATE = datetime(1000, 1, 2)
-LATEST_DATE = datetime(9999, 12, 31)
-"""Imported dates stay within four-digit years in every time zone"""
-HEADING = re.compile(r"^\[(?P<date>\d{4}-\d{2}-\d{2}[^\]]*)\] ?(?P<title>.*)$")
-SENTENCE_END = re.compile(r"[.?!]+[\"'\u2019\u201d)]*(?=\s|$)")
-STARRED = " *"
+JRNL_TIME_FORMAT = DEFAULT_TIME_FORMAT
 
 
 def _newest_first(entries: Iterable[Entry]) -> list[Entry]:
@@ -68,29 +59,6 @@ def export_markdown(entries: Iterable[Entry], title: str = messages.JOURNAL_EXPO
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def split_title(text: str) -> tuple[str, str]:
-    """jrnl's split: the first sentence of the first line is the title, the rest is the body."""
-    text = text.strip()
-    first, _, rest = text.partition("\n")
-    match = SENTENCE_END.search(first)
-    if match is None or match.end() == len(first):
-        return first.strip(), rest.strip()
-    title = first[: match.end()]
-    body = first[match.end() :].strip() + ("\n" + rest if rest else "")
-    return title.strip(), body.strip()
-
-
-def join_title(title: str, body: str) -> str:
-    """Undo ``split_title``: a title ending a sentence continues on the same line."""
-    if not body:
-        return title
-    if not title:
-        return body
-    sentence = SENTENCE_END.search(title)
-    together = sentence is not None and sentence.end() == len(title)
-    return title + (" " if together else "\n") + body
-
-
 def export_jrnl(entries: Iterable[Entry]) -> str:
     """jrnl's plain-text format: ``[YYYY-MM-DD HH:MM] Title`` then the body, oldest first."""
     blocks = []
@@ -108,79 +76,59 @@ class ImportResult:
     """Already in the journal from an earlier import"""
 
 
-def _parse_date(value: str) -> datetime | None:
-    for layout in JRNL_READ_FORMATS:
-        try:
-            return datetime.strptime(value.strip(), layout)
-        except ValueError:
-            continue
-    return None
+@dataclass(frozen=True)
+class ImportPreview:
+    """What an import would bring, for ``--dry-run``."""
+
+    count: int
+    first: datetime | None
+    last: datetime | None
+    tags: list[tuple[str, int]]
+    """Tags (words starting with a tag symbol) with how many entries carry them, most used first"""
 
 
-def parse_jrnl(text: str, source: str = "the jrnl text") -> list[tuple[datetime, str]]:
-    """(naive local datetime, text) for each entry; a line that cannot be read names itself."""
-    current: list[str] | None = None
-    entries: list[tuple[datetime, list[str]]] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        heading = HEADING.match(line)
-        if heading:
-            when = _parse_date(heading["date"])
-            if when is None or not EARLIEST_DATE <= when < LATEST_DATE:
-                template = messages.JOURNAL_JRNL_BAD_DATE if when is None else messages.JOURNAL_JRNL_DATE_RANGE
-                problem = template.format(date=heading["date"])
-                raise JournalImportError(
-                    messages.JOURNAL_JRNL_BAD_LINE.format(source=source, line=number, problem=problem)
-                )
-            title = heading["title"].rstrip()
-            if title.endswith(STARRED):
-                title = title[: -len(STARRED)].rstrip()
-            elif title == "*":
-                title = ""
-            current = [title]
-            entries.append((when, current))
-        elif current is not None:
-            current.append(line)
-        elif line.strip():
-            raise JournalImportError(
-                messages.JOURNAL_JRNL_BAD_LINE.format(
-                    source=source, line=number, problem=messages.JOURNAL_JRNL_TEXT_BEFORE_ENTRY
-                )
-            )
-    return [(when, join_title(lines[0].strip(), "\n".join(lines[1:]).strip())) for when, lines in entries]
+def tags_of(text: str, symbols: str = "@#") -> set[str]:
+    """jrnl's tags: words starting with one of the tag symbols, lower case."""
+    pattern = re.compile(rf"(?<!\S)([{re.escape(symbols)}][-+*#/\w]+)")
+    return {tag.lower() for tag in pattern.findall(text)}
 
 
-def import_key(when: datetime, text: str) -> str:
-    """Same date and text, same key: what makes a repeated import add nothing."""
-    digest = hashlib.sha256(f"{when.isoformat(timespec='seconds')}\n{text}".encode()).hexdigest()
-    return f"jrnl:{digest}"
+def preview(entries: list[Incoming], symbols: str = "@#") -> ImportPreview:
+    counts: Counter[str] = Counter()
+    for entry in entries:
+        counts.update(tags_of(entry.stored_text(), symbols + "#"))
+    dates = sorted(entry.when.replace(tzinfo=None) for entry in entries)
+    return ImportPreview(
+        count=len(entries),
+        first=dates[0] if dates else None,
+        last=dates[-1] if dates else None,
+        tags=sorted(counts.items(), key=lambda item: (-item[1], item[0])),
+    )
 
 
-def import_jrnl(journal: Journal, text: str, *, source: str = "the jrnl text") -> ImportResult:
-    """Add each jrnl entry as a note, dated in this machine's local time; all or nothing."""
-    parsed = parse_jrnl(text, source)
+def import_entries(journal: Journal, entries: list[Incoming]) -> ImportResult:
+    """Add each entry as a note in one transaction: all of them or, on any failure, none."""
     added = skipped = 0
     with journal.transaction():
-        for when, body in parsed:
-            key = import_key(when, body)
-            if journal.find_import_key(key) is not None:
+        for entry in entries:
+            if journal.find_import_key(entry.key) is not None:
                 skipped += 1
                 continue
-            journal.add_entry(body, kind="note", created=when, import_key=key)
+            journal.add_entry(entry.stored_text(), kind="note", created=entry.when, import_key=entry.key)
             added += 1
     return ImportResult(added=added, skipped=skipped)
 
 
+def import_key(when: datetime, text: str) -> str:
+    """Same date and text, same key: what makes a repeated import add nothing."""
+    return text_key("jrnl", when, text)
+
+
+def import_jrnl(journal: Journal, text: str, *, source: str = "the jrnl text") -> ImportResult:
+    """Add each jrnl entry as a note, dated in this machine's local time; all or nothing."""
+    return import_entries(journal, parse_jrnl(text, source))
+
+
 def import_jrnl_file(journal: Journal, path: Path) -> ImportResult:
     """Import a jrnl plain-text file (``jrnl --export txt`` or jrnl's own journal file)."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        line = Path(path).read_bytes()[: error.start].count(b"\n") + 1
-        problem = messages.JOURNAL_JRNL_NOT_UTF8
-        raise JournalImportError(
-            messages.JOURNAL_JRNL_BAD_LINE.format(source=path, line=line, problem=problem)
-        ) from error
-    except OSError as error:
-        reason = error.strerror or str(error)
-        raise JournalImportError(messages.JOURNAL_IMPORT_UNREADABLE.format(path=path, error=reason)) from error
-    return import_jrnl(journal, text, source=str(path))
+    return import_entries(journal, parse_jrnl(read_text(Path(path)), str(path)))

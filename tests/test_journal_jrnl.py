@@ -1,0 +1,238 @@
+"""jrnl journals read as jrnl 4.6 itself reads them: jrnl's own test journals, compared with jrnl."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from jrnl.encryption.Jrnlv1Encryption import Jrnlv1Encryption
+from jrnl.encryption.Jrnlv2Encryption import Jrnlv2Encryption
+from jrnl.encryption.Jrnlv3Encryption import Jrnlv3Encryption
+from jrnl.journals.FolderJournal import Folder
+from jrnl.journals.Journal import Journal as JrnlJournal
+from jrnl.journals.Journal import LegacyJournal
+
+from voiceguide import messages
+from voiceguide.errors import JournalImportError
+from voiceguide.journal.incoming import DateFallback
+from voiceguide.journal.jrnl_source import pick_journal, read_config, read_journal
+from voiceguide.journal.jrnl_text import JrnlOptions, join_title, parse_jrnl
+
+DATA = Path(__file__).parent / "data" / "jrnl" / "journals"
+LITTLE_ENDIAN = "%d.%m.%Y %H:%M"
+PLAIN = sorted(p.name for p in DATA.glob("*.journal") if "encrypted" not in p.name)
+LEGACY = {"simple_jrnl-1-9-5.journal", "simple_jrnl-1-9-5_little_endian_dates.journal"}
+PASSWORDS = {
+    "basic_encrypted.journal": ("test", Jrnlv2Encryption),
+    "encrypted.journal": ("bad doggie no biscuit", Jrnlv2Encryption),
+    "encrypted_jrnl-1-9-5.journal": ("bad doggie no biscuit", Jrnlv1Encryption),
+    "encrypted_v3.journal": ("good doggie extra biscuit", Jrnlv3Encryption),
+    "encrypted_v3_legacy_header.journal": ("good doggie extra biscuit", Jrnlv3Encryption),
+}
+
+
+def timeformat_of(name: str) -> str:
+    return LITTLE_ENDIAN if "little_endian" in name else "%Y-%m-%d %H:%M"
+
+
+def as_jrnl_reads(entries) -> list[tuple[datetime, str, bool]]:
+    return [(e.date, join_title(e.title, e.body), e.starred) for e in entries]
+
+
+def as_we_read(entries) -> list[tuple[datetime, str, bool]]:
+    """Oldest first, as jrnl sorts a journal it opens (a stable sort: same dates keep their order)."""
+    return [(e.when, e.text, e.starred) for e in sorted(entries, key=lambda e: e.when)]
+
+
+def test_every_plain_test_journal_of_jrnl_is_in_the_test_data():
+    assert len(PLAIN) == 17 and len(PASSWORDS) == 5
+
+
+@pytest.mark.parametrize("name", [n for n in PLAIN if n not in LEGACY and n != "unreadabledates.journal"])
+def test_a_plain_journal_reads_as_jrnl_reads_it(name):
+    path = DATA / name
+    jrnl = JrnlJournal(name, journal=str(path), timeformat=timeformat_of(name)).open()
+    ours = read_journal(path, JrnlOptions(timeformat=timeformat_of(name)), password=lambda: pytest.fail("asked"))
+    assert as_we_read(ours) == as_jrnl_reads(jrnl.entries)
+
+
+@pytest.mark.parametrize("name", sorted(LEGACY))
+def test_a_jrnl_1_journal_reads_as_jrnl_upgrade_reads_it(name):
+    path = DATA / name
+    jrnl = LegacyJournal(name, journal=str(path), timeformat=timeformat_of(name)).open()
+    ours = read_journal(path, JrnlOptions(timeformat=timeformat_of(name)), password=lambda: pytest.fail("asked"))
+    assert len(ours) == 2  # a bracketed line in a 1.x journal is text, as jrnl's upgrade reads it
+    assert as_we_read(ours) == as_jrnl_reads(jrnl.entries)
+
+
+def test_a_journal_without_dates_stops_unless_dated_now_as_jrnl_does():
+    path = DATA / "unreadabledates.journal"
+    with pytest.raises(JournalImportError) as caught:
+        read_journal(path, JrnlOptions(), password=str)
+    assert str(caught.value) == messages.JOURNAL_JRNL_BAD_LINE.format(
+        source=path,
+        line=1,
+        problem=messages.JOURNAL_JRNL_NO_DATED_ENTRY.format(text="[ashasd7zdskhz7asdkjasd] Entry subject"),
+    )
+    before = datetime.now().replace(microsecond=0)
+    [ours] = read_journal(path, JrnlOptions(fallback=DateFallback.NOW), password=str)
+    [theirs] = JrnlJournal("u", journal=str(path)).open().entries
+    assert ours.text == join_title(theirs.title, theirs.body)
+    assert before <= ours.when <= datetime.now() and abs(ours.when - theirs.date) < timedelta(seconds=5)
+
+
+@pytest.mark.parametrize("name", sorted(PASSWORDS))
+def test_an_encrypted_journal_reads_as_jrnl_decrypts_it(name):
+    path = DATA / name
+    password, method = PASSWORDS[name]
+    decryptor = method(name, {})
+    decryptor.password = password
+    text = decryptor.decrypt(path.read_bytes())
+    parser = LegacyJournal if method is Jrnlv1Encryption else JrnlJournal
+    theirs = parser(name)._parse(text)
+    asked = []
+    ours = read_journal(path, JrnlOptions(), password=lambda: asked.append(1) or password, encrypt=True)
+    assert asked == [1]
+    assert ours and as_we_read(ours) == as_jrnl_reads(theirs)
+
+
+@pytest.mark.parametrize("name", sorted(PASSWORDS))
+def test_an_encrypted_journal_is_known_without_a_config(name):
+    password, _ = PASSWORDS[name]
+    ours = read_journal(DATA / name, JrnlOptions(), password=lambda: password)
+    assert ours[0].text.startswith(("My first entry.", "Entry the first."))
+
+
+@pytest.mark.parametrize("name", sorted(PASSWORDS))
+def test_a_wrong_password_is_one_clear_line(name):
+    with pytest.raises(JournalImportError) as caught:
+        read_journal(DATA / name, JrnlOptions(), password=lambda: "not the password", encrypt=True)
+    assert str(caught.value) == messages.JRNL_WRONG_PASSWORD.format(path=DATA / name)
+
+
+def test_a_folder_journal_reads_as_jrnl_reads_it():
+    path = DATA / "basic_folder"
+    theirs = Folder("folder", journal=str(path)).open()
+    ours = read_journal(path, JrnlOptions(), password=str)
+    assert len(ours) == 3  # the should-be-ignored.txt files are not part of it, as in jrnl
+    assert as_we_read(ours) == as_jrnl_reads(theirs.entries)
+
+
+def test_a_folder_day_file_dates_its_entries_even_with_a_time_only_format(tmp_path):
+    day = tmp_path / "2021" / "03" / "04.txt"
+    day.parent.mkdir(parents=True)
+    day.write_text("[07:30] Early.\n\n[21:05] Late. *\nwith a body\n")
+    ours = read_journal(tmp_path, JrnlOptions(timeformat="%H:%M"), password=str)
+    theirs = Folder("f", journal=str(tmp_path), timeformat="%H:%M").open()
+    assert as_we_read(ours) == as_jrnl_reads(theirs.entries)
+    assert [e.when for e in ours] == [datetime(2021, 3, 4, 7, 30), datetime(2021, 3, 4, 21, 5)]
+    assert ours[1].starred and ours[1].stored_text() == "Late. with a body\n\n#starred"
+
+
+HEADINGS = [
+    "2019-07 14:23",  # a partial date: the first of the month
+    "2019-07-18 14:23:05",
+    "2019-07-18",
+    "2019-07-18 02:23:05 PM",
+    "18 July 2019 14:23",
+    "July 18, 2019 2:23pm",
+    "Thursday, 18 July 2019 14:23",
+    "2019/07/18 14:23",
+    "2019-07-18T14:23:00+02:00",
+    "18.07.2019 14:23",
+    "1",
+    "see above",
+    "Chapter the twelfth",
+]
+
+
+@pytest.mark.parametrize("heading", HEADINGS)
+def test_a_bracketed_date_reads_as_jrnl_reads_it(heading):
+    text = f"[2019-01-01 09:00] Before.\n\n[{heading}] The entry\nbody\n"
+    theirs = JrnlJournal("dates")._parse(text)
+    ours = parse_jrnl(text)
+    assert as_we_read(ours) == as_jrnl_reads(theirs)
+
+
+def test_the_third_entry_dated_2019_07_starts_its_own_entry():
+    [*_, third] = read_journal(DATA / "mostlyreadabledates.journal", JrnlOptions(), password=str)
+    assert (third.when, third.text.split("\n")[0]) == (datetime(2019, 7, 1, 14, 23), "The third entry")
+
+
+def test_a_date_without_a_year_stops_with_its_line_unless_dated_by_this_year():
+    text = "[2019-01-01 09:00] Before.\n\n[18 July 14:23] No year\n"
+    with pytest.raises(JournalImportError) as caught:
+        parse_jrnl(text, "j.txt")
+    problem = messages.JOURNAL_JRNL_NO_YEAR.format(date="18 July 14:23")
+    assert str(caught.value) == messages.JOURNAL_JRNL_BAD_LINE.format(source="j.txt", line=3, problem=problem)
+    *_, entry = parse_jrnl(text, options=JrnlOptions(fallback=DateFallback.NOW))
+    [*_, theirs] = JrnlJournal("noyear")._parse(text)
+    assert entry.when == theirs.date and entry.when.year in (datetime.now().year, datetime.now().year - 1)
+
+
+def test_text_before_the_first_dated_entry_stops_where_jrnl_would_drop_it():
+    text = "A note I wrote first\n[2019-01-01 09:00] Dated.\n"
+    assert len(JrnlJournal("j")._parse(text)) == 1  # jrnl silently loses the first line
+    with pytest.raises(JournalImportError, match="line 1: " + messages.JOURNAL_JRNL_TEXT_BEFORE_ENTRY):
+        parse_jrnl(text)
+
+
+def write_config(tmp_path: Path, body: str) -> Path:
+    config = tmp_path / "jrnl" / "jrnl.yaml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(body)
+    return config
+
+
+def test_jrnls_config_names_journals_with_their_own_timeformat_and_tags(tmp_path):
+    shutil.copy(DATA / "little_endian_dates.journal", tmp_path / "diary.txt")
+    shutil.copytree(DATA / "basic_folder", tmp_path / "folder")
+    config = write_config(
+        tmp_path,
+        f"encrypt: false\ntagsymbols: '@'\ntimeformat: '%d.%m.%Y %H:%M'\n"
+        f"journals:\n  default: {tmp_path}/diary.txt\n"
+        f"  work:\n    journal: {tmp_path}/folder\n    timeformat: '%Y-%m-%d %H:%M'\n    tagsymbols: '+@'\n",
+    )
+    journals = read_config(config)
+    assert sorted(journals) == ["default", "work"]
+    default = pick_journal(journals, None, config)
+    assert default.options.timeformat == LITTLE_ENDIAN
+    entries = read_journal(default.path, default.options, password=str)
+    assert [e.when for e in entries] == [datetime(2013, 6, 9, 15, 39), datetime(2013, 7, 10, 15, 40)]
+    work = pick_journal(journals, "work", config)
+    assert work.options.tagsymbols == "+@" and len(read_journal(work.path, work.options, password=str)) == 3
+    with pytest.raises(JournalImportError) as caught:
+        pick_journal(journals, "ideas", config)
+    assert str(caught.value) == messages.JRNL_NO_SUCH_JOURNAL.format(name="ideas", path=config, names="default, work")
+
+
+def test_jrnls_own_config_files_read(tmp_path):
+    configs = Path(__file__).parent / "data" / "jrnl" / "configs"
+    journals = read_config(configs / "multiple.yaml")
+    assert sorted(journals) == ["default", "ideas", "new_encrypted", "simple", "work", "✨"]
+    assert journals["new_encrypted"].encrypt is True and journals["simple"].encrypt is False
+    assert read_config(configs / "little_endian_dates.yaml")["default"].options.timeformat == LITTLE_ENDIAN
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [("journals: [", "while parsing"), ("colors: {}\n", "it names no journals"), ("- a list\n", "names no")],
+)
+def test_a_broken_jrnl_config_is_one_clear_line(tmp_path, body, problem):
+    config = write_config(tmp_path, body)
+    with pytest.raises(JournalImportError, match=problem) as caught:
+        read_config(config)
+    assert "\n" not in str(caught.value) and str(config) in str(caught.value)
+
+
+def test_a_missing_jrnl_config_says_how_to_name_it(tmp_path):
+    with pytest.raises(JournalImportError) as caught:
+        read_config(tmp_path / "nowhere.yaml")
+    assert str(caught.value) == messages.JRNL_CONFIG_MISSING.format(path=tmp_path / "nowhere.yaml")
+
+
+def test_a_day_one_classic_folder_is_told_to_export_as_json():
+    with pytest.raises(JournalImportError, match="export it from Day One as JSON"):
+        read_journal(DATA / "dayone.dayone", JrnlOptions(), password=str)

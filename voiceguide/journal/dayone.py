@@ -1,0 +1,117 @@
+"""Day One's JSON export read: the zip Day One writes, or the ``Journal.json`` inside it.
+
+Each entry keeps its text, its creation date in the time zone it was written
+in, its tags (as ``#tag`` words at the end of the text, spaces inside a tag
+made hyphens) and its star (``#starred``). Photos, videos and audio are not
+carried over; they are counted so the person is told. Day One's Markdown
+escapes (``\\.``, ``\\!``) are undone and the placeholders of its media
+(``![](dayone-moment://...)``) are taken out of the text.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from voiceguide import messages
+from voiceguide.errors import JournalImportError
+from voiceguide.journal.incoming import Incoming, text_key
+from voiceguide.journal.jrnl_text import EARLIEST_DATE, LATEST_DATE
+
+MEDIA = re.compile(r"!\[[^\]]*\]\(dayone-moment:[^)]*\)[ \t]*\n?")
+ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|~])")
+MEDIA_KINDS = ("photos", "videos", "audios", "pdfAttachments")
+
+
+@dataclass(frozen=True)
+class DayOneExport:
+    entries: list[Incoming]
+    media: dict[str, int]
+    """How many photos, videos, audios and PDFs were left behind, by kind"""
+
+
+def _documents(path: Path) -> list[tuple[str, bytes]]:
+    """(name, JSON bytes) of each journal in the export."""
+    if zipfile.is_zipfile(path):
+        try:
+            with zipfile.ZipFile(path) as archive:
+                names = [n for n in archive.namelist() if n.lower().endswith(".json") and "/" not in n.strip("/")]
+                if not names:
+                    raise JournalImportError(messages.DAYONE_BAD.format(path=path, problem=messages.DAYONE_NO_ENTRIES))
+                return [(f"{path}:{name}", archive.read(name)) for name in sorted(names)]
+        except (zipfile.BadZipFile, OSError, RuntimeError) as error:
+            raise JournalImportError(messages.DAYONE_BAD.format(path=path, problem=error)) from error
+    try:
+        return [(str(path), path.read_bytes())]
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise JournalImportError(messages.JOURNAL_IMPORT_UNREADABLE.format(path=path, error=reason)) from error
+
+
+def _created(item: dict[str, Any], source: str, number: int) -> datetime:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    raw = item.get("creationDate")
+    try:
+        when = datetime.fromisoformat(str(raw).replace("Z", "+00:00"))
+    except ValueError as error:
+        problem = messages.DAYONE_BAD_DATE.format(number=number, date=raw)
+        raise JournalImportError(messages.DAYONE_BAD.format(path=source, problem=problem)) from error
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    if not EARLIEST_DATE <= when.replace(tzinfo=None) < LATEST_DATE:
+        problem = messages.DAYONE_BAD_DATE.format(number=number, date=raw)
+        raise JournalImportError(messages.DAYONE_BAD.format(path=source, problem=problem))
+    zone = item.get("timeZone")
+    if isinstance(zone, str) and zone:
+        try:
+            return when.astimezone(ZoneInfo(zone))
+        except (ZoneInfoNotFoundError, ValueError):
+            pass  # an unknown zone name: the moment is still right, shown in UTC
+    return when.astimezone(UTC)
+
+
+def _tag_word(tag: str) -> str:
+    return "#" + re.sub(r"\s+", "-", tag.strip().lstrip("#"))
+
+
+def _text(item: dict[str, Any]) -> str:
+    text = item.get("text")
+    if not isinstance(text, str):
+        return ""
+    return ESCAPED.sub(r"\1", MEDIA.sub("", text)).strip()
+
+
+def read_dayone(path: Path) -> DayOneExport:
+    """Every entry of a Day One JSON export (a zip of journals or one journal's JSON)."""
+    path = Path(path)
+    entries: list[Incoming] = []
+    media = dict.fromkeys(MEDIA_KINDS, 0)
+    for source, data in _documents(path):
+        try:
+            document = json.loads(data)
+        except (ValueError, UnicodeDecodeError) as error:
+            raise JournalImportError(messages.DAYONE_BAD.format(path=source, problem=error)) from error
+        items = document.get("entries") if isinstance(document, dict) else None
+        if not isinstance(items, list):
+            raise JournalImportError(messages.DAYONE_BAD.format(path=source, problem=messages.DAYONE_NO_ENTRIES))
+        for number, item in enumerate(items, start=1):
+            if not isinstance(item, dict):
+                problem = messages.DAYONE_BAD_ENTRY.format(number=number)
+                raise JournalImportError(messages.DAYONE_BAD.format(path=source, problem=problem))
+            when = _created(item, source, number)
+            text = _text(item)
+            tags = item.get("tags") if isinstance(item.get("tags"), list) else []
+            words = tuple(_tag_word(t) for t in tags if isinstance(t, str) and t.strip().lstrip("#"))
+            for kind in MEDIA_KINDS:
+                if isinstance(item.get(kind), list):
+                    media[kind] += len(item[kind])
+            uuid = item.get("uuid")
+            key = f"dayone:{uuid}" if isinstance(uuid, str) and uuid else text_key("dayone", when, text)
+            entries.append(Incoming(when=when, text=text, key=key, starred=bool(item.get("starred")), tags=words))
+    return DayOneExport(entries=entries, media=media)

@@ -1,0 +1,57 @@
+"""Which journal to bring in and reading it whole, before anything is written."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from voiceguide import messages
+from voiceguide.errors import JournalImportError
+from voiceguide.journal.incoming import DateFallback, Incoming
+from voiceguide.journal.jrnl_source import JrnlJournal, pick_journal, read_config, read_journal, with_overrides
+from voiceguide.journal.jrnl_text import DEFAULT_TAG_SYMBOLS, JrnlOptions
+
+FORMATS = ("jrnl", "dayone")
+
+
+@dataclass(frozen=True)
+class Gathered:
+    """Every entry of the source, read and checked; nothing written yet."""
+
+    entries: list[Incoming]
+    tagsymbols: str = DEFAULT_TAG_SYMBOLS
+    media: dict[str, int] = field(default_factory=dict)
+
+
+def gather(
+    fmt: str,
+    file: Path | None,
+    *,
+    password: Callable[[Path], str],
+    from_jrnl: str | None = None,
+    jrnl_config: Path | None = None,
+    timeformat: str | None = None,
+    fallback: DateFallback = DateFallback.STOP,
+) -> Gathered:
+    """Read the whole source: a jrnl journal named in jrnl's config, a jrnl file or folder, or a Day One export."""
+    if file is not None and from_jrnl is not None:
+        raise JournalImportError(messages.JRNL_SOURCES_CLASH)
+    if from_jrnl is not None or (file is None and jrnl_config is not None):
+        journals = read_config(jrnl_config, fallback)
+        chosen = with_overrides(pick_journal(journals, from_jrnl or None, jrnl_config), timeformat)
+        return _jrnl(chosen, password)
+    if file is None:
+        raise JournalImportError(messages.JRNL_IMPORT_NEEDS_SOURCE)
+    if fmt == "dayone":
+        from voiceguide.journal.dayone import read_dayone
+
+        export = read_dayone(file)
+        return Gathered(export.entries, "#", export.media)
+    options = JrnlOptions(timeformat=timeformat or JrnlOptions.timeformat, fallback=fallback)
+    return _jrnl(JrnlJournal(str(file), Path(file), options), password)
+
+
+def _jrnl(journal: JrnlJournal, password: Callable[[Path], str]) -> Gathered:
+    entries = read_journal(journal.path, journal.options, lambda: password(journal.path), encrypt=journal.encrypt)
+    return Gathered(entries, journal.options.tagsymbols)
