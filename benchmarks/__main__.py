@@ -18,6 +18,7 @@ from collections.abc import Callable
 from rich.console import Console
 from rich.table import Table
 
+from benchmarks.breathing import bench_breathing_cues
 from benchmarks.commands import bench_commands
 from benchmarks.journal_crypto import bench_journal_crypto
 from benchmarks.journal_scale import bench_journal_scale
@@ -35,7 +36,7 @@ def bench_help(runs: int) -> Row:
         started = time.perf_counter()
         subprocess.run([exe, "--help"], capture_output=True, env=env, check=True)
         times.append((time.perf_counter() - started) * 1000)
-    return Row("`voiceguide --help` wall time", statistics.median(times[1:]), "ms", 60, note=f"median of {runs}")
+    return Row("help", statistics.median(times[1:]), note=f"median of {runs}")
 
 
 def bench_stop_latency(pulse, runs: int) -> Row:
@@ -59,10 +60,8 @@ def bench_stop_latency(pulse, runs: int) -> Row:
             if segs:
                 results.append((origin + segs[-1][1] - stopped) * 1000)
     return Row(
-        "Player stop to silence (recorded monitor)",
+        "stop",
         statistics.median(results),
-        "ms",
-        30,
         note=f"median of {len(results)}, max {max(results):.1f}",
     )
 
@@ -84,10 +83,8 @@ def bench_transcription(runs: int) -> Row:
         transcriber.transcribe(samples, rate)
         factors.append((time.perf_counter() - started) / (len(samples) / rate))
     return Row(
-        "transcription real-time factor",
+        "transcribe_rtf",
         statistics.median(factors),
-        "x",
-        0.06,
         note=f"{len(samples) / rate:.0f} s of speech, tiny.en int8, median of {runs}",
     )
 
@@ -95,7 +92,15 @@ def bench_transcription(runs: int) -> Row:
 def main() -> None:
     parser = argparse.ArgumentParser(prog="scripts/bench", description=__doc__)
     parser.add_argument("--runs", type=int, default=7, help="repetitions per figure (median)")
+    parser.add_argument("--check", action="store_true", help="exit 1 when any figure is over its budget")
+    parser.add_argument(
+        "--only", metavar="NAMES", help=f"comma-separated steps to run (default: all of {', '.join(STEPS)})"
+    )
     args = parser.parse_args()
+    chosen = list(STEPS) if not args.only else [name.strip() for name in args.only.split(",")]
+    unknown = [name for name in chosen if name not in STEPS]
+    if unknown:
+        parser.error(f"unknown step {', '.join(unknown)}: choose from {', '.join(STEPS)}")
     os.environ.setdefault("VOICEGUIDE_HOME", tempfile.mkdtemp(prefix="vg-bench-"))
 
     from tests.pulse import PrivatePulse
@@ -103,39 +108,53 @@ def main() -> None:
     pulse = PrivatePulse().start()
     os.environ.update(pulse.env)
     rows: list[Row] = []
-    steps: list[Callable[[], Row]] = [
-        lambda: bench_help(args.runs * 2),
-        lambda: bench_stop_latency(pulse, args.runs),
-        lambda: bench_read_start(pulse, max(3, args.runs // 2)),
-        lambda: bench_render_rtf(args.runs),
-        lambda: bench_spoken_cues(pulse, max(1, args.runs // 4)),
-        lambda: bench_memory(max(1, args.runs // 4)),
-        lambda: bench_transcription(max(3, args.runs // 2)),
-        bench_commands,
-        *reflect_steps(args.runs),
-        lambda: bench_journal_scale(args.runs),
-        lambda: bench_journal_crypto(args.runs),
-    ]
     try:
-        for step in steps:
-            got = step()
+        for name in chosen:
+            got = STEPS[name](pulse, args.runs)
             rows.extend(got if isinstance(got, list) else [got])
     finally:
         pulse.stop()
+    print_table(rows)
+    over = [r for r in rows if not r.ok]
+    if args.check and over:
+        print(f"over budget: {', '.join(r.budget.what for r in over)}", file=sys.stderr)
+        sys.exit(1)
+
+
+def print_table(rows: list[Row]) -> None:
     table = Table(title="voiceguide benchmarks (2-core machine; medians)")
     for col in ("what", "measured", "budget", "", "note"):
         table.add_column(col)
     for r in rows:
-        cmp = ">=" if r.higher_is_better else "<="
-        fmt = "{:.3f}" if r.unit == "x" else "{:.1f}"
+        budget = r.budget
+        cmp = ">=" if budget.higher_is_better else "<="
+        fmt = "{:.3f}" if budget.unit == "x" else "{:.1f}"
         table.add_row(
-            r.what,
-            f"{fmt.format(r.value)} {r.unit}",
-            f"{cmp} {r.budget:.4g} {r.unit}",
+            budget.what,
+            f"{fmt.format(r.value)} {budget.unit}",
+            f"{cmp} {budget.limit:.4g} {budget.unit}",
             "[green]ok[/]" if r.ok else "[red]over[/]",
             r.note,
         )
     Console(width=140).print(table)
+
+
+Step = Callable[[object, int], "Row | list[Row]"]
+STEPS: dict[str, Step] = {
+    "help": lambda pulse, runs: bench_help(runs * 2),
+    "stop": lambda pulse, runs: bench_stop_latency(pulse, runs),
+    "read": lambda pulse, runs: bench_read_start(pulse, max(3, runs // 2)),
+    "voices": lambda pulse, runs: bench_render_rtf(runs),
+    "spoken_cues": lambda pulse, runs: bench_spoken_cues(pulse, max(1, runs // 4)),
+    "memory": lambda pulse, runs: bench_memory(max(1, runs // 4)),
+    "transcribe": lambda pulse, runs: bench_transcription(max(3, runs // 2)),
+    "breathe": lambda pulse, runs: bench_breathing_cues(pulse, max(1, runs // 3)),
+    "commands": lambda pulse, runs: bench_commands(),
+    "reflect": lambda pulse, runs: [step() for step in reflect_steps(runs)],
+    "journal": lambda pulse, runs: bench_journal_scale(runs),
+    "crypto": lambda pulse, runs: bench_journal_crypto(runs),
+}
+"""The benchmark steps by name, in the order they run"""
 
 
 if __name__ == "__main__":

@@ -154,25 +154,18 @@ def bench_commands(phrases_per_command: int | None = None) -> list[Row]:
     miss_note = ("missed: " + "; ".join(misses[:3])) if misses else "none missed"
     return [
         Row(
-            "voice commands recognised",
+            "commands_recognised",
             100 * hits / total,
-            "%",
-            95,
-            higher_is_better=True,
             note=f"{hits}/{total}: {len(COMMANDS)} commands x {len(VOICES)} voices x {len(RATES)} rates; {miss_note}",
         ),
         Row(
-            "false accepts on ordinary sentences",
+            "commands_false",
             100 * false / len(SENTENCES),
-            "%",
-            2,
             note=f"{false}/{len(SENTENCES)}" + (f": {accepted[0]}" if accepted else ""),
         ),
         Row(
-            "voice command: end of speech to action",
+            "command_latency",
             statistics.median(latencies),
-            "ms",
-            600,
             note=f"median of {len(latencies)}, p90 {np.percentile(latencies, 90):.0f} ms, in-process, paced",
         ),
     ]

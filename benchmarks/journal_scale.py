@@ -110,11 +110,9 @@ def bench_journal_scale(runs: int) -> list[Row]:
         beside_s = beside_l = "jrnl could not be installed"
     return [
         Row(
-            "`journal search`, 20,000 entries (whole command)",
+            "search_20k",
             search,
-            "ms",
-            150,
             note=f"median of {runs}; {beside_s}; import took {imported:.1f} s",
         ),
-        Row("`journal list`, 20,000 entries (whole command)", listing, "ms", 150, note=f"median of {runs}; {beside_l}"),
+        Row("list_20k", listing, note=f"median of {runs}; {beside_l}"),
     ]

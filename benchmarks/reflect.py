@@ -51,10 +51,8 @@ def bench_transcription_rtf(runs: int) -> Row:
         transcriber.transcribe(speech, 16000)
         factors.append((time.perf_counter() - started) / (len(speech) / 16000))
     return Row(
-        "transcription real-time factor (60 s reflection)",
+        "reflect_rtf",
         statistics.median(factors),
-        "x",
-        0.06,
         note=f"tiny.en int8, {transcriber.cpu_threads} threads, greedy, median of {runs}",
     )
 
@@ -137,10 +135,8 @@ def bench_end_to_saved(runs: int) -> Row:
             latencies.append(result.saved_at - mic.speech_ended)
             after_stop.append(result.saved_at - result.stopped_at)
     return Row(
-        "end of speech to saved entry (60 s entry)",
+        "reflect_saved",
         statistics.median(latencies),
-        "s",
-        1.0,
         note=f"Enter 0.3 s after the last word; stop to saved {statistics.median(after_stop):.2f} s; median of {runs}",
     )
 
@@ -165,9 +161,7 @@ def bench_reflect_memory(runs: int) -> Row:
                 [sys.executable, "-c", probe, str(path)], capture_output=True, text=True, env=env, check=True
             )
             peaks.append(int(out.stdout.strip()) / 1024)
-    return Row(
-        "`reflect --from-file` peak memory (60 s)", max(peaks), "MB", 350, note=f"max RSS of the child, worst of {runs}"
-    )
+    return Row("reflect_memory", max(peaks), note=f"max RSS of the child, worst of {runs}")
 
 
 def reflect_steps(runs: int) -> list:

@@ -1,19 +1,75 @@
-"""One row of the benchmark table: a measured figure beside its budget."""
+"""The budgets, in one table, and a row of the benchmark table: a measured figure beside its budget.
+
+Every figure `scripts/bench` measures has its budget here (the numbers of
+DESIGN.md's "Performance budgets"); a benchmark reports a value under its
+key and never states a budget of its own. `scripts/bench --check` exits 1
+when any figure is over.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 
+@dataclass(frozen=True)
+class Budget:
+    what: str
+    limit: float
+    unit: str
+    higher_is_better: bool = False
+
+
+BUDGETS: dict[str, Budget] = {
+    "help": Budget("`voiceguide --help` wall time", 60, "ms"),
+    "stop": Budget("Player stop to silence (recorded monitor)", 30, "ms"),
+    "read_cold_neural": Budget("`read`: start to first audio frame, cold cache, neural", 400, "ms"),
+    "read_warm_neural": Budget("`read`: start to first audio frame, warm cache, neural", 150, "ms"),
+    "read_cold_espeak": Budget("`read`: start to first audio frame, cold cache, espeak-ng", 150, "ms"),
+    "read_warm_espeak": Budget("`read`: start to first audio frame, warm cache, espeak-ng", 150, "ms"),
+    "render_rtf_neural": Budget("render real-time factor, neural", 0.05, "x"),
+    "render_rtf_espeak": Budget("render real-time factor, espeak-ng", 0.05, "x"),
+    "read_memory_neural": Budget("`read` peak memory, neural", 700, "MB"),
+    "read_memory_espeak": Budget("`read` peak memory, espeak-ng", 700, "MB"),
+    "guide_memory_neural": Budget("spoken `guide` peak memory (voice + Whisper), neural", 700, "MB"),
+    "guide_memory_espeak": Budget("spoken `guide` peak memory (voice + Whisper), espeak-ng", 700, "MB"),
+    "spoken_cue_p95_neural": Budget("spoken breathing cue onset error p95, neural", 20, "ms"),
+    "spoken_cue_p95_espeak": Budget("spoken breathing cue onset error p95, espeak-ng", 20, "ms"),
+    "spoken_cue_max_neural": Budget("spoken breathing cue onset error max, neural", 50, "ms"),
+    "spoken_cue_max_espeak": Budget("spoken breathing cue onset error max, espeak-ng", 50, "ms"),
+    "transcribe_rtf": Budget("transcription real-time factor", 0.06, "x"),
+    "commands_recognised": Budget("voice commands recognised", 95, "%", higher_is_better=True),
+    "commands_false": Budget("false accepts on ordinary sentences", 2, "%"),
+    "command_latency": Budget("voice command: end of speech to action", 600, "ms"),
+    "breath_onset_p95": Budget("`breathe`: cue onset error, 95th percentile", 20, "ms"),
+    "breath_onset_max": Budget("`breathe`: cue onset error, worst", 50, "ms"),
+    "breath_length": Budget("`breathe`: session length off its plan", 100, "ms"),
+    "reflect_rtf": Budget("transcription real-time factor (60 s reflection)", 0.06, "x"),
+    "reflect_saved": Budget("end of speech to saved entry (60 s entry)", 1.0, "s"),
+    "reflect_memory": Budget("`reflect --from-file` peak memory (60 s)", 350, "MB"),
+    "search_20k": Budget("`journal search`, 20,000 entries (whole command)", 150, "ms"),
+    "list_20k": Budget("`journal list`, 20,000 entries (whole command)", 150, "ms"),
+    "search_plain": Budget("`journal search` (plain journal)", 150, "ms"),
+    "search_unlocked": Budget("`journal search` encrypted and unlocked, against plain", 2.0, "x"),
+    "search_locked": Budget("`journal search` encrypted, first command, against plain", 2.0, "x"),
+    "list_plain": Budget("`journal list` (plain journal)", 150, "ms"),
+    "list_unlocked": Budget("`journal list` encrypted and unlocked, against plain", 2.0, "x"),
+    "list_locked": Budget("`journal list` encrypted, first command, against plain", 2.0, "x"),
+    "search_query_ratio": Budget("search query alone, encrypted against plain", 2.0, "x"),
+}
+"""Key -> what is measured and its budget"""
+
+
 @dataclass
 class Row:
-    what: str
+    key: str
     value: float
-    unit: str
-    budget: float
-    higher_is_better: bool = False
     note: str = ""
 
     @property
+    def budget(self) -> Budget:
+        return BUDGETS[self.key]
+
+    @property
     def ok(self) -> bool:
-        return self.value >= self.budget if self.higher_is_better else self.value <= self.budget
+        limit = self.budget.limit
+        return self.value >= limit if self.budget.higher_is_better else self.value <= limit

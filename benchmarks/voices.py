@@ -19,6 +19,13 @@ import numpy as np
 from benchmarks.table import Row
 
 VOICES = (("piper:joe", "neural"), ("gmw/en-us", "espeak-ng"))
+
+
+def _short(label: str) -> str:
+    """The engine's part of a budget key (benchmarks/table.py): neural or espeak."""
+    return label.removesuffix("-ng")
+
+
 SENTENCES = (
     "Healing begins with awareness, and awareness takes courage.",
     "Notice where the breath moves in your body, and let each exhale be a little longer.",
@@ -45,10 +52,8 @@ def bench_render_rtf(runs: int) -> list[Row]:
             assert synth.voice == voice, synth.fallback
         rows.append(
             Row(
-                f"render real-time factor, {label}",
+                f"render_rtf_{_short(label)}",
                 statistics.median(factors),
-                "x",
-                0.05,
                 note=f"{voice}, one sentence per render, median of {runs}",
             )
         )
@@ -119,13 +124,11 @@ def bench_memory(runs: int) -> list[Row]:
                 guide.append(
                     peak_tree_memory(["guide", "--section", "6", "--restart", "--voice", voice], env, seconds=25)
                 )
-        rows.append(Row(f"`read` peak memory, {label}", max(read), "MB", 700, note=f"process tree, worst of {runs}"))
+        rows.append(Row(f"read_memory_{_short(label)}", max(read), note=f"process tree, worst of {runs}"))
         rows.append(
             Row(
-                f"spoken `guide` peak memory (voice + Whisper), {label}",
+                f"guide_memory_{_short(label)}",
                 max(guide),
-                "MB",
-                700,
                 note=f"process tree over its first 25 s, worst of {runs}",
             )
         )
@@ -162,8 +165,6 @@ def bench_spoken_cues(pulse, runs: int) -> list[Row]:
             [_cue_errors_ms(pulse, voice, tempfile.mkdtemp(prefix="vg-cues-")) for _ in range(runs)]
         )
         note = f"{len(errors)} spoken cues of box breathing, recorded monitor"
-        rows.append(
-            Row(f"spoken breathing cue onset error p95, {label}", float(np.percentile(errors, 95)), "ms", 20, note=note)
-        )
-        rows.append(Row(f"spoken breathing cue onset error max, {label}", float(errors.max()), "ms", 50, note=note))
+        rows.append(Row(f"spoken_cue_p95_{_short(label)}", float(np.percentile(errors, 95)), note=note))
+        rows.append(Row(f"spoken_cue_max_{_short(label)}", float(errors.max()), note=note))
     return rows

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -41,11 +39,8 @@ def test_a_30_minute_box_session_is_scheduled_exactly_and_runs_at_once():
     assert schedule.total_seconds == cycles * 16.0
 
     record = Recorder(clock)
-    began = time.perf_counter()
     result = Scheduler(schedule, clock).run(record)
-    took = time.perf_counter() - began
 
-    assert took < 2.0  # a generous guard against a hang; in practice a few milliseconds
     assert [c.at for c in record.cues] == [START + k * 4.0 for k in range(cycles * 4)]
     assert record.handed_at == [max(START, c.at - DEFAULT_LEAD) for c in record.cues]
     assert clock.now == START + cycles * 16.0
