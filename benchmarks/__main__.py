@@ -21,6 +21,7 @@ from rich.table import Table
 from benchmarks.breathing import bench_breathing_cues
 from benchmarks.commands import bench_commands
 from benchmarks.journal_crypto import bench_journal_crypto
+from benchmarks.journal_import import bench_journal_import
 from benchmarks.journal_scale import bench_journal_scale
 from benchmarks.reading import bench_read_start
 from benchmarks.reflect import reflect_steps
@@ -153,6 +154,7 @@ STEPS: dict[str, Step] = {
     "reflect": lambda pulse, runs: [step() for step in reflect_steps(runs)],
     "journal": lambda pulse, runs: bench_journal_scale(runs),
     "crypto": lambda pulse, runs: bench_journal_crypto(runs),
+    "import": lambda pulse, runs: bench_journal_import(runs),
 }
 """The benchmark steps by name, in the order they run"""
 

@@ -55,6 +55,8 @@ BUDGETS: dict[str, Budget] = {
     "list_unlocked": Budget("`journal list` encrypted and unlocked, against plain", 2.0, "x"),
     "list_locked": Budget("`journal list` encrypted, first command, against plain", 2.0, "x"),
     "search_query_ratio": Budget("search query alone, encrypted against plain", 2.0, "x"),
+    "import_jrnl_20k": Budget("`journal import` 20,000 jrnl entries (whole command)", 3, "s"),
+    "import_jrnl_20k_encrypted": Budget("`journal import` 20,000 jrnl entries encrypted by jrnl 4.6", 5, "s"),
 }
 """Key -> what is measured and its budget"""
 

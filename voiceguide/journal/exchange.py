@@ -12,17 +12,19 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from voiceguide import messages
+from voiceguide.journal.connection import guarded
 from voiceguide.journal.incoming import Incoming, text_key
 from voiceguide.journal.jrnl_source import read_text
 from voiceguide.journal.jrnl_text import DEFAULT_TIME_FORMAT, parse_jrnl, split_title
 from voiceguide.journal.models import Entry
 from voiceguide.journal.store import Journal
+from voiceguide.journal.timestamps import stamp
 
 JRNL_TIME_FORMAT = DEFAULT_TIME_FORMAT
 
@@ -106,17 +108,38 @@ def preview(entries: list[Incoming], symbols: str = "@#") -> ImportPreview:
     )
 
 
+IMPORT_CACHE_KIB = 128 * 1024
+"""Page cache while an import fills the search index (SQLite takes the memory only as pages are used)"""
+INSERT_IMPORTED = """
+    INSERT INTO entries (created, utc_offset_minutes, kind, text, words, import_key, needs_transcription)
+    VALUES (?, ?, 'note', ?, ?, ?, 0)
+    ON CONFLICT (import_key) DO NOTHING
+"""
+
+
+@guarded
+def _add_imported(journal: Journal, entries: list[Incoming]) -> int:
+    """One statement for all rows; keys already present add nothing. Returns how many were added."""
+
+    def rows() -> Iterator[tuple[str, int, str, int, str]]:
+        for entry in entries:
+            created, offset = stamp(entry.when)
+            text = entry.stored_text()
+            yield created, offset, text, len(text.split()), entry.key
+
+    with journal.transaction() as db:
+        before = db.execute("PRAGMA cache_size").fetchone()[0]
+        db.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")  # the index's pages are written once, not many times
+        try:
+            return db.executemany(INSERT_IMPORTED, rows()).rowcount
+        finally:
+            db.execute(f"PRAGMA cache_size = {int(before)}")
+
+
 def import_entries(journal: Journal, entries: list[Incoming]) -> ImportResult:
     """Add each entry as a note in one transaction: all of them or, on any failure, none."""
-    added = skipped = 0
-    with journal.transaction():
-        for entry in entries:
-            if journal.find_import_key(entry.key) is not None:
-                skipped += 1
-                continue
-            journal.add_entry(entry.stored_text(), kind="note", created=entry.when, import_key=entry.key)
-            added += 1
-    return ImportResult(added=added, skipped=skipped)
+    added = _add_imported(journal, entries)
+    return ImportResult(added=added, skipped=len(entries) - added)
 
 
 def import_key(when: datetime, text: str) -> str:

@@ -33,6 +33,7 @@ LATEST_DATE = datetime(9999, 12, 31)
 """Imported dates stay within four-digit years in every time zone"""
 NO_YEAR = 9999
 """The default year given to dateutil: a date that comes back with it had none"""
+DEFAULT_SHAPE = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d")
 HEADING = re.compile(r"(?:^|\n)\[([^\]]+)\] ")
 SENTENCE_END = re.compile(r"[.?!]+[\"'\u2019\u201d)]*(?=\s|$)")
 BROKEN_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}\b")
@@ -54,6 +55,11 @@ def _line_of(text: str, position: int) -> int:
 
 
 def _strptime(value: str, layout: str) -> datetime | None:
+    if layout == DEFAULT_TIME_FORMAT and DEFAULT_SHAPE.fullmatch(value):  # the common case, without strptime
+        try:
+            return datetime(int(value[:4]), int(value[5:7]), int(value[8:10]), int(value[11:13]), int(value[14:16]))
+        except ValueError:
+            return None
     try:
         return datetime.strptime(value, layout)
     except (ValueError, TypeError):
@@ -120,9 +126,10 @@ def join_title(title: str, body: str) -> str:
 
 def _entry(when: datetime, raw: str) -> Incoming:
     """jrnl's Entry._parse_text: a first line ending in ``*`` is a star; then title and body."""
-    lines = raw.splitlines()
-    starred = bool(lines) and lines[0].strip().endswith("*")
+    head = raw.partition("\n")[0].splitlines()  # the first of raw.splitlines(), without splitting it all
+    starred = bool(head) and head[0].strip().endswith("*")
     if starred:
+        lines = raw.splitlines()
         raw = lines[0].strip("\n *") + "\n" + "\n".join(lines[1:])
     first, _, rest = raw.strip("\n").partition("\n")
     text = join_title(first.strip(), rest.strip()) if first.strip() else rest.strip()
@@ -175,9 +182,12 @@ def parse_jrnl(text: str, source: object = "the jrnl text", options: JrnlOptions
     if looks_legacy(text, options):
         return parse_legacy(text, source, options)
     starts: list[tuple[datetime, int, int]] = []  # date, where the heading starts, where its text starts
+    line, counted = 1, 0  # line numbers counted as we go: once over the text, not once per heading
     for match in HEADING.finditer(text):
         bracket = match.start(1) - 1
-        when = read_date(match[1], options, source=source, line=_line_of(text, bracket))
+        line += text.count("\n", counted, bracket)
+        counted = bracket
+        when = read_date(match[1], options, source=source, line=line)
         if when is not None:
             starts.append((when, bracket, match.end()))
     if not starts:
