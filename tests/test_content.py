@@ -115,9 +115,9 @@ def test_iterating_sentences_gives_their_place(bundled):
     assert len(refs) == sum(len(section.sentences) for section in bundled.sections)
     for ref in refs:
         section = bundled.section(ref.section)
-        assert section.blocks[ref.block].sentences[ref.index] is ref.sentence
+        assert section.blocks[ref.block].sentences[ref.sentence_index] is ref.sentence
         assert section.sentences[ref.offset] is ref.sentence
-        assert section.locate(ref.offset) == (ref.block, ref.index)
+        assert section.locate(ref.offset) == (ref.block, ref.sentence_index)
 
 
 # Loading files

@@ -94,7 +94,12 @@ def _checked(key: Key, value: Any, where: Any) -> Any:
         raise SettingsError(
             messages.CONFIG_BAD_VALUE.format(key=key.name, value=value, expected=EXPECTED[key.kind], where=where)
         )
-    if key.low is not None and not key.low <= value <= key.high:
+    if (
+        key.low is not None
+        and key.high is not None
+        and isinstance(value, int | float)
+        and not key.low <= value <= key.high
+    ):
         raise SettingsError(
             messages.CONFIG_OUT_OF_RANGE.format(key=key.name, value=given, low=key.low, high=key.high, where=where)
         )

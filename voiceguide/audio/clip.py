@@ -81,7 +81,8 @@ class Clip:
 
 
 def float_to_int16(samples: np.ndarray) -> np.ndarray:
-    return (np.clip(samples, -1.0, 1.0) * 32767.0).astype(np.int16)
+    converted: np.ndarray = (np.clip(samples, -1.0, 1.0) * 32767.0).astype(np.int16)
+    return converted
 
 
 def concat(clips: list[Clip], rate: int) -> Clip:
@@ -120,10 +121,10 @@ def read_wav(path: str | Path) -> Clip:
 
 def write_wav(path: str | Path | BinaryIO, clip: Clip) -> Path | BinaryIO:
     """Write ``clip`` as 16-bit WAV to a path or to a binary file already open for writing."""
-    target = path if hasattr(path, "write") else str(path)
+    target: str | BinaryIO = str(path) if isinstance(path, str | Path) else path
     with wave.open(target, "wb") as w:
         w.setnchannels(clip.channels)
         w.setsampwidth(2)
         w.setframerate(clip.rate)
         w.writeframes(clip.to_bytes())
-    return path if hasattr(path, "write") else Path(path)
+    return Path(path) if isinstance(path, str | Path) else path

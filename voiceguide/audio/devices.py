@@ -10,6 +10,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from voiceguide import messages
 from voiceguide.errors import AudioServerUnavailable, DeviceUnavailable, EngineMissing
@@ -75,7 +76,7 @@ def _detach_c_stderr() -> None:
     _detached = True
 
 
-def pyaudio_module():
+def pyaudio_module() -> Any:
     try:
         import pyaudio
     except ImportError:
@@ -83,7 +84,7 @@ def pyaudio_module():
     return pyaudio
 
 
-def portaudio():
+def portaudio() -> Any:
     """The process-wide PyAudio instance (PortAudio is initialised once)."""
     global _instance
     with _lock:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import collections
 import threading
 import time
+from typing import Any
 
 import numpy as np
 
@@ -80,7 +81,7 @@ class Player:
         self._frames_out = 0
         self._last_end = 0.0
         self._clock_offset = 0.0
-        self._stream = None
+        self._stream: Any = None
         self._open()
 
     # -- stream ------------------------------------------------------------
@@ -123,7 +124,7 @@ class Player:
     def __enter__(self) -> Player:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     # -- control -----------------------------------------------------------
@@ -178,7 +179,9 @@ class Player:
         return self._frames_out
 
     # -- the audio thread ----------------------------------------------------
-    def _callback(self, in_data, frame_count, time_info, status):
+    def _callback(
+        self, in_data: bytes | None, frame_count: int, time_info: dict[str, float] | None, status: int
+    ) -> tuple[bytes | None, int]:
         pyaudio = pyaudio_module()
         out = np.zeros(frame_count, dtype=np.int16)
         dac = time_info.get("output_buffer_dac_time", 0.0) if time_info else 0.0

@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -50,7 +51,7 @@ class Recorder:
         self.device = device if device is not None else self.settings.input_device
         self._queue: queue.Queue[Chunk | None] = queue.Queue()
         self._count = 0
-        self._stream = None
+        self._stream: Any = None
         self._clock_offset = 0.0
         self._closed = threading.Event()
 
@@ -91,7 +92,7 @@ class Recorder:
     def __enter__(self) -> Recorder:
         return self.start()
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.stop()
 
     def chunks(self, timeout: float = 5.0) -> Iterator[Chunk]:
@@ -118,11 +119,13 @@ class Recorder:
         data = np.concatenate(parts)[:need] if parts else np.zeros(0, np.int16)
         return Clip(data, self.rate, 1)
 
-    def _callback(self, in_data, frame_count, time_info, status):
+    def _callback(
+        self, in_data: bytes | None, frame_count: int, time_info: dict[str, float] | None, status: int
+    ) -> tuple[bytes | None, int]:
         pyaudio = pyaudio_module()
         adc = time_info.get("input_buffer_adc_time", 0.0) if time_info else 0.0
         when = adc + self._clock_offset if adc else time.monotonic() - frame_count / self.rate
-        samples = np.frombuffer(in_data, dtype="<i2").astype(np.int16)
+        samples = np.frombuffer(in_data or b"", dtype="<i2").astype(np.int16)
         self._queue.put(Chunk(samples, self.rate, when, self._count))
         self._count += 1
         return None, pyaudio.paContinue

@@ -141,7 +141,9 @@ class BreathPattern:
 
 
 def _builtins() -> dict[str, BreathPattern]:
-    inhale, hold, exhale = "inhale", "hold", "exhale"
+    inhale: PhaseKind = "inhale"
+    hold: PhaseKind = "hold"
+    exhale: PhaseKind = "exhale"
     patterns = [
         BreathPattern(
             id="exhale",

@@ -67,8 +67,8 @@ class SentenceRef(NamedTuple):
     """Section number, 1-based"""
     block: int
     """Index of the block within the section"""
-    index: int
-    """Index of the sentence within the block"""
+    sentence_index: int
+    """Index of the sentence within the block (not ``index``: a tuple has a method of that name)"""
     offset: int
     """Index of the sentence within the section's flat list (``Position.sentence``)"""
     sentence: Sentence

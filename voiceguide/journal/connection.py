@@ -52,10 +52,11 @@ def driver_for(passphrase: str | None) -> ModuleType:
     if passphrase is None:
         return sqlite3
     try:
-        import sqlcipher3  # type: ignore[import-not-found]
+        import sqlcipher3
     except ImportError as error:
         raise EncryptionUnavailable(messages.JOURNAL_NEEDS_SQLCIPHER3) from error
-    return getattr(sqlcipher3, "dbapi2", sqlcipher3)
+    driver: ModuleType = getattr(sqlcipher3, "dbapi2", sqlcipher3)
+    return driver
 
 
 def connect(

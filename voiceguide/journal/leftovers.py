@@ -69,9 +69,10 @@ def sweep(data: Path) -> list[Leftover]:
         edits = []
     for entry in edits:
         folder = Path(entry.path)
-        found.append(
-            Leftover(folder, "edit", _remove_edit_if_abandoned(folder, int(EDIT_DIR.match(entry.name)["pid"])))
-        )
+        named = EDIT_DIR.match(entry.name)
+        if named is None:
+            continue
+        found.append(Leftover(folder, "edit", _remove_edit_if_abandoned(folder, int(named["pid"]))))
     return found
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from voiceguide.journal.connection import Database, guarded
 from voiceguide.journal.models import BreathingSession
 from voiceguide.journal.timestamps import local, stamp, today, utc_floor
 
 
-def _session(row: tuple) -> BreathingSession:
+def _session(row: tuple[Any, ...]) -> BreathingSession:
     return BreathingSession(
         id=row[0],
         started=row[1],
@@ -63,7 +64,7 @@ class PracticeStore(Database):
     def breathing_sessions(self, limit: int | None = 20) -> list[BreathingSession]:
         """Sessions newest first."""
         sql = f"SELECT {SESSION_COLUMNS} FROM breathing_sessions ORDER BY started DESC, id DESC"
-        params: tuple = ()
+        params: tuple[int, ...] = ()
         if limit is not None:
             sql += " LIMIT ?"
             params = (max(0, int(limit)),)

@@ -383,7 +383,7 @@ class GuideSession:
                 self._wait_for_resume(messages.GUIDE_PAUSED)
                 self.io.say(question)
             else:
-                return name
+                return CommandName(name)
 
     def _wait_for_resume(self, notice: str) -> None:
         """Paused: only resume (or stop, or anything clear like yes/next) goes on."""

@@ -28,12 +28,17 @@ import concurrent.futures
 import math
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from voiceguide.collaborators import KeySource, RecorderLike, TranscriberLike, TranscriptLike
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from voiceguide.speech.vad import VadSettings
 
 
 class CommandName(StrEnum):
@@ -345,10 +350,22 @@ def written(phrase: str) -> str:
 _WRITTEN: dict[str, CommandName] = {written(phrase): name for phrase, name in _PHRASES.items()}
 
 
+@runtime_checkable
 class ScoresPhrases(Protocol):
     duration: float
 
-    def score(self, phrases): ...
+    def score(self, phrases: list[str]) -> tuple[Sequence[PhraseScoreLike], PhraseScoreLike | None]: ...
+
+
+class PhraseScoreLike(Protocol):
+    """How well one phrase explains the audio (``speech.transcriber.PhraseScore``)."""
+
+    phrase: str
+    logprob: float
+    end: float
+
+    @property
+    def mean(self) -> float: ...
 
 
 def is_fragment(text: str) -> bool:
@@ -431,7 +448,7 @@ class CommandListener:
         transcriber: TranscriberLike,
         *,
         settings: ListenSettings | None = None,
-        vad=None,
+        vad: VadSettings | None = None,
         prompt: str | None = COMMAND_PROMPT,
         threshold: float = MIN_CONFIDENCE,
         monotonic: Callable[[], float] = time.monotonic,
@@ -456,27 +473,32 @@ class CommandListener:
             load()
         is_fragment("back")  # wordfreq's import and word list, for the first rescue
 
-    def transcribe(self, samples):
+    def transcribe(self, samples: np.ndarray) -> TranscriptLike:
         fast = getattr(self.transcriber, "transcribe_command", None)
+        heard: TranscriptLike
         if fast is not None:
-            return fast(samples, 16000, prompt=self.prompt)
-        return self.transcriber.transcribe(samples, 16000)
+            heard = fast(samples, 16000, prompt=self.prompt)
+        else:
+            heard = self.transcriber.transcribe(samples, 16000)
+        return heard
 
     def judge(self, transcript: TranscriptLike) -> Command | NotUnderstood | Nothing:
         if not transcript.text.strip():
             return Nothing("noise")
         heard = match(transcript.text, transcript.confidence, threshold=self.threshold)
-        if isinstance(heard, NotUnderstood) and heard.reason == "unknown" and hasattr(transcript, "score"):
+        if isinstance(heard, NotUnderstood) and heard.reason == "unknown" and isinstance(transcript, ScoresPhrases):
             return rescue(transcript) or heard
         return heard
 
-    def hear(self, samples) -> Command | NotUnderstood | Nothing:
+    def hear(self, samples: np.ndarray) -> Command | NotUnderstood | Nothing:
         """Transcribe and judge one utterance (in the background, for the early decision)."""
         return self.judge(self.transcribe(samples))
 
     def listen(self, keys: KeySource | None = None, timeout: float | None = None) -> Heard:
         """Record until one utterance ends (or the timeout, or a key); the recorder is closed after."""
         recorder = self.recorder() if callable(self.recorder) else self.recorder  # a class or factory: one per listen
+        if recorder is None:
+            raise ValueError("this listener has no recorder: use decide() on chunks")
         recorder.start()
         try:
             # a loaded machine can be slow to deliver the first chunk; a dead device still fails
@@ -486,7 +508,7 @@ class CommandListener:
         self.last = decision
         return decision.heard
 
-    def decide(self, chunks, *, keys: KeySource | None = None, timeout: float | None = None) -> Decision:
+    def decide(self, chunks: Iterable[Any], *, keys: KeySource | None = None, timeout: float | None = None) -> Decision:
         """The decision for a stream of recorder chunks (anything with ``samples`` and ``rate``)."""
         import numpy as np
 
@@ -498,7 +520,7 @@ class CommandListener:
         parts: list[np.ndarray] = []
         total = 0
         limit = s.start_timeout if timeout is None else timeout
-        early: tuple[int, concurrent.futures.Future] | None = None
+        early: tuple[int, concurrent.futures.Future[Command | NotUnderstood | Nothing]] | None = None
         """(voiced frames when submitted, the background transcription)"""
 
         def last_voiced() -> int:

@@ -143,7 +143,7 @@ class Endpointer:
         self.voiced.append(voiced)
         self._window.append(voiced)
         self._frames += 1
-        share = sum(self._window) / self._window.maxlen
+        share = sum(self._window) / (self._window.maxlen or 1)
         if not self.in_speech:
             if share >= s.start_ratio:
                 self.in_speech = True

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import sys
-from typing import TYPE_CHECKING, Any, Protocol, TextIO
+from typing import IO, TYPE_CHECKING, Any, Protocol, TextIO
 
 from voiceguide import messages
 
@@ -123,7 +123,7 @@ class NullView:
 class PlainView:
     """One plain line per phase: readable in a log, a pipe or a screen reader."""
 
-    def __init__(self, stream: TextIO | None = None) -> None:
+    def __init__(self, stream: IO[str] | None = None) -> None:
         self.stream = stream
         self.cycles = 0
 

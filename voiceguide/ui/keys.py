@@ -5,14 +5,15 @@ from __future__ import annotations
 import os
 import select
 import sys
+from typing import Any, TextIO
 
 
 class TerminalKeys:
     """cbreak mode on a TTY while in use; ``poll()`` returns the next key or None."""
 
-    def __init__(self, stream=None) -> None:
+    def __init__(self, stream: TextIO | None = None) -> None:
         self.stream = stream or sys.stdin
-        self._saved = None
+        self._saved: list[Any] | None = None
         self.enabled = False
 
     def __enter__(self) -> TerminalKeys:
@@ -29,7 +30,7 @@ class TerminalKeys:
             self.enabled = False
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         if self._saved is not None:
             import termios
 

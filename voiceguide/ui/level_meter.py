@@ -8,9 +8,13 @@ chunk, so logs and pipes stay readable.
 from __future__ import annotations
 
 import sys
-from typing import Protocol, TextIO
+from typing import TYPE_CHECKING, Protocol, TextIO
 
 from voiceguide import messages
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.live import Live
 
 FLOOR_DB = -60.0
 BAR_CELLS = 20
@@ -62,11 +66,11 @@ class PlainLevelMeter:
 class LiveLevelMeter:
     """A rich Live line, redrawn at most ten times a second, cleared when done."""
 
-    def __init__(self, console=None) -> None:
+    def __init__(self, console: Console | None = None) -> None:
         from rich.console import Console
 
         self.console = console or Console(stderr=True)
-        self._live = None
+        self._live: Live | None = None
         self._last = ""
 
     def start(self, silence: float) -> None:
@@ -74,8 +78,9 @@ class LiveLevelMeter:
         from rich.text import Text
 
         self.console.print(messages.REFLECT_LISTENING.format(silence=silence))
-        self._live = Live(Text(""), console=self.console, refresh_per_second=10, transient=True)
-        self._live.start()
+        live = Live(Text(""), console=self.console, refresh_per_second=10, transient=True)
+        live.start()
+        self._live = live
 
     def update(self, elapsed: float, level: float, speaking: bool, text: str = "") -> None:
         if self._live is None:

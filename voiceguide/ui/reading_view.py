@@ -14,6 +14,11 @@ from typing import TYPE_CHECKING, Any, Protocol, TextIO
 from voiceguide import messages
 
 if TYPE_CHECKING:  # types only: ui depends on nothing but settings, errors and messages at runtime
+    from rich.console import Console
+    from rich.live import Live
+    from rich.panel import Panel
+    from rich.text import Text
+
     from voiceguide.content.model import Article, Section
     from voiceguide.content.navigation import Position
 
@@ -49,13 +54,13 @@ class NullReadingView:
     def __init__(self) -> None:
         self.events: list[tuple[str, Any]] = []
 
-    def start(self, article, section) -> None:
+    def start(self, article: Article, section: int | None) -> None:
         self.events.append(("start", section))
 
-    def section(self, section) -> None:
+    def section(self, section: Section) -> None:
         self.events.append(("section", section.number))
 
-    def sentence(self, article, position) -> None:
+    def sentence(self, article: Article, position: Position) -> None:
         self.events.append(("sentence", position))
 
     def paused(self, is_paused: bool) -> None:
@@ -64,7 +69,7 @@ class NullReadingView:
     def notice(self, text: str) -> None:
         self.events.append(("notice", text))
 
-    def finish(self, result) -> None:
+    def finish(self, result: Any) -> None:
         self.events.append(("finish", result))
 
 
@@ -78,13 +83,13 @@ class PlainReadingView:
         self.stream.write(text + "\n")
         self.stream.flush()
 
-    def start(self, article, section) -> None:
+    def start(self, article: Article, section: int | None) -> None:
         pass
 
-    def section(self, section) -> None:
+    def section(self, section: Section) -> None:
         self._line(messages.READ_SECTION_HEADING.format(number=section.number, title=section.title))
 
-    def sentence(self, article, position) -> None:
+    def sentence(self, article: Article, position: Position) -> None:
         self._line(article.sections[position.section - 1].sentences[position.sentence].text)
 
     def paused(self, is_paused: bool) -> None:
@@ -93,36 +98,37 @@ class PlainReadingView:
     def notice(self, text: str) -> None:
         self._line(text)
 
-    def finish(self, result) -> None:
+    def finish(self, result: Any) -> None:
         pass
 
 
 class LiveReadingView:
     """A panel redrawn on every event: title, neighbouring sentences, the current one in bold."""
 
-    def __init__(self, console=None) -> None:
+    def __init__(self, console: Console | None = None) -> None:
         from rich.console import Console
 
         self.console = console or Console()
-        self._live = None
-        self._article = None
-        self._position = None
+        self._live: Live | None = None
+        self._article: Article | None = None
+        self._position: Position | None = None
         self._title = ""
         self._status = ""
 
-    def start(self, article, section) -> None:
+    def start(self, article: Article, section: int | None) -> None:
         from rich.live import Live
 
         self._article = article
-        self._live = Live(self._render(), console=self.console, auto_refresh=False, transient=False)
-        self._live.start()
+        live = Live(self._render(), console=self.console, auto_refresh=False, transient=False)
+        live.start()
+        self._live = live
 
-    def _render(self):
+    def _render(self) -> Panel:
         from rich.console import Group
         from rich.panel import Panel
         from rich.text import Text
 
-        lines = []
+        lines: list[Text] = []
         if self._article is not None and self._position is not None:
             sentences = self._article.sections[self._position.section - 1].sentences
             current = self._position.sentence
@@ -138,11 +144,11 @@ class LiveReadingView:
         if self._live is not None:
             self._live.update(self._render(), refresh=True)
 
-    def section(self, section) -> None:
+    def section(self, section: Section) -> None:
         self._title = messages.READ_SECTION_HEADING.format(number=section.number, title=section.title)
         self._refresh()
 
-    def sentence(self, article, position) -> None:
+    def sentence(self, article: Article, position: Position) -> None:
         self._article, self._position = article, position
         current = article.sections[position.section - 1]
         self._title = messages.READ_SECTION_HEADING.format(number=current.number, title=current.title)
@@ -156,7 +162,7 @@ class LiveReadingView:
         self._status = text
         self._refresh()
 
-    def finish(self, result) -> None:
+    def finish(self, result: Any) -> None:
         if self._live is not None:
             self._live.stop()
             self._live = None
