@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import struct
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from voiceguide import messages
 from voiceguide.errors import AudioFormatError
@@ -24,7 +24,7 @@ OPUS_RATES = (8000, 12000, 16000, 24000, 48000)
 CODECS = ("opus", "flac")
 
 
-def _av():  # noqa: ANN202 - the module itself
+def _av() -> Any:  # the module itself: PyAV ships no types
     try:
         import av
     except ImportError as error:  # pragma: no cover - av is a dependency
@@ -78,7 +78,7 @@ def encode(samples: bytes, rate: int, codec: str | None = None) -> tuple[str, by
     return codec, buffer.getvalue()
 
 
-def _resampled(av, frame, rate: int):  # noqa: ANN001, ANN202
+def _resampled(av: Any, frame: Any, rate: int) -> Any:
     if frame.sample_rate == rate:
         return frame
     resampler = av.AudioResampler(format="s16", layout="mono", rate=rate)
@@ -123,7 +123,7 @@ def decode(codec: str, data: bytes, rate: int | None = None) -> tuple[np.ndarray
             target = rate or _opus_input_rate(stream.codec_context.extradata)
             target = target or stream.codec_context.sample_rate
             resampler = av.AudioResampler(format="s16", layout="mono", rate=target)
-            parts = []
+            parts: list[Any] = []
             for frame in container.decode(stream):
                 parts.extend(f.to_ndarray().reshape(-1) for f in resampler.resample(frame))
             parts.extend(f.to_ndarray().reshape(-1) for f in resampler.resample(None))

@@ -25,6 +25,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from voiceguide import messages
 from voiceguide.errors import JournalError, PassphraseRequired, WrongPassphrase
@@ -158,9 +159,9 @@ def keyring_opted_in() -> bool:
     return keyring_marker().exists()
 
 
-def _keyring():
+def _keyring() -> Any:
     try:
-        import keyring  # type: ignore[import-not-found]
+        import keyring
     except ImportError:
         return None
     return keyring
@@ -174,12 +175,13 @@ def keyring_get(path: Path) -> str | None:
     if keyring is None:
         return None
     try:
-        return keyring.get_password(KEYRING_SERVICE, _key(path))
+        stored = keyring.get_password(KEYRING_SERVICE, _key(path))
     except Exception:  # a locked or missing keyring backend: fall through to the prompt
         return None
+    return None if stored is None else str(stored)
 
 
-def check_keyring():
+def check_keyring() -> Any:
     """The keyring module, or a clear error naming the package (checked before converting)."""
     keyring = _keyring()
     if keyring is None:
@@ -307,7 +309,7 @@ def _unlocked_with(path: Path, passphrase: str, cached: bool) -> None:
 
     salt = file_salt(path)
     raw = derived_key(path, passphrase) if salt is not None else None  # derived already by ``check``
-    if raw is not None:
+    if salt is not None and raw is not None:
         keycache.remember(path, salt, raw)
 
 

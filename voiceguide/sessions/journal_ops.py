@@ -7,8 +7,10 @@ import subprocess
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from voiceguide import messages
+from voiceguide.collaborators import TranscriberLike
 from voiceguide.errors import VoiceguideError
 from voiceguide.journal import leftovers
 from voiceguide.journal.models import Entry
@@ -16,8 +18,11 @@ from voiceguide.journal.store import Journal
 from voiceguide.sessions.outputs import check_output, check_output_folder, open_output
 from voiceguide.settings import ensure_private_dir, user_paths
 
+if TYPE_CHECKING:
+    from voiceguide.audio.clip import Clip
 
-def entry_audio(journal: Journal, entry: Entry):
+
+def entry_audio(journal: Journal, entry: Entry) -> Clip:
     """The entry's audio as a Clip, or a clear error when it has none."""
     from voiceguide.audio.clip import Clip
     from voiceguide.journal.audio_codec import decode
@@ -30,7 +35,10 @@ def entry_audio(journal: Journal, entry: Entry):
 
 
 def retranscribe(
-    journal: Journal, entries: Iterable[Entry], transcriber, progress: Callable[[Entry], None] | None = None
+    journal: Journal,
+    entries: Iterable[Entry],
+    transcriber: TranscriberLike,
+    progress: Callable[[Entry], None] | None = None,
 ) -> list[Entry]:
     """New text from the stored audio; the previous text goes to the entry's history."""
     done = []

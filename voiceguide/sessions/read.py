@@ -89,7 +89,7 @@ class SynthesizerLike(Protocol):
 
     def prefetch(self, text: str) -> None: ...
 
-    def with_settings(self, settings) -> SynthesizerLike: ...
+    def with_settings(self, settings: VoiceSettings) -> SynthesizerLike: ...
 
 
 class ProgressStore(Protocol):
@@ -333,6 +333,7 @@ class ReadSession:
             self._result.keys.append(KeyPress(key, "pause" if self.paused else "resume", now))
             self.view.paused(self.paused)
             return
+        action: str | None
         if key in QUIT_KEYS:
             action = "quit"
         else:
@@ -382,8 +383,8 @@ def reading_order(
 def print_text(article: Article, section: int | None, stream: TextIO, start: Position | None = None) -> int:
     """The reading as text, one line per sentence and a heading per section; returns sentences printed."""
     count = 0
-    for kind, _position, item in reading_order(article, section, start):
-        if kind == "title":
+    for _kind, _position, item in reading_order(article, section, start):
+        if isinstance(item, Section):
             if count:
                 stream.write("\n")
             stream.write(messages.READ_SECTION_HEADING.format(number=item.number, title=item.title) + "\n")

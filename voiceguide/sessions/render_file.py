@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from voiceguide import messages
-from voiceguide.content.model import Article
+from voiceguide.content.model import Article, Section
 from voiceguide.errors import SettingsError
 from voiceguide.sessions.read import FILE_RATE, Pauses, SynthesizerLike, reading_order
 
@@ -35,7 +35,7 @@ def estimate_seconds(article: Article, section: int | None, words_per_minute: fl
     words = 0
     silence = 0.0
     for kind, position, item in reading_order(article, section):
-        text = item.spoken_title if kind == "title" else item.spoken
+        text = item.spoken_title if isinstance(item, Section) else item.spoken
         words += len(text.split())
         silence += pauses.block if kind == "title" else pauses.after(article, position)
     return words / (words_per_minute * SPOKEN_WORDS_PER_MINUTE) * 60 + silence
@@ -106,8 +106,8 @@ def _write_reading(
 ) -> int:
     items = list(reading_order(article, section))
     frames = 0
-    for done, (kind, position, item) in enumerate(items):
-        if kind == "title":
+    for done, (_kind, position, item) in enumerate(items):
+        if isinstance(item, Section):
             text, gap = item.spoken_title, pauses.block
         else:
             text, gap = item.spoken, pauses.after(article, position)
@@ -115,7 +115,7 @@ def _write_reading(
                 gap = 0.0
         if done + 1 < len(items):
             following = items[done + 1][2]
-            synthesizer.prefetch(following.spoken_title if items[done + 1][0] == "title" else following.spoken)
+            synthesizer.prefetch(following.spoken_title if isinstance(following, Section) else following.spoken)
         clip = synthesizer.render(text).resampled(FILE_RATE)
         if clip.channels != 1:
             clip = clip.mono()

@@ -10,6 +10,13 @@ from __future__ import annotations
 
 import queue
 import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from voiceguide.collaborators import KeySource
+
+if TYPE_CHECKING:
+    from voiceguide.speech.commands import Command, CommandListener
 
 COMMAND_KEYS: dict[str, str] = {
     "next": "n",
@@ -28,7 +35,13 @@ COMMAND_KEYS: dict[str, str] = {
 class VoiceKeys:
     """A key source: terminal keys first, then keys from spoken commands."""
 
-    def __init__(self, listener, keys=None, window: float = 1.0, on_heard=None) -> None:
+    def __init__(
+        self,
+        listener: CommandListener,
+        keys: KeySource | None = None,
+        window: float = 1.0,
+        on_heard: Callable[[Command], object] | None = None,
+    ) -> None:
         self.listener = listener
         self.keys = keys
         self.window = window
@@ -43,7 +56,7 @@ class VoiceKeys:
         self._thread.start()
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(self.window + 6)
