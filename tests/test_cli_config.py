@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from tests.cli_helpers import run_voiceguide
+from tests.cli_helpers import invoke_voiceguide
 from voiceguide import messages
 from voiceguide.audio.clip import read_wav
 
 
 def rendered_seconds(tmp_path, name: str, *args: str, env: dict | None = None) -> float:
     out = tmp_path / name
-    result = run_voiceguide("read", "--section", "1", "--to-file", str(out), *args, env=env)
+    result = invoke_voiceguide("read", "--section", "1", "--to-file", str(out), *args, env=env)
     assert result.returncode == 0, result.stderr
     return read_wav(out).duration
 
 
 def test_saved_rate_is_the_default_and_flags_and_env_override_it(tmp_path):
-    assert run_voiceguide("config", "set", "rate", "320").returncode == 0
+    assert invoke_voiceguide("config", "set", "rate", "320").returncode == 0
     saved = rendered_seconds(tmp_path, "saved.wav")
     flag = rendered_seconds(tmp_path, "flag.wav", "--rate", "140")
     env = rendered_seconds(tmp_path, "env.wav", env={"VOICEGUIDE_RATE": "140"})
@@ -24,7 +24,7 @@ def test_saved_rate_is_the_default_and_flags_and_env_override_it(tmp_path):
 
 
 def test_commands_that_do_not_use_the_journal_never_open_it(voiceguide_home):
-    result = run_voiceguide("sections")
+    result = invoke_voiceguide("sections")
     assert result.returncode == 0
     assert not (voiceguide_home / "data" / "journal.db").exists()
 
@@ -47,15 +47,15 @@ def one_line_error(result) -> str:
 
 def test_config_set_repairs_each_bad_value_the_error_names(voiceguide_home):
     path = write_config(voiceguide_home, 'rate = "fast"\nvolume = 7\n')
-    told = one_line_error(run_voiceguide("read", "--text", "--section", "1"))
+    told = one_line_error(invoke_voiceguide("read", "--text", "--section", "1"))
     assert told == "Error: " + messages.CONFIG_BAD_VALUE.format(
         key="rate", expected="a whole number", value="fast", where=path
     )
-    assert run_voiceguide("config", "set", "rate", "150").returncode == 0
-    told = one_line_error(run_voiceguide("read", "--text", "--section", "1"))
+    assert invoke_voiceguide("config", "set", "rate", "150").returncode == 0
+    told = one_line_error(invoke_voiceguide("read", "--text", "--section", "1"))
     assert told == "Error: " + messages.CONFIG_OUT_OF_RANGE.format(key="volume", value=7, low=0, high=1, where=path)
-    assert run_voiceguide("config", "set", "volume", "0.5").returncode == 0
-    assert run_voiceguide("read", "--text", "--section", "1").returncode == 0
+    assert invoke_voiceguide("config", "set", "volume", "0.5").returncode == 0
+    assert invoke_voiceguide("read", "--text", "--section", "1").returncode == 0
     assert path.read_text() == "rate = 150\nvolume = 0.5\n"
 
 
@@ -70,32 +70,32 @@ def test_config_set_keeps_unknown_keys_tables_and_comments(voiceguide_home):
         "colours = [\n  [1, 2],\n]\n"
     )
     path = write_config(voiceguide_home, original)
-    assert run_voiceguide("config", "set", "volume", "0.8").returncode == 0
-    assert run_voiceguide("config", "set", "rate", "150").returncode == 0
+    assert invoke_voiceguide("config", "set", "volume", "0.8").returncode == 0
+    assert invoke_voiceguide("config", "set", "rate", "150").returncode == 0
     assert path.read_text() == original.replace("volume = 0.5\n", "volume = 0.8\nrate = 150\n")
-    shown = run_voiceguide("config", "show")
+    shown = invoke_voiceguide("config", "show")
     assert "rate = 150\n" in shown.stdout and "volume = 0.8\n" in shown.stdout
 
 
 def test_a_layout_config_set_cannot_change_safely_is_left_alone_with_a_clear_line(voiceguide_home):
     original = 'rate = """\n150"""\n'
     path = write_config(voiceguide_home, original)
-    told = one_line_error(run_voiceguide("config", "set", "rate", "150"))
+    told = one_line_error(invoke_voiceguide("config", "set", "rate", "150"))
     assert told == "Error: " + messages.CONFIG_CANNOT_EDIT.format(path=path, key="rate")
     assert path.read_text() == original
 
 
 def test_config_set_refuses_names_that_name_nothing(voiceguide_home):
-    told = one_line_error(run_voiceguide("config", "set", "breath_pattern", "nonexist"))
+    told = one_line_error(invoke_voiceguide("config", "set", "breath_pattern", "nonexist"))
     assert told.startswith("Error: Unknown breathing pattern 'nonexist'. Choose one of: exhale, box")
-    told = one_line_error(run_voiceguide("config", "set", "voice", "no-such-voice"))
+    told = one_line_error(invoke_voiceguide("config", "set", "voice", "no-such-voice"))
     assert told == "Error: " + messages.UNKNOWN_VOICE.format(voice="no-such-voice")
     assert not (voiceguide_home / "config" / "config.toml").exists()
     for key, value in (("breath_pattern", "box"), ("voice", "gmw/en-gb-x-rp"), ("voice", "")):
-        done = run_voiceguide("config", "set", key, value)
+        done = invoke_voiceguide("config", "set", key, value)
         assert done.returncode == 0, done.stderr
     patterns = voiceguide_home / "config" / "patterns"
     patterns.mkdir()
     (patterns / "mine.toml").write_text('name = "Mine"\nminutes = 2\n[[phase]]\nkind = "inhale"\nseconds = 4\n')
-    assert run_voiceguide("config", "set", "breath_pattern", "mine").returncode == 0
-    assert 'breath_pattern = "mine"\n' in run_voiceguide("config", "show").stdout
+    assert invoke_voiceguide("config", "set", "breath_pattern", "mine").returncode == 0
+    assert 'breath_pattern = "mine"\n' in invoke_voiceguide("config", "show").stdout

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.cli_helpers import run_voiceguide
+from tests.cli_helpers import invoke_voiceguide, run_voiceguide
 from tests.pulse import SPEAKER_RATE
 from tests.signals import espeak, loud_segments, word_error_rate
 from voiceguide import messages
@@ -22,7 +22,7 @@ from voiceguide.journal.store import Journal
 
 
 def add(text: str) -> int:
-    result = run_voiceguide("journal", "add", text)
+    result = invoke_voiceguide("journal", "add", text)
     assert result.returncode == 0, result.stderr
     return int(result.stdout.split()[-1].rstrip("."))
 
@@ -44,25 +44,25 @@ def entry_with_speech(text: str) -> int:
 def test_add_list_show_and_json():
     first = add("I kept a small promise today.")
     second = add("Forgiveness is slow work.")
-    listed = run_voiceguide("journal", "list")
+    listed = invoke_voiceguide("journal", "list")
     assert listed.returncode == 0
     lines = listed.stdout.splitlines()
     assert str(second) in lines[0] and "Forgiveness" in lines[0] and "promise" in lines[1]
-    data = json.loads(run_voiceguide("journal", "list", "--json").stdout)
+    data = json.loads(invoke_voiceguide("journal", "list", "--json").stdout)
     assert [d["id"] for d in data] == [second, first]
     assert {"id", "created", "kind", "text"} <= set(data[0])
-    shown = run_voiceguide("journal", "show", str(first))
+    shown = invoke_voiceguide("journal", "show", str(first))
     assert "I kept a small promise today." in shown.stdout
-    assert run_voiceguide("journal", "list", "--kind", "reflection").stdout.strip() == messages.JOURNAL_EMPTY
+    assert invoke_voiceguide("journal", "list", "--kind", "reflection").stdout.strip() == messages.JOURNAL_EMPTY
 
 
 def test_search_ranks_and_highlights_and_never_crashes():
     add("Trust came back slowly after we talked.")
     add("The weather was grey.")
-    found = run_voiceguide("journal", "search", "trus*")
+    found = invoke_voiceguide("journal", "search", "trus*")
     assert found.returncode == 0 and "**Trust**" in found.stdout and "weather" not in found.stdout
     for query in ['"unbalanced', "AND", "NEAR(", "✨", "a OR"]:
-        result = run_voiceguide("journal", "search", query)
+        result = invoke_voiceguide("journal", "search", query)
         assert result.returncode in (0, 1) and "Traceback" not in result.stderr
 
 
@@ -88,25 +88,25 @@ def test_export_jrnl_then_import_into_a_fresh_journal_keeps_dates_and_text(tmp_p
     add("First entry. With a second sentence.")
     add("Second entry about patience.")
     out = tmp_path / "journal.txt"
-    exported = run_voiceguide("journal", "export", "--format", "jrnl", "--out", str(out))
+    exported = invoke_voiceguide("journal", "export", "--format", "jrnl", "--out", str(out))
     assert exported.returncode == 0 and "not encrypted" in exported.stderr
     assert stat.S_IMODE(os.stat(out).st_mode) == 0o600
-    before = json.loads(run_voiceguide("journal", "list", "--json").stdout)
+    before = json.loads(invoke_voiceguide("journal", "list", "--json").stdout)
     fresh = {"VOICEGUIDE_HOME": str(tmp_path / "fresh")}
-    first = run_voiceguide("journal", "import", "--format", "jrnl", str(out), env=fresh)
-    again = run_voiceguide("journal", "import", "--format", "jrnl", str(out), env=fresh)
+    first = invoke_voiceguide("journal", "import", "--format", "jrnl", str(out), env=fresh)
+    again = invoke_voiceguide("journal", "import", "--format", "jrnl", str(out), env=fresh)
     assert messages.JOURNAL_IMPORTED.format(added=2, skipped=0) in first.stdout
     assert messages.JOURNAL_IMPORTED.format(added=0, skipped=2) in again.stdout
-    after = json.loads(run_voiceguide("journal", "list", "--json", env=fresh).stdout)
+    after = json.loads(invoke_voiceguide("journal", "list", "--json", env=fresh).stdout)
     assert [a["text"] for a in after] == [b["text"] for b in before]
     assert [a["created"][:16] for a in after] == [b["created"][:16] for b in before]
 
 
 def test_export_markdown_and_json_hold_the_entries(tmp_path):
     add("A note about boundaries.")
-    md = run_voiceguide("journal", "export", "--format", "md")
+    md = invoke_voiceguide("journal", "export", "--format", "md")
     assert "A note about boundaries." in md.stdout and md.stdout.lstrip().startswith("#")
-    js = json.loads(run_voiceguide("journal", "export", "--format", "json").stdout)
+    js = json.loads(invoke_voiceguide("journal", "export", "--format", "json").stdout)
     assert js[0]["text"] == "A note about boundaries." and js[0]["kind"] == "note"
 
 
@@ -116,7 +116,7 @@ def test_edit_uses_a_private_temp_file_and_keeps_history(tmp_path):
     editor = tmp_path / "editor.sh"
     editor.write_text(f'#!/bin/sh\nstat -c %a "$1" > {seen}\necho "$1" >> {seen}\necho "Edited words." > "$1"\n')
     editor.chmod(0o700)
-    result = run_voiceguide("journal", "edit", str(entry), env={"EDITOR": str(editor)})
+    result = invoke_voiceguide("journal", "edit", str(entry), env={"EDITOR": str(editor)})
     assert result.returncode == 0, result.stderr
     mode, path = seen.read_text().split()
     assert mode == "600" and not os.path.exists(path)
@@ -127,34 +127,34 @@ def test_edit_uses_a_private_temp_file_and_keeps_history(tmp_path):
 
 def test_delete_asks_first():
     entry = add("Something to remove.")
-    refused = run_voiceguide("journal", "delete", str(entry), input="n\n")
+    refused = invoke_voiceguide("journal", "delete", str(entry), input="n\n")
     assert refused.returncode == 0, refused.stderr  # declining is an answer, not a failure (like rm -i)
     assert messages.JOURNAL_DELETE_KEPT.format(id=entry) in refused.stdout
     assert messages.INTERRUPTED not in refused.stderr
-    kept = run_voiceguide("journal", "show", str(entry))
+    kept = invoke_voiceguide("journal", "show", str(entry))
     assert kept.returncode == 0 and "Something to remove." in kept.stdout
-    done = run_voiceguide("journal", "delete", str(entry), input="y\n")
+    done = invoke_voiceguide("journal", "delete", str(entry), input="y\n")
     assert done.returncode == 0
-    missing = run_voiceguide("journal", "show", str(entry))
+    missing = invoke_voiceguide("journal", "show", str(entry))
     assert missing.returncode == 1 and messages.JOURNAL_NO_ENTRY.format(id=entry) in missing.stderr
 
 
 def test_stats_count_entries_and_words():
     add("one two three")
     add("four five")
-    out = run_voiceguide("journal", "stats").stdout
+    out = invoke_voiceguide("journal", "stats").stdout
     assert "entries: 2" in out and "words: 5" in out and "current streak: 1" in out
 
 
 def test_retranscribe_replaces_text_and_keeps_the_old_one():
     script = "I am learning to trust again, one honest conversation at a time."
     entry = entry_with_speech(script)
-    result = run_voiceguide("journal", "retranscribe", str(entry))
+    result = invoke_voiceguide("journal", "retranscribe", str(entry))
     assert result.returncode == 0, result.stderr
     with Journal.open() as jr:
         assert word_error_rate(script, jr.get(entry).text) <= 0.2
         assert [h.text for h in jr.history(entry)] == ["placeholder words"]
-    assert run_voiceguide("journal", "retranscribe").returncode == 1
+    assert invoke_voiceguide("journal", "retranscribe").returncode == 1
 
 
 @pytest.mark.audio
@@ -184,7 +184,7 @@ def test_editor_swap_files_are_removed_with_the_edit(tmp_path, voiceguide_home):
     editor = tmp_path / "editor.sh"
     editor.write_text('#!/bin/sh\necho swap > "$1.swp"\necho "Changed." > "$1"\n')
     editor.chmod(0o700)
-    result = run_voiceguide("journal", "edit", str(entry), env={"EDITOR": str(editor)})
+    result = invoke_voiceguide("journal", "edit", str(entry), env={"EDITOR": str(editor)})
     assert result.returncode == 0, result.stderr
     leftovers = [p for p in (voiceguide_home / "data" / "tmp").rglob("*")]
     assert leftovers == []
@@ -197,7 +197,7 @@ def test_editor_swap_files_are_removed_with_the_edit(tmp_path, voiceguide_home):
 @pytest.mark.parametrize("command", [["show"], ["delete", "--yes"], ["edit"], ["play"], ["retranscribe"]])
 def test_an_id_no_entry_can_have_is_no_such_entry(command, entry_id):
     add("still here")
-    result = run_voiceguide("journal", command[0], *command[1:], "--", entry_id)
+    result = invoke_voiceguide("journal", command[0], *command[1:], "--", entry_id)
     assert (result.returncode, result.stderr.strip()) == (
         1,
         "Error: " + messages.JOURNAL_NO_ENTRY.format(id=int(entry_id)),
@@ -215,17 +215,17 @@ def test_a_huge_limit_and_the_widest_dates_list_everything():
         ["list", "--until", "9999-12-31"],
         ["list", "--since", "0001-01-01", "--until", "9999-12-31", "--json"],
     ):
-        result = run_voiceguide("journal", *args)
+        result = invoke_voiceguide("journal", *args)
         assert result.returncode == 0, (args, result.stderr)
         assert "only" in result.stdout and result.stderr == ""
-    assert "The journal is empty" in run_voiceguide("journal", "list", "--until", "0001-01-01").stdout
+    assert "The journal is empty" in invoke_voiceguide("journal", "list", "--until", "0001-01-01").stdout
 
 
 @pytest.mark.parametrize("heading", ["0001-01-01 00:00", "0999-12-31 12:00", "1000-01-01 00:00", "9999-12-31 23:00"])
 def test_a_jrnl_entry_dated_outside_four_digit_years_is_one_line_naming_it(tmp_path, heading):
     source = tmp_path / "old.txt"
     source.write_text(f"[2026-11-27 16:32] Fine\nkept\n\n[{heading}] Too old or too late\nnot kept\n")
-    result = run_voiceguide("journal", "import", str(source))
+    result = invoke_voiceguide("journal", "import", str(source))
     problem = messages.JOURNAL_JRNL_DATE_RANGE.format(date=heading)
     assert (result.returncode, result.stderr.strip()) == (
         1,
@@ -238,17 +238,17 @@ def test_a_jrnl_entry_dated_outside_four_digit_years_is_one_line_naming_it(tmp_p
 def test_the_earliest_and_latest_importable_dates_list_in_order(tmp_path):
     source = tmp_path / "edges.txt"
     source.write_text("[1000-01-02 00:00] Earliest\nfirst\n\n[9999-12-30 23:59] Latest\nlast\n")
-    assert run_voiceguide("journal", "import", str(source)).returncode == 0
-    listed = json.loads(run_voiceguide("journal", "list", "--json").stdout)
+    assert invoke_voiceguide("journal", "import", str(source)).returncode == 0
+    listed = json.loads(invoke_voiceguide("journal", "list", "--json").stdout)
     assert [e["text"].split()[0] for e in listed] == ["Latest", "Earliest"]
-    assert run_voiceguide("journal", "stats").returncode == 0
+    assert invoke_voiceguide("journal", "stats").returncode == 0
 
 
 JRNL_DATA = Path(__file__).parent / "data" / "jrnl" / "journals"
 
 
 def _entries_json(env: dict | None = None) -> list[dict]:
-    return json.loads(run_voiceguide("journal", "list", "--json", "--limit", "1000", env=env).stdout or "[]")
+    return json.loads(invoke_voiceguide("journal", "list", "--json", "--limit", "1000", env=env).stdout or "[]")
 
 
 def test_from_jrnl_reads_jrnls_config_and_its_timeformat(tmp_path):
@@ -260,22 +260,22 @@ def test_from_jrnl_reads_jrnls_config_and_its_timeformat(tmp_path):
         f"  dated: {JRNL_DATA / 'mostlyreadabledates.journal'}\n"
     )
     env = {"XDG_CONFIG_HOME": str(config_home)}
-    first = run_voiceguide("journal", "import", "--from-jrnl", env=env)
+    first = invoke_voiceguide("journal", "import", "--from-jrnl", env=env)
     assert first.returncode == 0, first.stderr
     assert messages.JOURNAL_IMPORTED.format(added=2, skipped=0) in first.stdout
-    named = run_voiceguide("journal", "import", "--from-jrnl", "dated", env=env)
+    named = invoke_voiceguide("journal", "import", "--from-jrnl", "dated", env=env)
     assert messages.JOURNAL_IMPORTED.format(added=3, skipped=0) in named.stdout
-    again = run_voiceguide("journal", "import", "--from-jrnl", env=env)
+    again = invoke_voiceguide("journal", "import", "--from-jrnl", env=env)
     assert messages.JOURNAL_IMPORTED.format(added=0, skipped=2) in again.stdout
     listed = _entries_json()
     stamps = sorted(e["created"][:10] for e in listed)
     assert stamps[:2] == ["2013-06-09", "2013-07-10"] and "2019-07-01" in stamps
-    missing = run_voiceguide("journal", "import", "--from-jrnl", "ideas", env=env)
+    missing = invoke_voiceguide("journal", "import", "--from-jrnl", "ideas", env=env)
     assert missing.returncode == 1 and "has no journal named 'ideas'" in missing.stderr
 
 
 def test_the_timeformat_option_reads_a_file_in_another_order():
-    result = run_voiceguide(
+    result = invoke_voiceguide(
         "journal",
         "import",
         "--format",
@@ -291,13 +291,13 @@ def test_the_timeformat_option_reads_a_file_in_another_order():
 def test_an_encrypted_jrnl_journal_takes_its_password_from_the_environment_and_never_keeps_it(tmp_path):
     password = "good doggie extra biscuit"
     source = str(JRNL_DATA / "encrypted_v3.journal")
-    wrong = run_voiceguide("journal", "import", source, env={"VOICEGUIDE_JRNL_PASSWORD": "biscuit"}, input="")
+    wrong = invoke_voiceguide("journal", "import", source, env={"VOICEGUIDE_JRNL_PASSWORD": "biscuit"}, input="")
     assert (wrong.returncode, wrong.stderr.strip()) == (1, "Error: " + messages.JRNL_WRONG_PASSWORD.format(path=source))
-    asked = run_voiceguide("journal", "import", source, input="")
+    asked = invoke_voiceguide("journal", "import", source, input="")
     assert asked.returncode == 1
     assert asked.stderr.strip() == "Error: " + messages.JRNL_PASSWORD_NO_TERMINAL.format(path=source)
     assert _entries_json() == []
-    right = run_voiceguide("journal", "import", source, env={"VOICEGUIDE_JRNL_PASSWORD": password}, input="")
+    right = invoke_voiceguide("journal", "import", source, env={"VOICEGUIDE_JRNL_PASSWORD": password}, input="")
     assert right.returncode == 0, right.stderr
     assert [e["text"] for e in _entries_json()] == [
         "Life is good. But I'm better.",
@@ -311,15 +311,15 @@ def test_an_encrypted_jrnl_journal_takes_its_password_from_the_environment_and_n
 
 def test_a_journal_that_jrnl_would_date_now_stops_unless_asked():
     source = str(JRNL_DATA / "unreadabledates.journal")
-    stopped = run_voiceguide("journal", "import", source)
+    stopped = invoke_voiceguide("journal", "import", source)
     assert stopped.returncode == 1 and f"{source} line 1: no dated entry" in stopped.stderr
     assert "Traceback" not in stopped.stderr and _entries_json() == []
-    now = run_voiceguide("journal", "import", "--date-fallback", "now", source)
+    now = invoke_voiceguide("journal", "import", "--date-fallback", "now", source)
     assert now.returncode == 0 and messages.JOURNAL_IMPORTED.format(added=1, skipped=0) in now.stdout
 
 
 def test_dry_run_says_what_would_come_and_writes_nothing():
-    result = run_voiceguide("journal", "import", "--dry-run", str(JRNL_DATA / "tags.journal"))
+    result = invoke_voiceguide("journal", "import", "--dry-run", str(JRNL_DATA / "tags.journal"))
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
         messages.IMPORT_DRY_RUN.format(count=2),
@@ -334,23 +334,23 @@ def test_a_day_one_export_imports_with_zones_tags_and_a_count_of_what_stays_behi
     from tests.test_journal_dayone import day_one_zip
 
     export = day_one_zip(tmp_path)
-    first = run_voiceguide("journal", "import", "--format", "dayone", str(export))
+    first = invoke_voiceguide("journal", "import", "--format", "dayone", str(export))
     assert first.returncode == 0, first.stderr
     assert messages.JOURNAL_IMPORTED.format(added=2, skipped=0) in first.stdout
     assert messages.IMPORT_MEDIA_SKIPPED.format(counts="1 photos, 1 audios") in first.stderr
-    again = run_voiceguide("journal", "import", "--format", "dayone", str(export))
+    again = invoke_voiceguide("journal", "import", "--format", "dayone", str(export))
     assert messages.JOURNAL_IMPORTED.format(added=0, skipped=2) in again.stdout
     newest, oldest = _entries_json()
     assert oldest["utc_offset_minutes"] == -300 and oldest["created"].startswith("2024-03-10T06:30")
     assert oldest["text"].endswith("#gratitude #Bay-Area #starred")
     broken = tmp_path / "broken.zip"
     broken.write_bytes(b"PK\x03\x04 torn")
-    bad = run_voiceguide("journal", "import", "--format", "dayone", str(broken))
+    bad = invoke_voiceguide("journal", "import", "--format", "dayone", str(broken))
     assert bad.returncode == 1 and "is not a Day One JSON export" in bad.stderr and "Traceback" not in bad.stderr
 
 
 def test_an_import_needs_a_source_and_only_one():
-    none = run_voiceguide("journal", "import")
+    none = invoke_voiceguide("journal", "import")
     assert (none.returncode, none.stderr.strip()) == (1, "Error: " + messages.JRNL_IMPORT_NEEDS_SOURCE)
-    both = run_voiceguide("journal", "import", "--from-jrnl", "x", str(JRNL_DATA / "simple.journal"))
+    both = invoke_voiceguide("journal", "import", "--from-jrnl", "x", str(JRNL_DATA / "simple.journal"))
     assert (both.returncode, both.stderr.strip()) == (1, "Error: " + messages.JRNL_SOURCES_CLASH)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tests.cli_helpers import run_voiceguide
+from tests.cli_helpers import invoke_voiceguide, run_voiceguide
 from tests.signals import espeak, word_error_rate
 from voiceguide import messages
 from voiceguide.content import BUNDLED_SOURCE
@@ -73,9 +73,9 @@ def journal_files(path: Path) -> list[str]:
 
 def test_encrypt_leaves_no_word_of_any_entry_in_the_data_folder(voiceguide_home):
     for word in WORDS:
-        assert run_voiceguide("journal", "add", f"I wrote {word} today").returncode == 0
+        assert invoke_voiceguide("journal", "add", f"I wrote {word} today").returncode == 0
     # a reader still has the journal open in WAL mode up to the moment before encrypting
-    result = run_voiceguide("journal", "encrypt", env={"VOICEGUIDE_NEW_PASSPHRASE": SECRET})
+    result = invoke_voiceguide("journal", "encrypt", env={"VOICEGUIDE_NEW_PASSPHRASE": SECRET})
     assert result.returncode == 0, result.stderr
     assert messages.CRYPT_ENCRYPTED.format(path=user_paths().journal) in result.stdout
     files = all_bytes_under(voiceguide_home)
@@ -91,7 +91,7 @@ def test_encrypt_leaves_no_word_of_any_entry_in_the_data_folder(voiceguide_home)
 
 def test_encrypt_of_an_encrypted_journal_says_so(voiceguide_home):
     make_encrypted_journal()
-    result = run_voiceguide("journal", "encrypt", env=locked_env())
+    result = invoke_voiceguide("journal", "encrypt", env=locked_env())
     assert result.returncode == 1
     assert result.stderr.strip() == "Error: " + messages.CRYPT_ALREADY_ENCRYPTED.format(path=user_paths().journal)
 
@@ -100,7 +100,7 @@ def test_wrong_passphrase_is_one_line_and_leaves_the_file_untouched():
     path = make_encrypted_journal()
     before = path.read_bytes()
     for command in (["journal", "list"], ["journal", "decrypt", "--yes"], ["journal", "passwd"]):
-        result = run_voiceguide(*command, env={**locked_env("not it"), "VOICEGUIDE_NEW_PASSPHRASE": "x"})
+        result = invoke_voiceguide(*command, env={**locked_env("not it"), "VOICEGUIDE_NEW_PASSPHRASE": "x"})
         assert result.returncode == 1, command
         assert result.stderr.strip() == "Error: " + messages.PASSPHRASE_WRONG_FROM.format(
             path=path, source="VOICEGUIDE_PASSPHRASE"
@@ -111,7 +111,7 @@ def test_wrong_passphrase_is_one_line_and_leaves_the_file_untouched():
 
 def test_without_a_passphrase_and_no_terminal_says_how_to_give_one():
     path = make_encrypted_journal()
-    result = run_voiceguide("journal", "list")
+    result = invoke_voiceguide("journal", "list")
     assert result.returncode == 1
     assert result.stderr.strip() == "Error: " + messages.PASSPHRASE_REQUIRED.format(path=path)
     assert "Traceback" not in result.stderr and "ERROR CORE" not in result.stderr
@@ -119,24 +119,24 @@ def test_without_a_passphrase_and_no_terminal_says_how_to_give_one():
 
 def test_passwd_changes_the_key_and_decrypt_gives_back_plain_sqlite():
     path = make_encrypted_journal()
-    changed = run_voiceguide("journal", "passwd", env={**locked_env(), "VOICEGUIDE_NEW_PASSPHRASE": "a new one"})
+    changed = invoke_voiceguide("journal", "passwd", env={**locked_env(), "VOICEGUIDE_NEW_PASSPHRASE": "a new one"})
     assert changed.returncode == 0, changed.stderr
-    assert run_voiceguide("journal", "list", env=locked_env()).returncode == 1
-    assert run_voiceguide("journal", "list", env=locked_env("a new one")).returncode == 0
-    plain = run_voiceguide("journal", "decrypt", "--yes", env=locked_env("a new one"))
+    assert invoke_voiceguide("journal", "list", env=locked_env()).returncode == 1
+    assert invoke_voiceguide("journal", "list", env=locked_env("a new one")).returncode == 0
+    plain = invoke_voiceguide("journal", "decrypt", "--yes", env=locked_env("a new one"))
     assert plain.returncode == 0, plain.stderr
     assert path.read_bytes()[:16] == b"SQLite format 3\x00"
     assert journal_files(path) == ["journal.db"]
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert db.execute("SELECT count(*) FROM entries").fetchone()[0] == 3
-    assert run_voiceguide("journal", "search", WORDS[0]).returncode == 0
+    assert invoke_voiceguide("journal", "search", WORDS[0]).returncode == 0
 
 
 def test_declining_decrypt_says_the_journal_stays_encrypted_and_exits_0():
     path = make_encrypted_journal()
     before = path.read_bytes()
-    declined = run_voiceguide("journal", "decrypt", env=locked_env(), input="n\n")
+    declined = invoke_voiceguide("journal", "decrypt", env=locked_env(), input="n\n")
     assert declined.returncode == 0, declined.stderr
     assert messages.CRYPT_DECRYPT_KEPT in declined.stdout
     assert messages.INTERRUPTED not in declined.stderr
@@ -330,15 +330,15 @@ def _no_keyring() -> str:
 def test_list_search_show_stats_and_json_work_encrypted():
     make_encrypted_journal()
     env = locked_env()
-    listed = run_voiceguide("journal", "list", "--json", env=env)
+    listed = invoke_voiceguide("journal", "list", "--json", env=env)
     assert listed.returncode == 0, listed.stderr
     assert [e["text"][:7] for e in json.loads(listed.stdout)] == ["Entry 2", "Entry 1", "Entry 0"]
-    found = run_voiceguide("journal", "search", "marmalade*", env=env)
+    found = invoke_voiceguide("journal", "search", "marmalade*", env=env)
     assert found.returncode == 0 and "**marmaladewhisper**" in found.stdout
-    assert "Entry 1" in run_voiceguide("journal", "show", "2", env=env).stdout
-    stats = run_voiceguide("journal", "stats", env=env).stdout
+    assert "Entry 1" in invoke_voiceguide("journal", "show", "2", env=env).stdout
+    stats = invoke_voiceguide("journal", "stats", env=env).stdout
     assert "entries: 3" in stats
-    added = run_voiceguide("journal", "add", "typed while encrypted", env=env)
+    added = invoke_voiceguide("journal", "add", "typed while encrypted", env=env)
     assert added.returncode == 0, added.stderr
     assert crypto.is_encrypted()
     assert b"typed while encrypted" not in user_paths().journal.read_bytes()
@@ -348,26 +348,26 @@ def test_export_is_private_says_it_is_unencrypted_and_import_works_encrypted(tmp
     make_encrypted_journal()
     env = locked_env()
     out = tmp_path / "journal.txt"
-    exported = run_voiceguide("journal", "export", "--format", "jrnl", "--out", str(out), env=env)
+    exported = invoke_voiceguide("journal", "export", "--format", "jrnl", "--out", str(out), env=env)
     assert exported.returncode == 0, exported.stderr
     assert messages.JOURNAL_EXPORTED.format(count=3, path=out) in exported.stderr
     assert "not encrypted" in exported.stderr
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     assert WORDS[0] in out.read_text()
     other = tmp_path / "other-home"
-    imported = run_voiceguide("journal", "import", str(out), env={"VOICEGUIDE_HOME": str(other)})
+    imported = invoke_voiceguide("journal", "import", str(out), env={"VOICEGUIDE_HOME": str(other)})
     assert imported.returncode == 0, imported.stderr
-    into_encrypted = run_voiceguide("journal", "import", str(out), env=env)
+    into_encrypted = invoke_voiceguide("journal", "import", str(out), env=env)
     assert into_encrypted.returncode == 0, into_encrypted.stderr
     assert messages.JOURNAL_IMPORTED.format(added=3, skipped=0) in into_encrypted.stdout
-    again = run_voiceguide("journal", "import", str(out), env=env)
+    again = invoke_voiceguide("journal", "import", str(out), env=env)
     assert messages.JOURNAL_IMPORTED.format(added=0, skipped=3) in again.stdout
     assert crypto.is_encrypted()
 
 
 def test_breathing_history_and_reading_position_work_encrypted():
     make_encrypted_journal()
-    history = run_voiceguide("breathe", "--history", env=locked_env())
+    history = invoke_voiceguide("breathe", "--history", env=locked_env())
     assert history.returncode == 0, history.stderr
     assert "box" in history.stdout and "4/4" in history.stdout
     from voiceguide.content import load_article
@@ -427,7 +427,7 @@ def test_retranscribe_works_encrypted():
         entry = jr.add_entry("placeholder", kind="reflection", duration=clip.duration)
         codec, data = encode(clip.samples.tobytes(), 16000)
         jr.set_audio(entry.id, codec, 16000, data)
-    result = run_voiceguide("journal", "retranscribe", str(entry.id), env=locked_env())
+    result = invoke_voiceguide("journal", "retranscribe", str(entry.id), env=locked_env())
     assert result.returncode == 0, result.stderr
     passphrase.forget()
     with Journal.open(passphrase=SECRET) as jr:
@@ -489,7 +489,7 @@ def _editor(tmp_path: Path, body: str) -> Path:
 def test_edit_buffer_is_private_and_removed_when_the_editor_fails(tmp_path, body, code):
     make_encrypted_journal()
     editor = _editor(tmp_path, f'echo "{WORDS[2]} edited" > "$1"\n{body}')
-    result = run_voiceguide("journal", "edit", "1", env={**locked_env(), "EDITOR": str(editor)})
+    result = invoke_voiceguide("journal", "edit", "1", env={**locked_env(), "EDITOR": str(editor)})
     assert result.returncode == code
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
     mode, path, folder_mode = (tmp_path / "seen").read_text().split()
@@ -507,7 +507,7 @@ def test_edit_buffer_is_private_and_removed_when_the_editor_fails(tmp_path, body
 def test_edit_of_an_encrypted_entry_leaves_nothing_readable(tmp_path):
     make_encrypted_journal()
     editor = _editor(tmp_path, f'echo "{WORDS[2]} edited" > "$1"')
-    result = run_voiceguide("journal", "edit", "1", env={**locked_env(), "EDITOR": str(editor)})
+    result = invoke_voiceguide("journal", "edit", "1", env={**locked_env(), "EDITOR": str(editor)})
     assert result.returncode == 0, result.stderr
     for file, data in all_bytes_under(user_paths().data):
         assert WORDS[2].encode() not in data and b"Entry 0" not in data, file
@@ -584,7 +584,7 @@ def test_reflect_from_a_file_saves_into_the_encrypted_journal(tmp_path):
     samples, rate = espeak("Today I kept a small promise to my sister.")
     memo = tmp_path / "memo.wav"
     write_wav(memo, Clip(samples, rate))
-    result = run_voiceguide("reflect", "--from-file", str(memo), "--prompt", "What went well?", env=locked_env())
+    result = invoke_voiceguide("reflect", "--from-file", str(memo), "--prompt", "What went well?", env=locked_env())
     assert result.returncode == 0, result.stderr
     with Journal.open(passphrase=SECRET) as jr:
         newest = jr.list()[0]
@@ -603,7 +603,7 @@ def test_the_next_command_recovers_a_killed_recording_from_the_encrypted_journal
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait(10)
-    after = run_voiceguide("journal", "stats", env=locked_env())
+    after = invoke_voiceguide("journal", "stats", env=locked_env())
     assert after.returncode == 0, after.stderr
     assert "Recovered" in after.stderr and "entries: 2" in after.stdout
     with Journal.open(passphrase=SECRET) as jr:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli_helpers import run_voiceguide
+from tests.cli_helpers import invoke_voiceguide
 from voiceguide import messages
 from voiceguide.journal.store import Journal
 from voiceguide.settings import user_paths
@@ -30,12 +30,12 @@ def test_errors_about_a_damaged_entry_never_contain_its_text():
         ["journal", "stats"],
         ["journal", "edit", "2"],
     ):
-        result = run_voiceguide(*command, env={"EDITOR": "true"})
+        result = invoke_voiceguide(*command, env={"EDITOR": "true"})
         assert WORD not in result.stderr, command
         if result.returncode:
             assert result.stderr.count("\n") == 1 and "damaged" in result.stderr, (command, result.stderr)
     for command in (["journal", "list"], ["journal", "export", "--format", "json"]):
-        result = run_voiceguide(*command)
+        result = invoke_voiceguide(*command)
         assert WORD not in result.stderr + result.stdout, command
 
 
@@ -65,7 +65,7 @@ def test_damage_in_a_big_journal_costs_only_the_rows_on_the_damaged_page(tmp_pat
     assert path.stat().st_size > 16 * 1024 * 1024
     damage_page_holding(path, b"word200x")
     damaged = path.read_bytes()
-    listed = run_voiceguide("journal", "list", "--limit", "1000")
+    listed = invoke_voiceguide("journal", "list", "--limit", "1000")
     assert listed.returncode == 0, listed.stderr
     ids = listed_ids(listed.stdout)
     lost = 400 - len(ids)
@@ -75,21 +75,21 @@ def test_damage_in_a_big_journal_costs_only_the_rows_on_the_damaged_page(tmp_pat
     skipped = messages.JOURNAL_SKIPPED_UNREADABLE.format(count=lost, plural=plural, verb=verb)
     assert listed.stderr.strip() == skipped
     out = tmp_path / "export.json"
-    exported = run_voiceguide("journal", "export", "--format", "json", "--out", str(out))
+    exported = invoke_voiceguide("journal", "export", "--format", "json", "--out", str(out))
     assert exported.returncode == 0 and skipped in exported.stderr
     assert sorted(e["id"] for e in json.loads(out.read_text())) == sorted(ids)
 
-    stats = run_voiceguide("journal", "stats")  # a total it cannot count right is refused, never guessed
+    stats = invoke_voiceguide("journal", "stats")  # a total it cannot count right is refused, never guessed
     assert stats.returncode == 1 and stats.stderr.strip() == "Error: " + messages.JOURNAL_DAMAGED.format(path=path)
 
-    checked = run_voiceguide("journal", "check")
+    checked = invoke_voiceguide("journal", "check")
     assert checked.returncode == 1
     assert checked.stderr.strip() == "Error: " + messages.JOURNAL_DAMAGED.format(path=path)
     doctor = check_journal_row()
     assert not doctor.ok and str(path) in doctor.detail and "journal recover" in doctor.fix
 
     recovered = tmp_path / "recovered.db"
-    result = run_voiceguide("journal", "recover", "--out", str(recovered))
+    result = invoke_voiceguide("journal", "recover", "--out", str(recovered))
     assert result.returncode == 0, result.stderr
     assert f"Recovered {len(ids)} entries into {recovered} ({lost} could not be read)" in result.stdout
     assert path.read_bytes() == damaged  # only read
@@ -109,17 +109,17 @@ def check_journal_row():
 def test_recover_refuses_the_data_folder_and_an_existing_file(tmp_path):
     big_journal(3)
     data = user_paths().data
-    inside = run_voiceguide("journal", "recover", "--out", str(data / "copy.db"))
+    inside = invoke_voiceguide("journal", "recover", "--out", str(data / "copy.db"))
     assert inside.returncode == 1 and messages.OUTPUT_IN_DATA.format(path=data / "copy.db", data=data) in inside.stderr
     existing = tmp_path / "mine.db"
     existing.write_text("keep")
-    again = run_voiceguide("journal", "recover", "--out", str(existing))
+    again = invoke_voiceguide("journal", "recover", "--out", str(existing))
     assert again.returncode == 1 and existing.read_text() == "keep"
 
 
 def test_a_sound_journal_passes_check_and_doctor():
     big_journal(3)
-    result = run_voiceguide("journal", "check")
+    result = invoke_voiceguide("journal", "check")
     assert result.returncode == 0 and result.stdout.strip() == messages.JOURNAL_CHECK_OK.format(
         path=user_paths().journal
     )
@@ -135,14 +135,14 @@ def test_a_first_page_overwritten_is_damaged_not_encrypted_and_can_be_recovered(
     path = user_paths().journal
     with open(path, "r+b") as handle:
         handle.write(random.Random(7).randbytes(4096))
-    result = run_voiceguide("journal", "list")
+    result = invoke_voiceguide("journal", "list")
     assert result.returncode == 1
     assert result.stderr.strip() == "Error: " + messages.JOURNAL_DAMAGED.format(path=path)  # no passphrase asked
     assert "could not be unlocked" not in result.stderr and "passphrase" not in result.stderr.lower()
-    checked = run_voiceguide("journal", "check")
+    checked = invoke_voiceguide("journal", "check")
     assert checked.returncode == 1 and messages.JOURNAL_CHECK_NO_HEADER in checked.stdout
     recovered = tmp_path / "recovered.db"
-    result = run_voiceguide("journal", "recover", "--out", str(recovered))
+    result = invoke_voiceguide("journal", "recover", "--out", str(recovered))
     assert result.returncode == 0, result.stderr
     with Journal.open(recovered) as jr:
         assert jr.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -161,7 +161,7 @@ def test_an_encrypted_journal_still_looks_encrypted():
     crypto.encrypt("a passphrase")
     passphrase.forget()
     assert crypto.is_encrypted()
-    result = run_voiceguide("journal", "list", env={"VOICEGUIDE_PASSPHRASE": "a passphrase"})
+    result = invoke_voiceguide("journal", "list", env={"VOICEGUIDE_PASSPHRASE": "a passphrase"})
     assert result.returncode == 0 and "word39x" in result.stdout
 
 
@@ -176,10 +176,10 @@ def test_an_encrypted_journal_with_a_damaged_page_is_recovered_encrypted(tmp_pat
         handle.seek(path.stat().st_size // 2 // 4096 * 4096)
         handle.write(bytes(4096))
     env = {"VOICEGUIDE_PASSPHRASE": "a passphrase"}
-    checked = run_voiceguide("journal", "check", env=env)
+    checked = invoke_voiceguide("journal", "check", env=env)
     assert checked.returncode == 1 and "damaged" in checked.stderr
     recovered = tmp_path / "recovered.db"
-    result = run_voiceguide("journal", "recover", "--out", str(recovered), env=env)
+    result = invoke_voiceguide("journal", "recover", "--out", str(recovered), env=env)
     assert result.returncode == 0, result.stderr
     assert crypto.is_encrypted(recovered)
     with Journal.open(recovered, passphrase="a passphrase") as jr:
@@ -203,7 +203,7 @@ def test_rows_behind_a_damaged_inner_page_are_found_on_their_leaf_pages(tmp_path
         handle.seek((root - 1) * 4096)
         handle.write(bytes(4096))
     recovered = tmp_path / "recovered.db"
-    result = run_voiceguide("journal", "recover", "--out", str(recovered))
+    result = invoke_voiceguide("journal", "recover", "--out", str(recovered))
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(f"Recovered 400 entries into {recovered}.")
     with Journal.open(recovered) as jr:

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from tests.cli_helpers import run_voiceguide
+from tests.cli_helpers import invoke_voiceguide
 from voiceguide import messages
 from voiceguide.journal.audio_codec import encode
 from voiceguide.journal.store import Journal
@@ -22,7 +22,7 @@ def one_line(result) -> str:
 @pytest.fixture
 def journal_bytes():
     for k in range(3):
-        assert run_voiceguide("journal", "add", f"kept {k}").returncode == 0
+        assert invoke_voiceguide("journal", "add", f"kept {k}").returncode == 0
     return user_paths().journal.read_bytes()
 
 
@@ -34,7 +34,7 @@ def test_export_and_read_refuse_the_journal_and_its_folder(journal_bytes, name):
         ["journal", "export", "--format", "json", "--out", str(target), "--force"],
         ["read", "--section", "1", "--to-file", str(target), "--force"],
     ):
-        assert one_line(run_voiceguide(*command)) == messages.OUTPUT_IN_DATA.format(path=target, data=data)
+        assert one_line(invoke_voiceguide(*command)) == messages.OUTPUT_IN_DATA.format(path=target, data=data)
     assert user_paths().journal.read_bytes() == journal_bytes
     with Journal.open() as jr:
         assert [e.text for e in jr.list()] == ["kept 2", "kept 1", "kept 0"]
@@ -43,14 +43,14 @@ def test_export_and_read_refuse_the_journal_and_its_folder(journal_bytes, name):
 def test_a_hard_link_to_the_journal_is_refused(journal_bytes, tmp_path):
     link = tmp_path / "innocent.json"
     os.link(user_paths().journal, link)
-    result = run_voiceguide("journal", "export", "--format", "json", "--out", str(link), "--force")
+    result = invoke_voiceguide("journal", "export", "--format", "json", "--out", str(link), "--force")
     assert one_line(result) == messages.OUTPUT_IN_DATA.format(path=link, data=user_paths().data)
     assert user_paths().journal.read_bytes() == journal_bytes
 
 
 def test_a_relative_path_that_leads_into_the_data_folder_is_refused(journal_bytes, tmp_path):
     data = user_paths().data
-    result = run_voiceguide("journal", "export", "--out", os.path.relpath(data / "journal.db"), "--force")
+    result = invoke_voiceguide("journal", "export", "--out", os.path.relpath(data / "journal.db"), "--force")
     assert "Refusing to write" in one_line(result)
     assert user_paths().journal.read_bytes() == journal_bytes
 
@@ -61,7 +61,7 @@ def test_out_refuses_to_follow_a_symlink(journal_bytes, tmp_path):
     link = tmp_path / "out.md"
     link.symlink_to(victim)
     for command in (["journal", "export", "--out", str(link), "--force"], ["read", "--to-file", str(link)]):
-        assert one_line(run_voiceguide(*command)) == messages.OUTPUT_SYMLINK.format(path=link)
+        assert one_line(invoke_voiceguide(*command)) == messages.OUTPUT_SYMLINK.format(path=link)
     assert victim.read_text() == "someone else's file"
 
 
@@ -76,32 +76,36 @@ def test_export_audio_refuses_a_planted_symlink_and_writes_nothing(tmp_path):
     folder = tmp_path / "audio"
     folder.mkdir()
     (folder / "entry-2.wav").symlink_to(victim)
-    result = run_voiceguide("journal", "export", "--out", str(tmp_path / "j.md"), "--audio", str(folder), "--force")
+    result = invoke_voiceguide("journal", "export", "--out", str(tmp_path / "j.md"), "--audio", str(folder), "--force")
     assert one_line(result) == messages.OUTPUT_SYMLINK.format(path=folder / "entry-2.wav")
     assert victim.read_text() == "untouched"
     assert not (folder / "entry-1.wav").exists()
 
 
 def test_an_existing_file_is_kept_unless_force(tmp_path):
-    assert run_voiceguide("journal", "add", "new words").returncode == 0
+    assert invoke_voiceguide("journal", "add", "new words").returncode == 0
     out = tmp_path / "journal.md"
     out.write_text("an older export I want to keep")
-    assert one_line(run_voiceguide("journal", "export", "--out", str(out))) == messages.OUTPUT_EXISTS.format(path=out)
+    assert one_line(invoke_voiceguide("journal", "export", "--out", str(out))) == messages.OUTPUT_EXISTS.format(
+        path=out
+    )
     assert out.read_text() == "an older export I want to keep"
     wav = tmp_path / "reading.wav"
     wav.write_bytes(b"keep me")
-    assert one_line(run_voiceguide("read", "--section", "1", "--to-file", str(wav))) == messages.OUTPUT_EXISTS.format(
-        path=wav
-    )
+    assert one_line(
+        invoke_voiceguide("read", "--section", "1", "--to-file", str(wav))
+    ) == messages.OUTPUT_EXISTS.format(path=wav)
     assert wav.read_bytes() == b"keep me"
-    result = run_voiceguide("journal", "export", "--out", str(out), "--force")
+    result = invoke_voiceguide("journal", "export", "--out", str(out), "--force")
     assert result.returncode == 0, result.stderr
     assert "new words" in out.read_text()
     audio = tmp_path / "audio"
     with Journal.open() as jr:
         codec, data = encode(bytes(3200), 16000)
         jr.set_audio(1, codec, 16000, data)
-    assert run_voiceguide("journal", "export", "--out", str(tmp_path / "a.md"), "--audio", str(audio)).returncode == 0
-    again = run_voiceguide("journal", "export", "--out", str(tmp_path / "b.md"), "--audio", str(audio))
+    assert (
+        invoke_voiceguide("journal", "export", "--out", str(tmp_path / "a.md"), "--audio", str(audio)).returncode == 0
+    )
+    again = invoke_voiceguide("journal", "export", "--out", str(tmp_path / "b.md"), "--audio", str(audio))
     assert one_line(again) == messages.OUTPUT_EXISTS.format(path=audio / "entry-1.wav")
-    assert run_voiceguide("journal", "export", "--audio", str(audio), "--force").returncode == 0
+    assert invoke_voiceguide("journal", "export", "--audio", str(audio), "--force").returncode == 0
