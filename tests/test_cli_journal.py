@@ -248,7 +248,7 @@ JRNL_DATA = Path(__file__).parent / "data" / "jrnl" / "journals"
 
 
 def _entries_json(env: dict | None = None) -> list[dict]:
-    return json.loads(invoke_voiceguide("journal", "list", "--json", "--limit", "1000", env=env).stdout or "[]")
+    return json.loads(invoke_voiceguide("journal", "list", "--json", "--limit", "100000", env=env).stdout or "[]")
 
 
 def test_from_jrnl_reads_jrnls_config_and_its_timeformat(tmp_path):
@@ -354,3 +354,48 @@ def test_an_import_needs_a_source_and_only_one():
     assert (none.returncode, none.stderr.strip()) == (1, "Error: " + messages.JRNL_IMPORT_NEEDS_SOURCE)
     both = invoke_voiceguide("journal", "import", "--from-jrnl", "x", str(JRNL_DATA / "simple.journal"))
     assert (both.returncode, both.stderr.strip()) == (1, "Error: " + messages.JRNL_SOURCES_CLASH)
+
+
+def test_an_encrypted_jrnl_journals_password_is_typed_hidden_and_a_wrong_one_imports_nothing():
+    from tests.terminal import Terminal
+
+    source = str(JRNL_DATA / "encrypted.journal")
+    prompt = messages.JRNL_PASSWORD_PROMPT.format(path=source)
+    wrong = Terminal("journal", "import", source)
+    wrong.answer("biscuit", prompt)
+    assert wrong.wait() == 1
+    assert wrong.lines()[-1] == "Error: " + messages.JRNL_WRONG_PASSWORD.format(path=source)
+    assert _entries_json() == []
+    right = Terminal("journal", "import", source)
+    right.answer("bad doggie no biscuit", prompt)
+    assert right.wait() == 0
+    assert "doggie" not in right.output  # not echoed
+    assert messages.JOURNAL_IMPORTED.format(added=2, skipped=0) in right.lines()[-1]
+
+
+@pytest.mark.parametrize("delay", [0.3, 0.8, 1.5, 3.0])
+def test_an_import_killed_at_any_moment_leaves_all_or_nothing(tmp_path, delay):
+    import signal
+    import subprocess
+    import sys
+
+    source = tmp_path / "big.txt"
+    source.write_text(
+        "\n".join(f"[2020-01-01 00:00] Entry {k}.\n" + "word " * 60 + f"number{k}\n" for k in range(5000))
+    )
+    with Journal.open() as jr:
+        jr.add_entry("Written before the import.", kind="note")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "voiceguide", "journal", "import", str(source)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    time.sleep(delay)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=60)
+    assert run_voiceguide("journal", "check").returncode == 0
+    texts = [e["text"] for e in _entries_json()]
+    assert len(texts) in (1, 5001) and "Written before the import." in texts
+    again = run_voiceguide("journal", "import", str(source))
+    assert again.returncode == 0, again.stderr
+    assert len(_entries_json()) == 5001
