@@ -399,3 +399,12 @@ def test_an_import_killed_at_any_moment_leaves_all_or_nothing(tmp_path, delay):
     again = run_voiceguide("journal", "import", str(source))
     assert again.returncode == 0, again.stderr
     assert len(_entries_json()) == 5001
+
+
+def test_a_day_one_classic_folder_imports_and_says_what_it_could_not_read():
+    folder = JRNL_DATA / "bug153.dayone"
+    result = run_voiceguide("journal", "import", "--format", "dayone", str(folder))
+    assert result.returncode == 0, result.stderr
+    assert messages.JOURNAL_IMPORTED.format(added=1, skipped=0) in result.stdout
+    assert messages.IMPORT_MEDIA_SKIPPED.format(counts="1 unreadable entry files") in result.stderr
+    assert [e["text"] for e in _entries_json()] == ["Some text."]

@@ -10,12 +10,14 @@ import pytest
 from jrnl.encryption.Jrnlv1Encryption import Jrnlv1Encryption
 from jrnl.encryption.Jrnlv2Encryption import Jrnlv2Encryption
 from jrnl.encryption.Jrnlv3Encryption import Jrnlv3Encryption
+from jrnl.journals.DayOneJournal import DayOne
 from jrnl.journals.FolderJournal import Folder
 from jrnl.journals.Journal import Journal as JrnlJournal
 from jrnl.journals.Journal import LegacyJournal
 
 from voiceguide import messages
 from voiceguide.errors import JournalImportError
+from voiceguide.journal.dayone import read_dayone_classic
 from voiceguide.journal.incoming import DateFallback
 from voiceguide.journal.jrnl_source import pick_journal, read_config, read_journal
 from voiceguide.journal.jrnl_text import JrnlOptions, join_title, parse_jrnl
@@ -233,6 +235,25 @@ def test_a_missing_jrnl_config_says_how_to_name_it(tmp_path):
     assert str(caught.value) == messages.JRNL_CONFIG_MISSING.format(path=tmp_path / "nowhere.yaml")
 
 
-def test_a_day_one_classic_folder_is_told_to_export_as_json():
-    with pytest.raises(JournalImportError, match="export it from Day One as JSON"):
-        read_journal(DATA / "dayone.dayone", JrnlOptions(), password=str)
+DAYONE_CLASSIC = sorted(p.name for p in DATA.glob("*.dayone") if p.name != "bug153.dayone")
+
+
+@pytest.mark.parametrize("name", DAYONE_CLASSIC)
+def test_a_day_one_classic_journal_reads_as_jrnl_reads_it(name):
+    path = DATA / name
+    theirs = DayOne(journal=str(path), tagsymbols="@").open().entries
+    ours = sorted(read_journal(path, JrnlOptions(), password=str), key=lambda e: e.when.replace(tzinfo=None))
+    assert [(e.when.replace(tzinfo=None), e.text, e.starred) for e in ours] == [
+        (e.date, e.text.strip(), e.starred) for e in theirs
+    ]
+    assert [sorted("@" + t[1:].lower() for t in e.tags) for e in ours] == [e.tags for e in theirs]
+    assert all(e.key.startswith("dayone:") for e in ours)
+
+
+def test_a_damaged_day_one_classic_entry_is_counted_and_the_hour_after_a_clock_change_is_right():
+    export = read_dayone_classic(DATA / "bug153.dayone")
+    assert len(export.entries) == 1 and export.media["unreadable entry files"] == 1
+    # 02:27 UTC on 27 October 2013 is 03:27 in Stockholm, an hour after summer time ended; jrnl says 04:27
+    assert export.entries[0].when.isoformat() == "2013-10-27T03:27:27+01:00"
+    [theirs] = DayOne(journal=str(DATA / "bug153.dayone"), tagsymbols="@").open().entries
+    assert theirs.date - export.entries[0].when.replace(tzinfo=None) == timedelta(hours=1)

@@ -215,10 +215,6 @@ JRNL_PASSWORD_NO_TERMINAL = (
     "{path} is an encrypted jrnl journal: run this in a terminal to type its password, "
     "or give it in VOICEGUIDE_JRNL_PASSWORD."
 )
-JRNL_DAYONE_CLASSIC = (
-    "{path} is a Day One classic folder: export it from Day One as JSON and run "
-    "voiceguide journal import --format dayone EXPORT.zip."
-)
 JRNL_IMPORT_NEEDS_SOURCE = "Give the file to import (--format jrnl FILE or --format dayone EXPORT.zip), or --from-jrnl."
 JRNL_SOURCES_CLASH = "Give either a FILE or --from-jrnl, not both."
 DAYONE_BAD = "{path} is not a Day One JSON export ({problem}): export again from Day One as JSON."

@@ -115,3 +115,44 @@ def read_dayone(path: Path) -> DayOneExport:
             key = f"dayone:{uuid}" if isinstance(uuid, str) and uuid else text_key("dayone", when, text)
             entries.append(Incoming(when=when, text=text, key=key, starred=bool(item.get("starred")), tags=words))
     return DayOneExport(entries=entries, media=media)
+
+
+def read_dayone_classic(folder: Path) -> DayOneExport:
+    """A Day One classic journal folder (``Journal.dayone/entries/*.doentry`` property lists), as jrnl reads it.
+
+    A file that is not a readable property list is left out and counted, as
+    jrnl leaves it out; photos in the folder are counted, not carried over.
+    """
+    import plistlib
+    from xml.parsers.expat import ExpatError
+
+    entries: list[Incoming] = []
+    damaged = 0
+    for path in sorted(Path(folder).rglob("*.doentry")):
+        try:
+            with path.open("rb") as stream:
+                item = plistlib.load(stream, fmt=plistlib.FMT_XML)
+            created = item["Creation Date"]
+            text = str(item.get("Entry Text") or "").strip()
+        except (OSError, ExpatError, plistlib.InvalidFileException, ValueError, KeyError, TypeError):
+            damaged += 1
+            continue
+        if not isinstance(created, datetime):
+            damaged += 1
+            continue
+        moment = {"creationDate": created.replace(tzinfo=UTC).isoformat(), "timeZone": item.get("Time Zone")}
+        when = _created(moment, str(path), 1)
+        tags = item.get("Tags") if isinstance(item.get("Tags"), list) else []
+        words = tuple(_tag_word(t) for t in tags if isinstance(t, str) and t.strip().lstrip("#"))
+        uuid = item.get("UUID")
+        key = f"dayone:{uuid}" if isinstance(uuid, str) and uuid else text_key("dayone", when, text)
+        entries.append(Incoming(when=when, text=text, key=key, starred=bool(item.get("Starred")), tags=words))
+    photos = Path(folder) / "photos"
+    media = {"photos": sum(1 for p in photos.iterdir() if p.is_file()) if photos.is_dir() else 0}
+    if damaged:
+        media["unreadable entry files"] = damaged
+    return DayOneExport(entries=entries, media=media)
+
+
+def is_dayone_classic(folder: Path) -> bool:
+    return folder.is_dir() and (folder.name.endswith(".dayone") or (folder / "entries").is_dir())

@@ -44,9 +44,9 @@ def gather(
     if file is None:
         raise JournalImportError(messages.JRNL_IMPORT_NEEDS_SOURCE)
     if fmt == "dayone":
-        from voiceguide.journal.dayone import read_dayone
+        from voiceguide.journal.dayone import is_dayone_classic, read_dayone, read_dayone_classic
 
-        export = read_dayone(file)
+        export = read_dayone_classic(file) if is_dayone_classic(file) else read_dayone(file)
         return Gathered(export.entries, "#", export.media)
     options = JrnlOptions(timeformat=timeformat or JrnlOptions.timeformat, fallback=fallback)
     return _jrnl(JrnlJournal(str(file), Path(file), options), password)

@@ -211,8 +211,10 @@ def read_journal(
     """Every entry of a jrnl journal: one file (plain or encrypted) or a folder of day files."""
     path = Path(path)
     if path.is_dir():
-        if (path / "entries").is_dir() or path.name.endswith(".dayone"):
-            raise JournalImportError(messages.JRNL_DAYONE_CLASSIC.format(path=path))
+        from voiceguide.journal.dayone import is_dayone_classic, read_dayone_classic
+
+        if is_dayone_classic(path):  # jrnl reads these as Day One journals
+            return read_dayone_classic(path).entries
         return parse_folder(path, options, read_text)
     try:
         data = path.read_bytes()
