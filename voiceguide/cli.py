@@ -566,7 +566,15 @@ def journal_export(fmt: str, out: str | None, audio_dir: str | None, force: bool
 )
 @click.option("--dry-run", is_flag=True, help="Say what would be imported; write nothing.")
 @click.argument("file", type=click.Path(), required=False)
-def journal_import(fmt, from_jrnl, jrnl_config, timeformat, date_fallback, dry_run, file) -> None:
+def journal_import(
+    fmt: str,
+    from_jrnl: str | None,
+    jrnl_config: str | None,
+    timeformat: str | None,
+    date_fallback: str,
+    dry_run: bool,
+    file: str | None,
+) -> None:
     """Bring in a jrnl journal or a Day One export; importing the same one again adds nothing.
 
     An encrypted jrnl journal's password is asked for (hidden) or read from
@@ -614,7 +622,7 @@ def journal_import(fmt, from_jrnl, jrnl_config, timeformat, date_fallback, dry_r
         _echo_err(messages.IMPORT_MEDIA_SKIPPED.format(counts=left))
 
 
-def _jrnl_password(path) -> str:
+def _jrnl_password(path: object) -> str:
     """An encrypted jrnl journal's password: VOICEGUIDE_JRNL_PASSWORD, else typed, hidden; never kept."""
     import os
 
@@ -625,7 +633,7 @@ def _jrnl_password(path) -> str:
         return given
     if not (sys.stdin and sys.stdin.isatty()):
         raise SettingsError(messages.JRNL_PASSWORD_NO_TERMINAL.format(path=path))
-    return click.prompt(messages.JRNL_PASSWORD_PROMPT.format(path=path), hide_input=True, err=True)
+    return str(click.prompt(messages.JRNL_PASSWORD_PROMPT.format(path=path), hide_input=True, err=True))
 
 
 @journal.command("stats", context_settings=CONTEXT)

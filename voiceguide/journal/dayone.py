@@ -80,6 +80,13 @@ def _tag_word(tag: str) -> str:
     return "#" + re.sub(r"\s+", "-", tag.strip().lstrip("#"))
 
 
+def _tag_words(tags: object) -> tuple[str, ...]:
+    """Day One's tags as ``#tag`` words; anything that is not a list of names adds none."""
+    if not isinstance(tags, list):
+        return ()
+    return tuple(_tag_word(t) for t in tags if isinstance(t, str) and t.strip().lstrip("#"))
+
+
 def _text(item: dict[str, Any]) -> str:
     text = item.get("text")
     if not isinstance(text, str):
@@ -106,8 +113,7 @@ def read_dayone(path: Path) -> DayOneExport:
                 raise JournalImportError(messages.DAYONE_BAD.format(path=source, problem=problem))
             when = _created(item, source, number)
             text = _text(item)
-            tags = item.get("tags") if isinstance(item.get("tags"), list) else []
-            words = tuple(_tag_word(t) for t in tags if isinstance(t, str) and t.strip().lstrip("#"))
+            words = _tag_words(item.get("tags"))
             for kind in MEDIA_KINDS:
                 if isinstance(item.get(kind), list):
                     media[kind] += len(item[kind])
@@ -142,8 +148,7 @@ def read_dayone_classic(folder: Path) -> DayOneExport:
             continue
         moment = {"creationDate": created.replace(tzinfo=UTC).isoformat(), "timeZone": item.get("Time Zone")}
         when = _created(moment, str(path), 1)
-        tags = item.get("Tags") if isinstance(item.get("Tags"), list) else []
-        words = tuple(_tag_word(t) for t in tags if isinstance(t, str) and t.strip().lstrip("#"))
+        words = _tag_words(item.get("Tags"))
         uuid = item.get("UUID")
         key = f"dayone:{uuid}" if isinstance(uuid, str) and uuid else text_key("dayone", when, text)
         entries.append(Incoming(when=when, text=text, key=key, starred=bool(item.get("Starred")), tags=words))

@@ -131,7 +131,7 @@ def _add_imported(journal: Journal, entries: list[Incoming]) -> int:
         before = db.execute("PRAGMA cache_size").fetchone()[0]
         db.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")  # the index's pages are written once, not many times
         try:
-            return db.executemany(INSERT_IMPORTED, rows()).rowcount
+            return int(db.executemany(INSERT_IMPORTED, rows()).rowcount)
         finally:
             db.execute(f"PRAGMA cache_size = {int(before)}")
 

@@ -18,7 +18,7 @@ reads them.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -216,7 +216,7 @@ def day_files(folder: Path) -> Iterator[tuple[Path, int, int, int]]:
                     yield day, int(year.name), int(month.name), int(day.stem)
 
 
-def parse_folder(folder: Path, options: JrnlOptions, read_text) -> list[Incoming]:
+def parse_folder(folder: Path, options: JrnlOptions, read_text: Callable[[Path], str]) -> list[Incoming]:
     """Every day file's entries; the file's place (year, month, day) is the entry's date, as in jrnl."""
     entries: list[Incoming] = []
     for path, year, month, day in day_files(folder):
