@@ -195,3 +195,13 @@ def test_jrnl_keeps_transcribed_text_exactly(text):
     [parsed] = parse_jrnl(export_jrnl([entry]))
     assert parsed.text == text.strip()
     assert parsed.when == datetime(2026, 11, 27, 16, 32)
+
+
+def test_a_starred_jrnl_entry_exported_and_imported_again_adds_nothing(fresh):
+    text = "[2024-01-02 09:15] Morning pages. *\nWalked the dog.\n\n[2024-01-03 10:00] Plain.\n"
+    assert import_jrnl(fresh, text).added == 2
+    exported = export_jrnl(fresh.list())
+    assert "[2024-01-02 09:15] Morning pages. *\nWalked the dog.\n" in exported
+    again = import_jrnl(fresh, exported)
+    assert (again.added, again.skipped) == (0, 2)
+    assert [e.text for e in fresh.list()] == ["Plain.", "Morning pages. Walked the dog.\n\n#starred"]

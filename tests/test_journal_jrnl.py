@@ -7,6 +7,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from jrnl.encryption.Jrnlv1Encryption import Jrnlv1Encryption
 from jrnl.encryption.Jrnlv2Encryption import Jrnlv2Encryption
 from jrnl.encryption.Jrnlv3Encryption import Jrnlv3Encryption
@@ -257,3 +259,34 @@ def test_a_damaged_day_one_classic_entry_is_counted_and_the_hour_after_a_clock_c
     assert export.entries[0].when.isoformat() == "2013-10-27T03:27:27+01:00"
     [theirs] = DayOne(journal=str(DATA / "bug153.dayone"), tagsymbols="@").open().entries
     assert theirs.date - export.entries[0].when.replace(tzinfo=None) == timedelta(hours=1)
+
+
+LINE = st.one_of(
+    st.text(max_size=30),
+    st.builds(lambda d, t: f"[{d}] {t}", st.text(alphabet="0123456789-:./ APMaprJulyTh,*", max_size=24), st.text()),
+    st.datetimes().map(lambda d: f"[{d:%Y-%m-%d %H:%M}] entry"),
+    st.sampled_from(["", "*", "[2019-07 14:23] partial", "2013-06-10 15:40 legacy", "[1] note", "[yesterday] x"]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(lines=st.lists(LINE, max_size=12), fallback=st.sampled_from(list(DateFallback)))
+def test_any_text_reads_as_entries_or_one_clear_line(lines, fallback):
+    text = "\n".join(lines)
+    try:
+        entries = parse_jrnl(text, "any.txt", JrnlOptions(fallback=fallback))
+    except JournalImportError as error:
+        assert str(error).startswith("any.txt line ") and "\n" not in str(error)
+        return
+    for entry in entries:
+        assert isinstance(entry.when, datetime) and entry.key.startswith("jrnl:")
+        assert entry.text == entry.text.strip()
+
+
+def test_a_dry_run_counts_tags_with_the_journals_own_tag_symbols():
+    from voiceguide.journal.exchange import preview
+
+    text = "[2020-01-01 10:00] Met +anna at the @park. *\n\n[2020-01-02 10:00] Again with +Anna.\n"
+    seen = preview(parse_jrnl(text), "+")
+    assert (seen.count, seen.first, seen.last) == (2, datetime(2020, 1, 1, 10), datetime(2020, 1, 2, 10))
+    assert seen.tags == [("+anna", 2), ("#starred", 1)]  # @park is not a tag in a journal whose symbol is +

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from voiceguide import messages
 from voiceguide.journal.connection import guarded
-from voiceguide.journal.incoming import Incoming, text_key
+from voiceguide.journal.incoming import STARRED_TAG, Incoming, text_key
 from voiceguide.journal.jrnl_source import read_text
 from voiceguide.journal.jrnl_text import DEFAULT_TIME_FORMAT, parse_jrnl, split_title
 from voiceguide.journal.models import Entry
@@ -27,6 +27,7 @@ from voiceguide.journal.store import Journal
 from voiceguide.journal.timestamps import stamp
 
 JRNL_TIME_FORMAT = DEFAULT_TIME_FORMAT
+STAR_LINE = "\n\n" + STARRED_TAG
 
 
 def _newest_first(entries: Iterable[Entry]) -> list[Entry]:
@@ -62,11 +63,16 @@ def export_markdown(entries: Iterable[Entry], title: str = messages.JOURNAL_EXPO
 
 
 def export_jrnl(entries: Iterable[Entry]) -> str:
-    """jrnl's plain-text format: ``[YYYY-MM-DD HH:MM] Title`` then the body, oldest first."""
+    """jrnl's plain-text format: ``[YYYY-MM-DD HH:MM] Title`` then the body, oldest first.
+
+    A star kept as a last ``#starred`` line goes back to jrnl's `` *``, so a
+    journal imported, exported and imported again adds nothing.
+    """
     blocks = []
     for entry in _oldest_first(entries):
-        title, body = split_title(entry.text)
-        heading = f"[{entry.local_time.strftime(JRNL_TIME_FORMAT)}] {title}".rstrip()
+        starred = entry.text.endswith(STAR_LINE) and bool(entry.text[: -len(STAR_LINE)].strip())
+        title, body = split_title(entry.text[: -len(STAR_LINE)] if starred else entry.text)
+        heading = f"[{entry.local_time.strftime(JRNL_TIME_FORMAT)}] {title}".rstrip() + (" *" if starred else "")
         blocks.append(heading + ("\n" + body if body else "") + "\n")
     return "\n".join(blocks)
 
