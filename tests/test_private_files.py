@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import stat
 import subprocess
 import sys
@@ -53,6 +54,8 @@ def test_config_cache_and_journal_files_are_private(voiceguide_home, tmp_path):
 def test_files_sqlite_makes_during_encrypt_are_private(voiceguide_home, tmp_path):
     """SQLite creates its super-journal (journal.db-mj*) 0644 less the umask; it lives a moment, so trace it."""
     pytest.importorskip("sqlcipher3")
+    if shutil.which("strace") is None:
+        pytest.skip("strace is not installed here (apt-get install strace)")
     assert loose("journal", "add", "a private thought").returncode == 0
     trace = tmp_path / "trace"
     code = "import os, sys; os.umask(0o022); from voiceguide.cli import main; main(sys.argv[1:])"
