@@ -124,6 +124,12 @@ def test_a_folder_journal_reads_as_jrnl_reads_it():
     assert as_we_read(ours) == as_jrnl_reads(theirs.entries)
 
 
+def test_a_folder_without_day_files_is_empty_as_in_jrnl():
+    path = DATA / "empty_folder"
+    assert Folder("empty", journal=str(path)).open().entries == []
+    assert read_journal(path, JrnlOptions(), password=str) == []
+
+
 def test_a_folder_day_file_dates_its_entries_even_with_a_time_only_format(tmp_path):
     day = tmp_path / "2021" / "03" / "04.txt"
     day.parent.mkdir(parents=True)
