@@ -92,7 +92,7 @@ def cli(ctx: click.Context, debug: bool, debug_audio: bool, online: bool) -> Non
         recover_recordings(notify=_echo_err)
 
 
-JOURNAL_COMMANDS = ("read", "breathe", "reflect", "guide", "journal")
+JOURNAL_COMMANDS = ("read", "breathe", "reflect", "guide", "journal", "checkin")
 """Commands that open the journal, and so first recover a recording a crash left behind
 (all but `journal lock`, which must not unlock it)"""
 VOICE_KEYS = {"voice": "voice", "rate": "rate", "volume": "volume"}
@@ -260,26 +260,32 @@ def _entry_line(entry) -> str:
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only entries on or after this date.")
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Only entries on or before this date.")
 @click.option("--kind", type=click.Choice(["reflection", "note", "breathing"]), help="Only this kind.")
+@click.option("--tag", help="Only entries with this tag (family, #family or @anna).")
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="A JSON list of entries, newest first.")
-def journal_list(since, until, kind, limit, as_json) -> None:
+def journal_list(since, until, kind, tag, limit, as_json) -> None:
     """List entries, newest first.
 
     \b
-    Example:
+    Examples:
       voiceguide journal list --kind reflection --limit 5
+      voiceguide journal list --tag family
     """
     import json
 
     with _open_journal() as jr:
         entries, unreadable = jr.list_readable(
-            since=since.date() if since else None, until=until.date() if until else None, kind=kind, limit=limit
+            since=since.date() if since else None,
+            until=until.date() if until else None,
+            kind=kind,
+            limit=limit,
+            tag=tag,
         )
     _say_skipped(unreadable)
     if as_json:
         click.echo(json.dumps([e.to_dict() for e in entries], indent=2, ensure_ascii=False))
     elif not entries:
-        click.echo(messages.JOURNAL_EMPTY)
+        click.echo(messages.JOURNAL_NO_TAGGED.format(tag=tag) if tag else messages.JOURNAL_EMPTY)
     for entry in [] if as_json else entries:
         click.echo(_entry_line(entry))
 
@@ -373,22 +379,24 @@ def journal_show(entry_id: int, as_json: bool) -> None:
 
 @journal.command("search", context_settings=CONTEXT)
 @click.argument("query")
+@click.option("--tag", help="Only entries with this tag (family, #family or @anna).")
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="A JSON list of matching entries, best first.")
-def journal_search(query: str, limit: int, as_json: bool) -> None:
+def journal_search(query: str, tag: str | None, limit: int, as_json: bool) -> None:
     """Find entries by words, "phrases", prefix* and AND/OR/NOT, best match first.
 
     \b
     Examples:
       voiceguide journal search trust
       voiceguide journal search '"small promises" OR forgive*'
+      voiceguide journal search trust --tag family
     """
     import json
 
     tty = sys.stdout.isatty() and not as_json
     markers = ("\x1b[1;33m", "\x1b[0m") if tty else ("**", "**")
     with _open_journal() as jr:
-        found = jr.search(query, limit=limit, markers=markers)
+        found = jr.search(query, limit=limit, markers=markers, tag=tag)
     if as_json:
         click.echo(json.dumps([e.to_dict() for e, _ in found], indent=2, ensure_ascii=False))
         return
@@ -500,26 +508,30 @@ def journal_retranscribe(entry_id: int | None, all_entries: bool, model: str | N
 
 
 @journal.command("export", context_settings=CONTEXT)
-@click.option("--format", "fmt", type=click.Choice(["md", "json", "jrnl"]), default="md", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["md", "json", "jrnl", "html"]), default="md", show_default=True)
 @click.option("--out", type=click.Path(dir_okay=False, writable=True), help="File to write (default: stdout).")
 @click.option(
     "--audio", "audio_dir", type=click.Path(file_okay=False), help="Also write each entry's audio as WAV here."
 )
 @click.option("--force", is_flag=True, help="Overwrite files that already exist.")
 def journal_export(fmt: str, out: str | None, audio_dir: str | None, force: bool) -> None:
-    """Export every entry as Markdown, JSON or jrnl's plain text.
+    """Export every entry as Markdown, JSON, jrnl's plain text, or a private HTML report with charts.
 
     \b
     Examples:
       voiceguide journal export --format md --out journal.md
       voiceguide journal export --format jrnl --out journal.txt --audio recordings/
+      voiceguide journal export --format html --out report.html
     """
     from pathlib import Path
 
+    from voiceguide.errors import SettingsError
     from voiceguide.journal.exchange import export_jrnl, export_json, export_markdown
-    from voiceguide.sessions.journal_ops import audio_files, export_audio, write_private
+    from voiceguide.sessions.journal_ops import audio_files, export_audio, html_report, write_private
     from voiceguide.sessions.outputs import check_output, check_output_folder
 
+    if fmt == "html" and not out:
+        raise SettingsError(messages.REPORT_NEEDS_OUT)
     if out:
         check_output(out, force=force)  # before the journal opens: nothing is read for a refused path
     if audio_dir:
@@ -527,11 +539,15 @@ def journal_export(fmt: str, out: str | None, audio_dir: str | None, force: bool
     with _open_journal() as jr:
         entries, unreadable = jr.list_readable(limit=10_000_000)
         _say_skipped(unreadable)
-        text = {"md": export_markdown, "json": export_json, "jrnl": export_jrnl}[fmt](entries)
+        if fmt == "html":
+            text = html_report(jr, entries)
+        else:
+            text = {"md": export_markdown, "json": export_json, "jrnl": export_jrnl}[fmt](entries)
         files = audio_files(entries, Path(audio_dir), force=force) if audio_dir else []
         if out:
             write_private(Path(out), text, force=force)
-            click.echo(messages.JOURNAL_EXPORTED.format(count=len(entries), path=out), err=True)
+            done = messages.REPORT_WRITTEN if fmt == "html" else messages.JOURNAL_EXPORTED
+            click.echo(done.format(count=len(entries), path=out), err=True)
         else:
             click.echo(text)
         if audio_dir:
@@ -637,19 +653,73 @@ def _jrnl_password(path: object) -> str:
 
 
 @journal.command("stats", context_settings=CONTEXT)
-def journal_stats() -> None:
-    """Entries, words, minutes spoken and your current streak.
+@click.option("--by", type=click.Choice(["week", "month"]), default="week", show_default=True, help="One row per.")
+@click.option("--periods", type=click.IntRange(min=1, max=520), default=12, show_default=True, help="How many rows.")
+@click.option("--json", "as_json", is_flag=True, help="The same numbers as JSON.")
+def journal_stats(by: str, periods: int, as_json: bool) -> None:
+    """A picture of practice: minutes listened and breathed, entries and mood per week or month, and streaks.
+
+    \b
+    Examples:
+      voiceguide journal stats
+      voiceguide journal stats --by month --periods 6
+      voiceguide journal stats --json
+    """
+    with _open_journal() as jr:
+        practice = jr.practice(by=by, periods=periods)
+    if as_json:
+        import json
+
+        click.echo(json.dumps(practice.to_dict(), indent=2))
+        return
+    from rich.console import Console
+
+    from voiceguide.ui.practice_chart import draw_practice
+
+    draw_practice(practice, Console(highlight=False))
+
+
+@journal.command("tags", context_settings=CONTEXT)
+@click.option("--json", "as_json", is_flag=True, help="A JSON list of [tag, count].")
+def journal_tags(as_json: bool) -> None:
+    """Every #tag and @tag in your entries, with how many entries hold it.
 
     \b
     Example:
-      voiceguide journal stats
+      voiceguide journal tags
     """
     with _open_journal() as jr:
-        stats = jr.stats()
-    click.echo(f"entries: {stats['entries']}")
-    click.echo(f"words: {stats['words']}")
-    click.echo(f"minutes spoken: {stats['minutes_spoken']:.1f}")
-    click.echo(f"current streak: {stats['current_streak_days']} day(s)")
+        found = jr.tags()
+    if as_json:
+        import json
+
+        click.echo(json.dumps(found))
+        return
+    if not found:
+        click.echo(messages.JOURNAL_NO_TAGS)
+    for tag, count in found:
+        click.echo(f"{count:6}  {tag}")
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("mood", required=False)
+def checkin(mood: str | None) -> None:
+    """Note how you feel right now, from 1 to 5 (asks when no number is given).
+
+    \b
+    Examples:
+      voiceguide checkin 3
+      voiceguide checkin
+    """
+    from voiceguide.sessions.checkin import parse_mood
+
+    if mood is None:
+        click.echo(messages.CHECKIN_ASK_TYPED, nl=False)
+        mood = sys.stdin.readline().strip()
+    value = parse_mood(mood)
+    with _open_journal() as jr:
+        jr.add_checkin(value)
+    click.echo(messages.CHECKIN_SAVED.format(mood=value))
 
 
 def _new_passphrase(*env_vars: str) -> str:

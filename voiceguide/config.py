@@ -42,6 +42,7 @@ KEYS: dict[str, Key] = {
         Key("breath_pattern", str, "exhale", "Breathing pattern offered in `guide` (see `breathe --list`)"),
         Key("breath_minutes", float, 1.0, "Minutes of breathing offered in `guide`", 0.01, 60),
         Key("barge_in", bool, False, "Listen for commands between sentences while reading (headphones)"),
+        Key("checkin", bool, True, "Ask how you feel, from one to five, at the start and end of `guide`"),
         Key("article_mb", float, 20.0, "Largest article file read, in MB", 0.01, 1024),
         Key(
             "unlock_minutes",

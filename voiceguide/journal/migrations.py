@@ -219,3 +219,61 @@ def m007_reading_progress(db: Any) -> None:
         )
         """
     )
+
+
+ENTRY_DAY = "date(created, printf('%+d minutes', utc_offset_minutes))"
+"""An entry's local date, exactly as the stats queries write it, so they read the index below"""
+
+
+@migration
+def m010_insights(db: Any) -> None:
+    """Tags, mood check-ins and minutes listened, and the indexes that keep stats fast on years of entries."""
+    db.execute(
+        """
+        CREATE TABLE entry_tags (
+            tag TEXT NOT NULL,
+            entry_id INTEGER NOT NULL REFERENCES entries (id) ON DELETE CASCADE,
+            PRIMARY KEY (tag, entry_id)
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute("CREATE INDEX entry_tags_entry ON entry_tags (entry_id)")
+    db.execute(
+        """
+        CREATE TABLE checkins (
+            id INTEGER PRIMARY KEY,
+            created TEXT NOT NULL,
+            utc_offset_minutes INTEGER NOT NULL DEFAULT 0,
+            mood INTEGER NOT NULL CHECK (mood BETWEEN 1 AND 5),
+            moment TEXT NOT NULL CHECK (moment IN ('start', 'end', 'alone')),
+            session TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX checkins_created ON checkins (created)")
+    db.execute(
+        """
+        CREATE TABLE listening (
+            id INTEGER PRIMARY KEY,
+            started TEXT NOT NULL,
+            utc_offset_minutes INTEGER NOT NULL DEFAULT 0,
+            article TEXT,
+            section INTEGER,
+            seconds REAL NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX listening_started ON listening (started)")
+    # covering: per-day counts, words and seconds spoken without reading a single entry's text
+    db.execute(f"CREATE INDEX entries_day ON entries ({ENTRY_DAY}, words, duration)")
+    db.execute("CREATE INDEX entries_section ON entries (article, section, id)")
+    from voiceguide.journal.tags import tags_in
+
+    try:
+        rows = db.execute("SELECT id, text FROM entries").fetchall()
+    except Exception:
+        rows = []  # a damaged entry: tags come with the next edit, the journal still opens
+    db.executemany(
+        "INSERT OR IGNORE INTO entry_tags (tag, entry_id) VALUES (?, ?)",
+        [(tag, entry_id) for entry_id, text in rows for tag in tags_in(text or "")],
+    )

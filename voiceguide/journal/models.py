@@ -52,9 +52,16 @@ class Entry:
     def words(self) -> int:
         return len(self.text.split())
 
+    @property
+    def tags(self) -> list[str]:
+        """The ``#word`` and ``@word`` tags in the text, lower case."""
+        from voiceguide.journal.tags import tags_in
+
+        return tags_in(self.text)
+
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready, with the stored field names."""
-        return asdict(self)
+        """JSON-ready, with the stored field names and the entry's tags."""
+        return {**asdict(self), "tags": self.tags}
 
 
 class HistoryItem(NamedTuple):

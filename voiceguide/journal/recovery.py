@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from voiceguide.errors import VoiceguideError
 from voiceguide.journal import audio_codec
 from voiceguide.journal.models import Entry, UnfinishedRecording
+from voiceguide.journal.tags import spoken_tags
 from voiceguide.journal.timestamps import local
 
 if TYPE_CHECKING:
@@ -74,7 +75,7 @@ def _recover(journal: Journal, recording: UnfinishedRecording, transcribe: Trans
     codec, data = audio_codec.encode(recording.samples, recording.rate)
     with journal.transaction():
         entry = journal.add_entry(
-            (text or "").strip(),
+            spoken_tags((text or "").strip()),
             kind="reflection",
             prompt=recording.prompt,
             article=recording.article,

@@ -34,11 +34,13 @@ from voiceguide.journal.connection import (
     probe,
     translate,
 )
+from voiceguide.journal.insights import InsightsStore
 from voiceguide.journal.migrations import migrate, unknown_migrations
 from voiceguide.journal.models import KINDS, Entry, HistoryItem, StoredAudio, segments_json
 from voiceguide.journal.passphrase import looks_encrypted, unlock
 from voiceguide.journal.practice import PracticeStore
 from voiceguide.journal.recordings import RecordingStore
+from voiceguide.journal.tags import tag_names
 from voiceguide.journal.timestamps import local_date_sql, stamp, today, utc_ceiling, utc_floor
 from voiceguide.settings import ensure_private_dir, user_paths
 
@@ -50,6 +52,7 @@ ENTRY_COLUMNS = (
 )
 LOCAL_DATE = local_date_sql("e.created", "e.utc_offset_minutes")
 SNIPPET_TOKENS = 16
+TAGGED = "AND e.id IN (SELECT entry_id FROM entry_tags WHERE tag IN (?, ?))"
 
 
 SQLITE_MAX_INTEGER = 2**63 - 1
@@ -85,8 +88,8 @@ def _entry(row: Any) -> Entry:
     )
 
 
-class Journal(RecordingStore, PracticeStore, Database):
-    """Entries, search, audio, recordings, breathing and reading progress in one file."""
+class Journal(RecordingStore, PracticeStore, InsightsStore, Database):
+    """Entries, search, audio, recordings, breathing, reading progress, tags and check-ins in one file."""
 
     @classmethod
     def open(
@@ -260,6 +263,7 @@ class Journal(RecordingStore, PracticeStore, Database):
                     int(needs_transcription),
                 ),
             )
+            self._set_tags(db, cursor.lastrowid, text)
             return self.get(cursor.lastrowid)
 
     @guarded
@@ -284,9 +288,10 @@ class Journal(RecordingStore, PracticeStore, Database):
         until: date | None = None,
         kind: str | None = None,
         limit: int | None = None,
+        tag: str | None = None,
     ) -> list[Entry]:
-        """Entries newest first; ``since`` and ``until`` are local dates, both inclusive."""
-        where, params = self._filters(since, until, kind)
+        """Entries newest first; ``since``/``until`` are local dates, both inclusive; ``tag``: see ``tag_names``."""
+        where, params = self._filters(since, until, kind, tag)
         sql = f"SELECT {ENTRY_COLUMNS} FROM entries e {where} ORDER BY e.created DESC, e.id DESC"
         if limit is not None:
             sql += " LIMIT ?"
@@ -299,21 +304,24 @@ class Journal(RecordingStore, PracticeStore, Database):
         until: date | None = None,
         kind: str | None = None,
         limit: int | None = None,
+        tag: str | None = None,
     ) -> tuple[list[Entry], int]:
         """Like ``list``, but a damaged journal gives every entry that can still be read, and how many cannot."""
         try:
-            return self.list(since, until, kind, limit), 0
+            return self.list(since, until, kind, limit, tag), 0
         except JournalCorrupt:
             pass
         from voiceguide.journal.repair import readable_entries
 
         with self._lock:
-            where, params = self._filters(since, until, kind)
+            where, params = self._filters(since, until, kind, tag)
             rows, unreadable = readable_entries(self.conn, ENTRY_COLUMNS, where, params, self._driver)
         entries = sorted((_entry(row) for row in rows), key=lambda e: (e.created, e.id), reverse=True)
         return (entries if limit is None else entries[: max(0, int(limit))]), unreadable
 
-    def _filters(self, since: date | None, until: date | None, kind: str | None) -> tuple[str, list[Any]]:
+    def _filters(
+        self, since: date | None, until: date | None, kind: str | None, tag: str | None = None
+    ) -> tuple[str, list[Any]]:
         clauses: list[str] = []
         params: list[Any] = []
         if since is not None:
@@ -327,16 +335,22 @@ class Journal(RecordingStore, PracticeStore, Database):
                 raise JournalError(messages.JOURNAL_BAD_KIND.format(kind=kind))
             clauses.append("e.kind = ?")
             params.append(kind)
+        if tag is not None:
+            clauses.append(TAGGED.removeprefix("AND "))
+            params += (tag_names(tag) * 2)[:2]
         return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
 
     @guarded
-    def search(self, query: str, limit: int = 20, *, markers: tuple[str, str] = ("[", "]")) -> list[tuple[Entry, str]]:
+    def search(
+        self, query: str, limit: int = 20, *, markers: tuple[str, str] = ("[", "]"), tag: str | None = None
+    ) -> list[tuple[Entry, str]]:
         """Entries matching ``query``, best first (bm25), each with a snippet marking the matches.
 
         Words, "phrases", prefix* and AND/OR/NOT work as in FTS5; input FTS5
         rejects is searched as literal words instead, so typing never raises a
         database error. To style matches safely (e.g. rich markup), pass
-        sentinel markers and replace them after escaping the snippet.
+        sentinel markers and replace them after escaping the snippet. ``tag``
+        keeps only entries with that tag.
         """
         queries = fts.candidates(query)
         if not queries:
@@ -345,14 +359,15 @@ class Journal(RecordingStore, PracticeStore, Database):
             SELECT {ENTRY_COLUMNS},
                 snippet(entries_fts, -1, ?, ?, '…', {SNIPPET_TOKENS}) AS snippet
             FROM entries_fts JOIN entries e ON e.id = entries_fts.rowid
-            WHERE entries_fts MATCH ?
+            WHERE entries_fts MATCH ? {TAGGED if tag else ""}
             ORDER BY bm25(entries_fts, 1.0, 0.5), e.created DESC
             LIMIT ?
         """
         start, end = markers
         for attempt, match in enumerate(queries):
             try:
-                rows = self.conn.execute(sql, (start, end, match, _bounded(limit))).fetchall()
+                wanted = (tag_names(tag) * 2)[:2] if tag else []
+                rows = self.conn.execute(sql, (start, end, match, *wanted, _bounded(limit))).fetchall()
             except self._driver.OperationalError as error:
                 problem = self._translate(error)
                 if attempt == len(queries) - 1 or type(problem) is not JournalError:
@@ -399,6 +414,7 @@ class Journal(RecordingStore, PracticeStore, Database):
                     entry_id,
                 ),
             )
+            self._set_tags(db, entry_id, text)
             return self.get(entry_id)
 
     @guarded

@@ -7,6 +7,7 @@ functions so that it never has to know which Player or Synthesizer is real.
 from __future__ import annotations
 
 import sys
+import time
 
 from voiceguide.breathing.patterns import BreathPattern
 
@@ -79,7 +80,7 @@ def run_reading(article, *, section: int | None, from_start: bool, voice, notify
     from voiceguide.content.navigation import Position
     from voiceguide.errors import DeviceUnavailable
     from voiceguide.journal.store import Journal
-    from voiceguide.sessions.read import ReadSession, saved_position
+    from voiceguide.sessions.read import ReadSession, progress_key, saved_position
     from voiceguide.speech.synthesizer import Synthesizer
     from voiceguide.ui.keys import TerminalKeys
     from voiceguide.ui.reading_view import make_reading_view
@@ -109,8 +110,12 @@ def run_reading(article, *, section: int | None, from_start: bool, voice, notify
             session = ReadSession(
                 article, player=player, synthesizer=synth, view=make_reading_view(), keys=keys, progress=journal
             )
-            result = session.run(start, section=section)
-            player.wait(2)
+            started = time.monotonic()
+            try:
+                result = session.run(start, section=section)
+                player.wait(2)
+            finally:
+                journal.add_listening(time.monotonic() - started, article=progress_key(article))
         if not result.finished:
             notify(messages.READ_STOPPED.format(section=result.position.section, sentence=result.position.sentence + 1))
         elif section is not None:
@@ -360,6 +365,7 @@ def run_guide(
     if section is not None:
         article.section(section)  # an unknown section fails before any device opens
     breathing = _breathing_plan(breath_pattern, breath_minutes)
+    checkin = bool(config.effective()["checkin"])
     prompts = load_prompts(article)
     key = progress_key(article)
     if as_text:
@@ -371,7 +377,9 @@ def run_guide(
             steps = text_steps(
                 article, io=io, journal=journal, article_key=key, breathing=breathing, clock=SystemClock()
             )
-            session = GuideSession(article, io=io, steps=steps, journal=journal, prompts=prompts, article_key=key)
+            session = GuideSession(
+                article, io=io, steps=steps, journal=journal, prompts=prompts, article_key=key, checkin=checkin
+            )
             return session.run(section=section, restart=restart)
 
     import concurrent.futures
@@ -417,7 +425,9 @@ def run_guide(
                 level_view=make_level_meter,
                 barge_in=barge_in,
             )
-            session = GuideSession(article, io=io, steps=steps, journal=journal, prompts=prompts, article_key=key)
+            session = GuideSession(
+                article, io=io, steps=steps, journal=journal, prompts=prompts, article_key=key, checkin=checkin
+            )
             try:
                 return session.run(section=section, restart=restart)
             finally:

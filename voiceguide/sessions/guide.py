@@ -9,18 +9,25 @@ speakers and microphone or as text on a terminal.
 Progress is kept under its own key (``guide:`` + the article's key) as
 (section, 1 if that section was finished else 0), so a later run opens with
 a recap and continues at the first unfinished section.
+
+With check-ins on, the session opens and closes with "how do you feel, from
+one to five?" (a closed answer, or skip), and the closing recap names the
+change. When a section was reflected on in an earlier session, the guide
+says so after the reading and reads the old entry only when asked.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Protocol
 
 from voiceguide import messages
 from voiceguide.content.model import Article
-from voiceguide.speech.commands import Command, CommandName, KeyPressed, Nothing, NotUnderstood, spoken_list
+from voiceguide.speech.commands import MOODS, Command, CommandName, KeyPressed, Nothing, NotUnderstood, spoken_list
 
 if TYPE_CHECKING:
     from voiceguide.journal.store import Journal
@@ -29,6 +36,8 @@ C = CommandName
 
 QUESTION_KEYS = {"y": C.YES, "Y": C.YES, "n": C.NO, "N": C.NO}
 """At a yes/no question, y and n answer it"""
+CHECKIN_KEYS = {"1": C.ONE, "2": C.TWO, "3": C.THREE, "4": C.FOUR, "5": C.FIVE}
+"""At the check-in question, keys 1 to 5 answer it"""
 KEYS = {
     "n": C.NEXT,
     "N": C.NEXT,
@@ -78,6 +87,10 @@ class Stage(Enum):
     """Nothing was heard: record again or go on?"""
     CONFIRM = "confirm"
     """An entry was saved: keep it, hear it, or redo it?"""
+    RECALL = "recall"
+    """The section was reflected on before: hear that entry, or go on?"""
+    CHECKIN = "checkin"
+    """How do you feel, from one to five? (at the start and the end of the session)"""
 
 
 class Move(Enum):
@@ -94,6 +107,10 @@ class Move(Enum):
     BACK = "go to the previous section"
     ASK_AGAIN = "ask the same question again"
     HINT = "say what can be answered here, then ask again"
+    RECALL = "read the earlier entry back, then go on"
+    OFFER = "go on to the breathing offer"
+    MOOD = "note the mood and go on"
+    GO_ON = "go on without noting a mood"
 
 
 FLOW: dict[Stage, dict[CommandName, Move]] = {
@@ -132,6 +149,27 @@ FLOW: dict[Stage, dict[CommandName, Move]] = {
         C.BREATHE: Move.BREATHE,
         C.REPEAT: Move.ASK_AGAIN,
     },
+    Stage.RECALL: {
+        C.READ_BACK: Move.RECALL,
+        C.YES: Move.RECALL,
+        C.RESUME: Move.OFFER,
+        C.NO: Move.OFFER,
+        C.SKIP: Move.OFFER,
+        C.KEEP: Move.OFFER,
+        C.BREATHE: Move.BREATHE_THEN_REFLECT,
+        C.REFLECT: Move.REFLECT,
+        C.REPEAT: Move.READ,
+        C.NEXT: Move.NEXT,
+        C.BACK: Move.BACK,
+    },
+    Stage.CHECKIN: {
+        **{name: Move.MOOD for name in MOODS},
+        C.SKIP: Move.GO_ON,
+        C.NO: Move.GO_ON,
+        C.NEXT: Move.GO_ON,
+        C.RESUME: Move.GO_ON,
+        C.REPEAT: Move.ASK_AGAIN,
+    },
 }
 """The guide's transitions: at each question, what each command does. Every other command there
 is answered with the stage's hint. Stop, help, pause and the voice changes work at every question
@@ -140,6 +178,8 @@ HINTS = {
     Stage.OFFER: messages.GUIDE_OFFER_HINT,
     Stage.NOTHING: messages.GUIDE_NOTHING_HINT,
     Stage.CONFIRM: messages.GUIDE_CONFIRM_HINT,
+    Stage.RECALL: messages.RECALL_HINT,
+    Stage.CHECKIN: messages.CHECKIN_HINT,
 }
 
 
@@ -192,6 +232,8 @@ class GuideSummary:
     last_section: int | None = None
     finished: bool = False
     """The last section reached was finished"""
+    mood_start: int | None = None
+    mood_end: int | None = None
 
     def line(self) -> str:
         return messages.GUIDE_SUMMARY.format(
@@ -200,6 +242,16 @@ class GuideSummary:
             entries=self.entries,
             plural="y" if self.entries == 1 else "ies",
         )
+
+    def mood_line(self) -> str | None:
+        """ "You came in at 2 and leave at 3", or as much of it as was answered."""
+        if self.mood_start is not None and self.mood_end is not None:
+            return messages.CHECKIN_CHANGE.format(start=self.mood_start, end=self.mood_end)
+        if self.mood_start is not None:
+            return messages.CHECKIN_ONLY_START.format(start=self.mood_start)
+        if self.mood_end is not None:
+            return messages.CHECKIN_ONLY_END.format(end=self.mood_end)
+        return None
 
 
 class _Stop(Exception):
@@ -218,6 +270,7 @@ class GuideSession:
         journal: Journal,
         prompts: dict[int, list[str]],
         article_key: str,
+        checkin: bool = False,
     ) -> None:
         self.article = article
         self.io = io
@@ -227,6 +280,11 @@ class GuideSession:
         self.article_key = article_key
         self.key = "guide:" + article_key
         self.summary = GuideSummary()
+        self.checkin = checkin
+        self.session_id = f"{datetime.now().astimezone().isoformat(timespec='seconds')}/{os.getpid()}"
+        """Ties this session's two check-ins together"""
+        self.known = 0
+        """Entries up to this id were written before this session: only those are recalled"""
 
     # -- where to start ---------------------------------------------------------
     def start_section(self, *, section: int | None = None, restart: bool = False) -> int:
@@ -248,9 +306,12 @@ class GuideSession:
         return following
 
     def run(self, *, section: int | None = None, restart: bool = False) -> GuideSummary:
+        self.known = self.journal.newest_entry_id()
         number = self.start_section(section=section, restart=restart)
         count = len(self.article.sections)
         try:
+            if self.checkin:
+                self.summary.mood_start = self._check_in("start")
             while True:
                 if self._section(number) is Move.BACK:
                     number = max(1, number - 1)
@@ -261,10 +322,31 @@ class GuideSession:
                     break
         except _Stop:
             pass
+        if self.checkin:
+            self.summary.mood_end = self._check_in("end")
         self.io.say(messages.GUIDE_CLOSING)
         self.io.say(self.summary.line())
+        mood = self.summary.mood_line()
+        if mood:
+            self.io.say(mood)
         self.io.earcon("session_end")
         return self.summary
+
+    def _check_in(self, moment: str) -> int | None:
+        """Ask how the person feels; the mood noted, or None when skipped (or stopped: the session ends anyway)."""
+        while True:
+            try:
+                step, heard = self._answer(Stage.CHECKIN, messages.CHECKIN_QUESTION)
+            except _Stop:
+                return None
+            if step is Move.MOOD:
+                mood = MOODS[heard]
+                self.journal.add_checkin(mood, moment=moment, session=self.session_id)
+                return mood
+            if step is Move.GO_ON:
+                return None
+            if step is Move.HINT:
+                self.io.say(HINTS[Stage.CHECKIN])
 
     def _save(self, number: int, finished: bool) -> None:
         self.summary.last_section, self.summary.finished = number, finished
@@ -284,7 +366,9 @@ class GuideSession:
                 if seconds is None:
                     raise _Stop
                 self.summary.listened += seconds
-                stage = Stage.OFFER
+                self.journal.add_listening(seconds, article=self.article_key, section=number)
+                earlier = self.journal.earlier_reflection(self.article_key, number, up_to=self.known)
+                stage = Stage.OFFER if earlier is None else Stage.RECALL
                 continue
             if stage is Stage.REFLECT:
                 prompt = prompt or self._prompt(number)
@@ -301,8 +385,15 @@ class GuideSession:
                 Stage.OFFER: messages.GUIDE_BREATH_OFFER,
                 Stage.NOTHING: messages.GUIDE_NOTHING_SAVED,
                 Stage.CONFIRM: confirm_question,
+                Stage.RECALL: messages.RECALL_OFFER.format(day=_spoken_day(earlier)) if earlier else "",
             }[stage]
-            step = move(stage, self._ask(question, yes_no=stage is Stage.OFFER))
+            step, _ = self._answer(stage, question)
+            if step is Move.RECALL:
+                self.steps.read_back(earlier.text)
+                step = Move.OFFER
+            if step is Move.OFFER:
+                stage = Stage.OFFER
+                continue
             if step is Move.KEEP:
                 self.io.say(messages.GUIDE_KEPT)
                 step = Move.NEXT
@@ -347,14 +438,20 @@ class GuideSession:
                 raise KeyboardInterrupt
 
     # -- a listening point ---------------------------------------------------------
-    def _ask(self, question: str, *, yes_no: bool = False) -> CommandName:
+    def _answer(self, stage: Stage, question: str) -> tuple[Move, CommandName]:
+        """Ask ``stage``'s question; what the answer does there, and the answer."""
+        keys = {Stage.OFFER: QUESTION_KEYS, Stage.RECALL: QUESTION_KEYS, Stage.CHECKIN: CHECKIN_KEYS}.get(stage)
+        name = self._ask(question, answers=keys)
+        return move(stage, name), name
+
+    def _ask(self, question: str, *, answers: dict[str, CommandName] | None = None) -> CommandName:
         """Say ``question`` and return the command heard; the general commands are handled here."""
         self.io.say(question)
         silent = unclear = 0
         while True:
             heard = self.io.hear()
             if isinstance(heard, KeyPressed):
-                name = (QUESTION_KEYS.get(heard.key) if yes_no else None) or KEYS.get(heard.key)
+                name = (answers or {}).get(heard.key) or KEYS.get(heard.key)
                 if name is None:
                     continue
                 heard = Command(name, heard.key)
@@ -403,3 +500,10 @@ class GuideSession:
                 if heard.name == C.STOP:
                     raise _Stop
                 return
+
+
+def _spoken_day(entry: Any) -> str:
+    """ "3 November" (with the year when it was not this year)."""
+    when = entry.local_time
+    day = f"{when.day} {when.strftime('%B')}"
+    return day if when.year == datetime.now().year else f"{day} {when.year}"

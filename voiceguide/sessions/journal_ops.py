@@ -15,6 +15,7 @@ from voiceguide.errors import VoiceguideError
 from voiceguide.journal import leftovers
 from voiceguide.journal.models import Entry
 from voiceguide.journal.store import Journal
+from voiceguide.journal.tags import spoken_tags
 from voiceguide.sessions.outputs import check_output, check_output_folder, open_output
 from voiceguide.settings import ensure_private_dir, user_paths
 
@@ -50,7 +51,12 @@ def retranscribe(
         segments = [s.__dict__ for s in result.segments]
         done.append(
             journal.update_text(
-                entry.id, result.text, result.engine, result.model, segments=segments, confidence=result.confidence
+                entry.id,
+                spoken_tags(result.text),
+                result.engine,
+                result.model,
+                segments=segments,
+                confidence=result.confidence,
             )
         )
         if progress:
@@ -119,3 +125,15 @@ def export_audio(journal: Journal, files: list[tuple[Entry, Path]], *, force: bo
         with open_output(path, force=force) as f:
             write_wav(f, entry_audio(journal, entry))
     return len(files)
+
+
+def html_report(journal: Journal, entries: list[Entry]) -> str:
+    """The private HTML report of ``entries``, with charts of the last 12 weeks and the last 12 months."""
+    from voiceguide.journal.report import export_html
+
+    return export_html(
+        entries,
+        weekly=journal.practice(by="week", periods=12),
+        monthly=journal.practice(by="month", periods=12),
+        checkins=journal.checkins(),
+    )

@@ -19,6 +19,7 @@ import numpy as np
 from voiceguide.audio.tones import earcon
 from voiceguide.collaborators import Clock, KeySource, PlayerLike, RecorderLike, SystemClock, TranscriberLike
 from voiceguide.journal import audio_codec
+from voiceguide.journal.tags import spoken_tags
 from voiceguide.speech.streaming import StreamingTranscription
 from voiceguide.speech.transcriber import Transcript
 from voiceguide.speech.vad import RATE, VadSettings, speech_stretches
@@ -287,7 +288,7 @@ def save_entry(
     codec, data = audio.finish(pcm) if audio is not None else audio_codec.encode(pcm, rate)
     with journal.transaction():
         entry = journal.add_entry(
-            transcript.text.strip(),
+            spoken_tags(transcript.text.strip()),
             kind="reflection",
             prompt=prompt,
             article=article,

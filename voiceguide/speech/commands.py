@@ -63,7 +63,21 @@ class CommandName(StrEnum):
     HELP = "help"
     YES = "yes"
     NO = "no"
+    ONE = "one"
+    TWO = "two"
+    THREE = "three"
+    FOUR = "four"
+    FIVE = "five"
 
+
+MOODS: dict[CommandName, int] = {
+    CommandName.ONE: 1,
+    CommandName.TWO: 2,
+    CommandName.THREE: 3,
+    CommandName.FOUR: 4,
+    CommandName.FIVE: 5,
+}
+"""The closed answers to "how do you feel, from one to five?"; elsewhere they mean nothing"""
 
 COMMANDS: dict[CommandName, tuple[str, ...]] = {
     CommandName.NEXT: (
@@ -149,6 +163,11 @@ COMMANDS: dict[CommandName, tuple[str, ...]] = {
         "i would",
     ),
     CommandName.NO: ("no", "nope", "no thanks", "no thank you", "not really"),
+    CommandName.ONE: ("one", "1", "number one", "a one"),
+    CommandName.TWO: ("two", "2", "number two", "a two"),
+    CommandName.THREE: ("three", "3", "number three", "a three"),
+    CommandName.FOUR: ("four", "4", "number four", "a four"),
+    CommandName.FIVE: ("five", "5", "number five", "a five"),
 }
 """Command name -> the phrases that mean it (normalised: lower case, no punctuation)."""
 
@@ -172,6 +191,11 @@ SPOKEN_NAMES: dict[CommandName, str] = {
     CommandName.HELP: "what can I say",
     CommandName.YES: "yes",
     CommandName.NO: "no",
+    CommandName.ONE: "one",
+    CommandName.TWO: "two",
+    CommandName.THREE: "three",
+    CommandName.FOUR: "four",
+    CommandName.FIVE: "five",
 }
 """How each command is said in the list spoken by "what can I say"."""
 
@@ -402,8 +426,8 @@ def rescue(transcript: ScoresPhrases) -> Command | None:
 
 
 def spoken_list(names: list[CommandName] | None = None) -> str:
-    """The commands as a spoken list: "next, back, ... or no"."""
-    said = [SPOKEN_NAMES[n] for n in (names or list(COMMANDS))]
+    """The commands as a spoken list: "next, back, ... or no" (the mood numbers only when asked for)."""
+    said = [SPOKEN_NAMES[n] for n in (names or [n for n in COMMANDS if n not in MOODS])]
     return said[0] if len(said) == 1 else ", ".join(said[:-1]) + " or " + said[-1]
 
 

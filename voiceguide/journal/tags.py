@@ -1,0 +1,53 @@
+"""Tags: words marked with ``#`` or ``@`` in an entry's text, as jrnl marks them.
+
+jrnl's default tag symbols are ``#`` and ``@``, so a journal imported from jrnl
+keeps its tags without any conversion. Tags compare without regard to case
+(``#Family`` and ``#family`` are one tag) and are stored lower case with their
+symbol. A person speaking cannot type ``#``, so "hashtag family" in a
+transcript becomes ``#family``.
+"""
+
+from __future__ import annotations
+
+import re
+
+TAG = re.compile(r"(?<![^\s(\[{\"'])([#@])(\w+(?:[-/]\w+)*)")
+"""A ``#`` or ``@`` at the start of a word, then word characters (``#self-care``, ``@anna``).
+
+Only after a space, an opening bracket or quote, so an e-mail address
+(``me@example.org``) or a URL fragment is not a tag.
+"""
+SPOKEN = re.compile(r"\b(?:hash[\s-]?tag|hash)[\s,.:;-]+(\w[\w'-]*)", re.IGNORECASE)
+"""What Whisper writes for a spoken tag: "hashtag family", "Hashtag, family", "hash tag family"."""
+
+
+def tags_in(text: str) -> list[str]:
+    """The distinct tags in ``text``, lower case with their symbol, in the order they first appear."""
+    seen: dict[str, None] = {}
+    for symbol, word in TAG.findall(text or ""):
+        if word.isdigit():
+            continue  # "#1" is a number, not a tag
+        seen.setdefault(symbol + word.lower(), None)
+    return list(seen)
+
+
+def spoken_tags(text: str) -> str:
+    """``text`` with each spoken "hashtag word" written as ``#word``."""
+
+    def tag(found: re.Match) -> str:
+        word = found.group(1).strip("'-").replace("'", "")
+        return "#" + word.lower() if word else found.group(0)
+
+    return SPOKEN.sub(tag, text or "")
+
+
+def tag_names(wanted: str) -> list[str]:
+    """The stored tags a filter such as ``family``, ``#family`` or ``@Anna`` means.
+
+    Without a symbol both ``#word`` and ``@word`` match, as a person asking for
+    "family" does not care which symbol they typed back then.
+    """
+    word = wanted.strip().lower()
+    if word[:1] in ("#", "@"):
+        return [word]
+    return ["#" + word, "@" + word]
