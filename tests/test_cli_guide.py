@@ -44,6 +44,8 @@ def article(tmp_path, voiceguide_home):
     patterns = voiceguide_home / "config" / "patterns"
     patterns.mkdir(parents=True)
     (patterns / "quick.toml").write_text(QUICK_PATTERN)
+    # these cases are about the flow; check-ins have their own below
+    assert CliRunner().invoke(cli, ["config", "set", "checkin", "false"]).exit_code == 0
     return path
 
 
@@ -158,3 +160,30 @@ def test_config_set_show_path_and_errors(voiceguide_home):
     for bad in (["rate", "fast"], ["rate", "9999"], ["colour", "blue"]):
         with pytest.raises(SettingsError):
             runner.invoke(cli, ["config", "set", *bad], catch_exceptions=False)
+
+
+def test_text_guide_checks_in_at_start_and_end_and_recalls_an_earlier_reflection(article):
+    assert CliRunner().invoke(cli, ["config", "set", "checkin", "true"]).exit_code == 0
+    first = _guide(str(article), "--text", "--section", "1", input="2\nno\nMy shoulders were tense. #body\nstop\n4\n")
+    assert first.exit_code == 0, first.output
+    out = first.output
+    assert out.count(messages.CHECKIN_QUESTION) == 2
+    assert messages.CHECKIN_CHANGE.format(start=2, end=4) in out
+    assert "You reflected on this before" not in out
+
+    again = _guide(str(article), "--text", "--section", "1", input="three\nread it back\nstop\nskip\n")
+    assert again.exit_code == 0, again.output
+    out = again.output
+    recall = out.index("You reflected on this before, on ")
+    assert out.index("Section 1: Noticing") < recall < out.index("My shoulders were tense. #body")
+    assert messages.CHECKIN_ONLY_START.format(start=3) in out
+
+    with Journal.open() as journal:
+        assert [(c.mood, c.moment) for c in journal.checkins()] == [(2, "start"), (4, "end"), (3, "start")]
+        assert journal.tags() == [("#body", 1)]
+        assert journal.practice().minutes_listened > 0
+
+
+def test_checkins_can_be_turned_off(article):
+    result = _guide(str(article), "--text", input="stop\n")
+    assert result.exit_code == 0 and messages.CHECKIN_QUESTION not in result.output

@@ -309,9 +309,11 @@ class GuideSession:
         self.known = self.journal.newest_entry_id()
         number = self.start_section(section=section, restart=restart)
         count = len(self.article.sections)
+        begun = False  # a stop at the first check-in ends the session before it began: no second question
         try:
             if self.checkin:
                 self.summary.mood_start = self._check_in("start")
+            begun = True
             while True:
                 if self._section(number) is Move.BACK:
                     number = max(1, number - 1)
@@ -322,7 +324,7 @@ class GuideSession:
                     break
         except _Stop:
             pass
-        if self.checkin:
+        if self.checkin and begun:
             self.summary.mood_end = self._check_in("end")
         self.io.say(messages.GUIDE_CLOSING)
         self.io.say(self.summary.line())
@@ -333,12 +335,14 @@ class GuideSession:
         return self.summary
 
     def _check_in(self, moment: str) -> int | None:
-        """Ask how the person feels; the mood noted, or None when skipped (or stopped: the session ends anyway)."""
+        """Ask how the person feels; the mood noted, or None when skipped (a stop at the end skips it too)."""
         while True:
             try:
                 step, heard = self._answer(Stage.CHECKIN, messages.CHECKIN_QUESTION)
             except _Stop:
-                return None
+                if moment == "end":
+                    return None
+                raise
             if step is Move.MOOD:
                 mood = MOODS[heard]
                 self.journal.add_checkin(mood, moment=moment, session=self.session_id)
