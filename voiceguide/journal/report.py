@@ -43,6 +43,16 @@ blockquote { margin: 0.4rem 0; padding-left: 0.8rem; border-left: 3px solid #ccd
 }
 """
 
+def words(text: str) -> str:
+    """A person's words as HTML text: escaped, with "/" and "=" as character references.
+
+    They show exactly as written, yet the file never holds "//", "http://"
+    or "src=" outside its own markup, so it can be checked for network
+    references with a plain search.
+    """
+    return escape(text).replace("/", "&#47;").replace("=", "&#61;")
+
+
 COLOURS = {"listened": "#2a7ab0", "breathed": "#2f9e5b", "entries": "#9b4dca", "start": "#d0822b", "end": "#2a7ab0"}
 WIDTH, HEIGHT, LEFT, BOTTOM, TOP = 640, 180, 36, 36, 12
 
@@ -171,12 +181,12 @@ def _entry_html(entry: Entry, mood: str) -> str:
         about.append(f"{where} of {entry.article}".strip() if where else entry.article)
     if mood:
         about.append(f"mood {mood}")
-    tags = "".join(f'<span class="tag">{escape(t)}</span>' for t in entry.tags)
-    paragraphs = "".join(f"<p>{escape(p.strip())}</p>" for p in entry.text.split("\n\n") if p.strip())
-    prompt = f"<blockquote>{escape(entry.prompt)}</blockquote>" if entry.prompt else ""
+    tags = "".join(f'<span class="tag">{words(t)}</span>' for t in entry.tags)
+    paragraphs = "".join(f"<p>{words(p.strip())}</p>" for p in entry.text.split("\n\n") if p.strip())
+    prompt = f"<blockquote>{words(entry.prompt)}</blockquote>" if entry.prompt else ""
     return (
-        f'<article class="entry" id="entry-{entry.id}"><h3>{escape(when.strftime("%A %d %B %Y, %H:%M"))}</h3>'
-        f'<p class="meta">{escape(" · ".join(about))}</p>'
+        f'<article class="entry" id="entry-{entry.id}"><h3>{words(when.strftime("%A %d %B %Y, %H:%M"))}</h3>'
+        f'<p class="meta">{words(" · ".join(about))}</p>'
         + (f'<p class="meta tags">{tags}</p>' if tags else "")
         + prompt
         + f'<div class="text">{paragraphs}</div></article>'
