@@ -23,6 +23,7 @@ from benchmarks.commands import bench_commands
 from benchmarks.journal_crypto import bench_journal_crypto
 from benchmarks.journal_import import bench_journal_import
 from benchmarks.journal_scale import bench_journal_scale
+from benchmarks.journal_years import bench_journal_years
 from benchmarks.reading import bench_read_start
 from benchmarks.reflect import reflect_steps
 from benchmarks.table import Row
@@ -153,6 +154,7 @@ STEPS: dict[str, Step] = {
     "commands": lambda pulse, runs: bench_commands(),
     "reflect": lambda pulse, runs: [step() for step in reflect_steps(runs)],
     "journal": lambda pulse, runs: bench_journal_scale(runs),
+    "journal_years": lambda pulse, runs: bench_journal_years(runs),
     "crypto": lambda pulse, runs: bench_journal_crypto(runs),
     "import": lambda pulse, runs: bench_journal_import(runs),
 }

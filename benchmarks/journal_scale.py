@@ -99,6 +99,9 @@ def bench_journal_scale(runs: int) -> list[Row]:
         raise RuntimeError(done.stderr.decode(errors="replace"))
     search = _command_ms(home, ["journal", "search", WORD], {}, runs)
     listing = _command_ms(home, ["journal", "list"], {}, runs)
+    stats = _command_ms(home, ["journal", "stats"], {}, runs)
+    report = folder / "report.html"
+    html = _command_ms(home, ["journal", "export", "--format", "html", "--out", str(report), "--force"], {}, runs)
     exe = _jrnl()
     if exe is not None:
         config = _jrnl_config(folder, source)
@@ -115,4 +118,6 @@ def bench_journal_scale(runs: int) -> list[Row]:
             note=f"median of {runs}; {beside_s}; import took {imported:.1f} s",
         ),
         Row("list_20k", listing, note=f"median of {runs}; {beside_l}"),
+        Row("stats_20k", stats, note=f"median of {runs}; chart drawn"),
+        Row("report_20k", html, note=f"median of {runs}; {report.stat().st_size / 1e6:.1f} MB file"),
     ]

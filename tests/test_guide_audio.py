@@ -201,10 +201,14 @@ def test_spoken_guide_through_two_sections_and_resume(pulse, tmp_path, voiceguid
         'word = "In"\n[[phase]]\nkind = "exhale"\nseconds = 1\nword = "Out"\n'
     )
     env_config = ["--pattern", "quick", "--breath-minutes", "0.05"]
-    commands = ["repeat", "skip", "next", "yes", "stop"]
+    commands = ["two", "repeat", "skip", "next", "yes", "stop", "four"]  # a mood on arriving and on leaving
     code, out, err, said = _converse(pulse, article, commands, REFLECTIONS, *env_config)
     assert code == 0, f"{said}\n{out}\n{err}"
-    assert said == ["repeat", "skip", REFLECTIONS[0], "next", "yes", REFLECTIONS[1], "stop"], f"{said}\n{out}"
+    assert said == ["two", "repeat", "skip", REFLECTIONS[0], "next", "yes", REFLECTIONS[1], "stop", "four"], (
+        f"{said}\n{out}"
+    )
+    assert out.count(messages.CHECKIN_QUESTION) == 2
+    assert messages.CHECKIN_CHANGE.format(start=2, end=4) in out
     assert out.count("Section 1: Noticing") == 2  # read again after "repeat"
     assert "Section 2: Listening" in out and "Section 3" not in out
     assert messages.GUIDE_CLOSING in out and "saved 2 entries" in out
@@ -218,9 +222,11 @@ def test_spoken_guide_through_two_sections_and_resume(pulse, tmp_path, voiceguid
         sessions = journal.breathing_sessions()
         assert len(sessions) == 1 and sessions[0].pattern == "quick"
         assert journal.get_progress("guide:" + entries[0].article) == (2, 1)
+        assert [(c.mood, c.moment) for c in journal.checkins()] == [(2, "start"), (4, "end")]
 
-    code, out, err, said = _converse(pulse, article, ["stop"], [], *env_config, timeout=120)
+    code, out, err, said = _converse(pulse, article, ["skip", "stop", "skip"], [], *env_config, timeout=120)
     assert code == 0, f"{said}\n{out}\n{err}"
     assert out.startswith(messages.GUIDE_RECAP.format(number=2, title="Listening")), out
     assert "Section 3: Resting" in out and "Section 2:" not in out
-    assert said == ["stop"]
+    assert said == ["skip", "stop", "skip"]
+    assert messages.CHECKIN_CHANGE.format(start=2, end=4) not in out

@@ -656,7 +656,9 @@ def _jrnl_password(path: object) -> str:
 @click.option("--by", type=click.Choice(["week", "month"]), default="week", show_default=True, help="One row per.")
 @click.option("--periods", type=click.IntRange(min=1, max=520), default=12, show_default=True, help="How many rows.")
 @click.option("--json", "as_json", is_flag=True, help="The same numbers as JSON.")
-def journal_stats(by: str, periods: int, as_json: bool) -> None:
+@click.option("--svg", type=click.Path(dir_okay=False), help="Also save the chart as an SVG picture here.")
+@click.option("--force", is_flag=True, help="With --svg: overwrite a file that already exists.")
+def journal_stats(by: str, periods: int, as_json: bool, svg: str | None, force: bool) -> None:
     """A picture of practice: minutes listened and breathed, entries and mood per week or month, and streaks.
 
     \b
@@ -664,7 +666,12 @@ def journal_stats(by: str, periods: int, as_json: bool) -> None:
       voiceguide journal stats
       voiceguide journal stats --by month --periods 6
       voiceguide journal stats --json
+      voiceguide journal stats --svg practice.svg
     """
+    from voiceguide.sessions.outputs import check_output
+
+    if svg:
+        check_output(svg, force=force)
     with _open_journal() as jr:
         practice = jr.practice(by=by, periods=periods)
     if as_json:
@@ -676,7 +683,15 @@ def journal_stats(by: str, periods: int, as_json: bool) -> None:
 
     from voiceguide.ui.practice_chart import draw_practice
 
-    draw_practice(practice, Console(highlight=False))
+    console = Console(highlight=False, record=bool(svg))
+    draw_practice(practice, console)
+    if svg:
+        from pathlib import Path
+
+        from voiceguide.sessions.journal_ops import write_private
+
+        write_private(Path(svg), console.export_svg(title="voiceguide journal stats"), force=force)
+        _echo_err(messages.STATS_SVG_WRITTEN.format(path=svg))
 
 
 @journal.command("tags", context_settings=CONTEXT)

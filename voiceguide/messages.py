@@ -484,3 +484,4 @@ REPORT_NOT_ENCRYPTED = (
 )
 REPORT_WRITTEN = "Wrote a report of {count} entries to {path}. It is not encrypted: keep it somewhere private."
 REPORT_NEEDS_OUT = "The HTML report is written to a file: add --out report.html."
+STATS_SVG_WRITTEN = "Wrote the chart to {path}."

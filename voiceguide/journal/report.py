@@ -43,6 +43,7 @@ blockquote { margin: 0.4rem 0; padding-left: 0.8rem; border-left: 3px solid #ccd
 }
 """
 
+
 def words(text: str) -> str:
     """A person's words as HTML text: escaped, with "/" and "=" as character references.
 

@@ -36,8 +36,14 @@ def _iso(utc: datetime) -> str:
 
 
 def parse_utc(text: str) -> datetime:
-    """The aware UTC datetime for stored text."""
-    return datetime.strptime(text, ISO_FORMAT).replace(tzinfo=UTC)
+    """The aware UTC datetime for stored text (fromisoformat first: strptime is ten times slower)."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return datetime.strptime(text, ISO_FORMAT).replace(tzinfo=UTC)
+    if moment.utcoffset() != timedelta(0) or len(text) != 20:
+        return datetime.strptime(text, ISO_FORMAT).replace(tzinfo=UTC)  # only the stored form, as before
+    return moment
 
 
 def local(text: str, offset_minutes: int) -> datetime:

@@ -163,11 +163,11 @@ COMMANDS: dict[CommandName, tuple[str, ...]] = {
         "i would",
     ),
     CommandName.NO: ("no", "nope", "no thanks", "no thank you", "not really"),
-    CommandName.ONE: ("one", "1", "number one", "a one"),
-    CommandName.TWO: ("two", "2", "number two", "a two"),
-    CommandName.THREE: ("three", "3", "number three", "a three"),
-    CommandName.FOUR: ("four", "4", "number four", "a four"),
-    CommandName.FIVE: ("five", "5", "number five", "a five"),
+    CommandName.ONE: ("one", "1", "number one", "number 1"),
+    CommandName.TWO: ("two", "2", "number two", "number 2"),
+    CommandName.THREE: ("three", "3", "number three", "number 3"),
+    CommandName.FOUR: ("four", "4", "number four", "number 4"),
+    CommandName.FIVE: ("five", "5", "number five", "number 5"),
 }
 """Command name -> the phrases that mean it (normalised: lower case, no punctuation)."""
 
@@ -233,7 +233,7 @@ MIN_CONFIDENCE = 0.3
 
 COMMAND_PROMPT = (
     "Next. Back. Repeat. Pause. Resume. Slower. Faster. Louder. Quieter. Breathe. Reflect. Skip. "
-    "Read it back. Keep. Redo. Stop. What can I say? Yes. No."
+    "Read it back. Keep. Redo. Stop. What can I say? Yes. No. One. Two. Three. Four. Five."
 )
 """Given to Whisper as earlier text, so short command words win over look-alike words"""
 
