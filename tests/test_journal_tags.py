@@ -18,7 +18,8 @@ from voiceguide.journal.tags import spoken_tags, tag_names, tags_in
     [
         ("Dinner with #family and @Anna.", ["#family", "@anna"]),
         ("#Family first, then #family again", ["#family"]),
-        ("(#self-care) and '#rest'", ["#self-care", "#rest"]),
+        ("#self-care, then #rest.", ["#self-care", "#rest"]),
+        ("I programmed for @OS/2, in @C++ and @C#.", ["@os/2", "@c++", "@c#"]),
         ("mail me@example.org or see page#3 and issue #42", []),
         ("", []),
         ("#été à @zoë", ["#été", "@zoë"]),
@@ -105,3 +106,20 @@ def test_an_imported_jrnl_journal_keeps_its_tags_and_exports_keep_them(journal):
     with again:
         import_jrnl(again, export_jrnl(entries))
         assert again.tags() == journal.tags()
+
+
+@pytest.mark.parametrize(
+    "name, tags",
+    [
+        ("tags.journal", [("@idea", 2), ("@dan", 1), ("@journal", 1)]),
+        ("tags-216.journal", [("@c#", 1), ("@c++", 1), ("@os/2", 1)]),
+        ("tags-237.journal", [("@email", 1), ("@newline", 1)]),  # the e-mail addresses are not tags
+    ],
+)
+def test_jrnls_own_tag_journals_keep_the_tags_jrnl_finds(journal, name, tags):
+    from pathlib import Path
+
+    from voiceguide.journal.exchange import import_jrnl_file
+
+    import_jrnl_file(journal, Path(__file__).parent / "data" / "jrnl" / "journals" / name)
+    assert journal.tags() == tags

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import re
 
-TAG = re.compile(r"(?<![^\s(\[{\"'])([#@])(\w+(?:[-/]\w+)*)")
-"""A ``#`` or ``@`` at the start of a word, then word characters (``#self-care``, ``@anna``).
-
-Only after a space, an opening bracket or quote, so an e-mail address
-(``me@example.org``) or a URL fragment is not a tag.
+TAG = re.compile(r"(?<!\S)([#@])([-+*#/\w]+)")
+"""jrnl's own tag pattern: ``#`` or ``@`` at the start of a word, then word characters and ``-+*#/``
+(``#self-care``, ``@OS/2``, ``@C++``). Only at the start of a word, so an e-mail address
+(``me@example.org``) is not a tag.
 """
 SPOKEN = re.compile(r"\b(?:hash[\s-]?tag|hash)[\s,.:;-]+(\w[\w'-]*)", re.IGNORECASE)
 """What Whisper writes for a spoken tag: "hashtag family", "Hashtag, family", "hash tag family"."""
@@ -26,7 +25,7 @@ def tags_in(text: str) -> list[str]:
     seen: dict[str, None] = {}
     for symbol, word in TAG.findall(text or ""):
         if word.isdigit():
-            continue  # "#1" is a number, not a tag
+            continue  # unlike jrnl: "my #1 priority", as Whisper writes "number one", is not a tag
         seen.setdefault(symbol + word.lower(), None)
     return list(seen)
 
