@@ -126,6 +126,14 @@ class InsightsStore(Database):
         )
 
     @guarded
+    def rebuild_tags(self) -> None:
+        """Every entry's tags from its text again (after rows were copied in without ``add_entry``)."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM entry_tags")
+            for entry_id, text in db.execute("SELECT id, text FROM entries").fetchall():
+                self._set_tags(db, entry_id, text or "")
+
+    @guarded
     def tags(self) -> list[tuple[str, int]]:
         """Every tag with the number of entries holding it, most used first."""
         rows = self.conn.execute("SELECT tag, count(*) FROM entry_tags GROUP BY tag ORDER BY count(*) DESC, tag")

@@ -28,6 +28,8 @@ MAX_PROBLEMS = 20
 GAP = 10_000
 """Row ids probed past the last readable one when the table's end cannot be read"""
 TABLES = ("entries", "audio", "entry_history", "breathing_sessions", "reading_progress")
+LATER_TABLES = ("checkins", "listening")
+"""Copied when the damaged journal has them (a journal from before m010_insights does not)"""
 CODECS = ("opus", "flac", "pcm")
 CREATED = re.compile(r"^\d{4}-\d\d-\d\dT")
 
@@ -137,7 +139,7 @@ def _copy_rows(conn: Any, new: Any, driver: Any) -> tuple[int, list[int], list[i
     lost_audio: list[int] = []
     new.conn.execute("PRAGMA foreign_keys = OFF")  # audio may come before we know its entry was readable
     with new.transaction() as target:
-        for table in TABLES:
+        for table in TABLES + tuple(t for t in LATER_TABLES if _has_table(conn, t, driver)):
             columns = [row[1] for row in target.execute(f"PRAGMA table_info({table})")]
             wanted = ", ".join(columns)
             insert = f"INSERT OR IGNORE INTO {table} ({wanted}) VALUES ({', '.join('?' * len(columns))})"
@@ -152,8 +154,16 @@ def _copy_rows(conn: Any, new: Any, driver: Any) -> tuple[int, list[int], list[i
                 lost_audio = unreadable
         for table in ("audio", "entry_history"):  # what belonged to an entry that was lost goes with it
             target.execute(f"DELETE FROM {table} WHERE entry_id NOT IN (SELECT id FROM entries)")
+        new.rebuild_tags()
     new.conn.execute("PRAGMA foreign_keys = ON")
     return saved, lost, lost_audio
+
+
+def _has_table(conn: Any, table: str, driver: Any) -> bool:
+    try:
+        return conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (table,)).fetchone() is not None
+    except driver.Error:
+        return False
 
 
 BOUNDS = {
@@ -432,4 +442,5 @@ def _insert_scanned(new: Any, rows: dict[int, list], audio: dict[int, list]) -> 
                 "SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM entries WHERE id = ?)",
                 (rowid, values[1], values[2], values[3], rowid),
             )
+        new.rebuild_tags()
     return Salvage(added, 0)
