@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli_helpers import run_voiceguide
+from tests.cli_helpers import invoke_voiceguide
 from voiceguide import messages
 from voiceguide.journal.exchange import import_jrnl
 from voiceguide.journal.store import Journal
@@ -47,7 +47,7 @@ def network_references(html: str) -> list[str]:
 
 
 def export(*args: str):
-    return run_voiceguide("journal", "export", "--format", "html", *args)
+    return invoke_voiceguide("journal", "export", "--format", "html", *args)
 
 
 def test_the_report_is_self_contained_private_and_holds_every_entry(tmp_path):
@@ -93,10 +93,10 @@ def test_stats_and_the_report_on_empty_small_and_imported_journals(tmp_path, ent
     if entries:
         with Journal.open() as jr:
             import_jrnl(jr, jrnl_text(entries).replace(" trust ", " #trust ", 50))
-    stats = run_voiceguide("journal", "stats", "--json")
+    stats = invoke_voiceguide("journal", "stats", "--json")
     assert stats.returncode == 0, stats.stderr
     assert json.loads(stats.stdout)["entries"] == entries
-    drawn = run_voiceguide("journal", "stats", "--by", "month")
+    drawn = invoke_voiceguide("journal", "stats", "--by", "month")
     assert drawn.returncode == 0 and f"entries: {entries}" in drawn.stdout
     out = tmp_path / "report.html"
     assert export("--out", str(out)).returncode == 0

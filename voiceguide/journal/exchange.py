@@ -137,7 +137,10 @@ def _add_imported(journal: Journal, entries: list[Incoming]) -> int:
         before = db.execute("PRAGMA cache_size").fetchone()[0]
         db.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")  # the index's pages are written once, not many times
         try:
-            return int(db.executemany(INSERT_IMPORTED, rows()).rowcount)
+            newest = journal.newest_entry_id()
+            added = int(db.executemany(INSERT_IMPORTED, rows()).rowcount)
+            journal.tag_entries_after(db, newest)  # new rows take the ids after the newest
+            return added
         finally:
             db.execute(f"PRAGMA cache_size = {int(before)}")
 

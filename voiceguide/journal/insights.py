@@ -125,6 +125,14 @@ class InsightsStore(Database):
             [(tag, entry_id) for tag in tags_in(text)],
         )
 
+    def tag_entries_after(self, db: Any, newest: int) -> None:
+        """Inside the caller's transaction: tags for entries added in bulk, past id ``newest``."""
+        rows = db.execute("SELECT id, text FROM entries WHERE id > ?", (int(newest),)).fetchall()
+        db.executemany(
+            "INSERT OR IGNORE INTO entry_tags (tag, entry_id) VALUES (?, ?)",
+            [(tag, entry_id) for entry_id, text in rows for tag in tags_in(text or "")],
+        )
+
     @guarded
     def rebuild_tags(self) -> None:
         """Every entry's tags from its text again (after rows were copied in without ``add_entry``)."""
