@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.cli_helpers import invoke_voiceguide
 from voiceguide import messages
 from voiceguide.audio.clip import read_wav
@@ -14,6 +16,7 @@ def rendered_seconds(tmp_path, name: str, *args: str, env: dict | None = None) -
     return read_wav(out).duration
 
 
+@pytest.mark.slow
 def test_saved_rate_is_the_default_and_flags_and_env_override_it(tmp_path):
     assert invoke_voiceguide("config", "set", "rate", "320").returncode == 0
     saved = rendered_seconds(tmp_path, "saved.wav")

@@ -146,6 +146,7 @@ def test_stats_count_entries_and_words():
     assert "entries: 2" in out and "words: 5" in out and "current streak: 1" in out
 
 
+@pytest.mark.slow
 def test_retranscribe_replaces_text_and_keeps_the_old_one():
     script = "I am learning to trust again, one honest conversation at a time."
     entry = entry_with_speech(script)

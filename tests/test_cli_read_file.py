@@ -27,6 +27,7 @@ def leftovers(folder) -> list[str]:
     return [name for name in os.listdir(folder) if name.startswith(".")]
 
 
+@pytest.mark.slow
 def test_a_long_render_says_how_long_first_and_writes_every_sentence(tmp_path):
     article = tmp_path / "twice.md"
     long_article(article, 2)
@@ -43,6 +44,7 @@ def test_a_long_render_says_how_long_first_and_writes_every_sentence(tmp_path):
     assert leftovers(tmp_path) == []
 
 
+@pytest.mark.slow
 def test_a_short_render_says_nothing_first(tmp_path):
     out = tmp_path / "one.wav"
     result = run_voiceguide("read", "--section", "1", "--to-file", str(out))
@@ -67,6 +69,7 @@ def test_a_reading_longer_than_a_wav_file_holds_is_refused_before_rendering(tmp_
     assert not (tmp_path / "cache").exists()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("existing", [False, True])
 def test_ctrl_c_during_a_render_leaves_no_half_file_and_keeps_an_older_one(tmp_path, existing):
     article = tmp_path / "long.md"

@@ -169,6 +169,7 @@ def _write_with_pyav(path, samples: np.ndarray, rate: int, codec: str, fmt: str)
 SHORT = "Trust grows back slowly. I want to keep small promises and listen before I answer."
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "name,codec,fmt",
     [

@@ -39,6 +39,7 @@ def test_a_device_that_never_ends_is_refused_with_one_line(command, tmp_path):
     assert not (tmp_path / "out.wav").exists()
 
 
+@pytest.mark.slow
 def test_the_size_limit_is_a_setting(tmp_path):
     big = tmp_path / "big.md"
     article_of(big, 1.5)

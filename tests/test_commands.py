@@ -228,6 +228,7 @@ def _free_transcript(listener, samples: np.ndarray) -> str:
     return listener.transcriber.transcribe_command(cut[-1], 16000, prompt=listener.prompt).text
 
 
+@pytest.mark.slow
 def test_a_command_the_greedy_transcript_misses_is_rescued(whisper_listener):
     # "back" in espeak's British voices often comes out of the greedy decode as "B-B-" or "Boc."
     rescued = 0
@@ -254,6 +255,7 @@ def test_rescoring_never_turns_other_speech_into_a_command(whisper_listener, voi
         assert not isinstance(decision.heard, (Command, KeyPressed)), (text, decision)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("voice", ["en-us", "en", "en+f3"])
 def test_a_near_miss_word_is_not_rescued_as_a_command(whisper_listener, voice):
     checked = []

@@ -137,6 +137,7 @@ WRITER = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("encrypted", [False, True], ids=["plain", "encrypted"])
 def test_kills_during_journal_writes_lose_no_committed_entry(tmp_path, request, encrypted):
     if encrypted:
@@ -193,6 +194,7 @@ RECORDER = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("encrypted", [False, True], ids=["plain", "encrypted"])
 def test_kills_during_recording_lose_at_most_the_last_second(tmp_path, request, encrypted):
     if encrypted:
@@ -405,6 +407,7 @@ TALK = (
 )
 
 
+@pytest.mark.slow
 def test_a_full_disk_during_reflect_from_file_saves_all_or_nothing(tmp_path):
     """Text and audio are one transaction: a failure leaves no entry, a retry after freeing space saves one."""
     from tests.signals import espeak
@@ -666,6 +669,7 @@ class Chaos:
             assert not leaked, (story, str(path), leaked[:3])
 
 
+@pytest.mark.slow
 def test_random_commands_killed_at_random_moments_lose_nothing_confirmed_and_leak_nothing(tmp_path, request):
     pytest.importorskip("sqlcipher3")
     from tests.signals import espeak

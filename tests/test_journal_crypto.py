@@ -180,6 +180,7 @@ def test_a_journal_in_use_is_not_converted(tmp_path):
         assert [e.text for e in jr.list()] == ["still writable", "held open elsewhere"]
 
 
+@pytest.mark.slow
 def test_conversion_is_all_or_nothing_when_the_disk_fills(tmp_path):
     """A write that fails halfway (RLIMIT_FSIZE) leaves the plain journal as it was, no copy left."""
     path = tmp_path / "journal.db"
@@ -279,6 +280,7 @@ class FakeKeyring(types.ModuleType):
         self.store.pop((service, user))
 
 
+@pytest.mark.slow
 def test_the_keyring_is_used_only_after_opting_in(monkeypatch):
     from voiceguide.cli import cli
 

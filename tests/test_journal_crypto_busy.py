@@ -112,6 +112,7 @@ def encrypt_while_writing(folder) -> tuple[subprocess.CompletedProcess, list[dic
     )
 
 
+@pytest.mark.slow
 def test_writes_during_encrypt_are_told_busy_and_a_retry_saves_each_once():
     big_journal()
     folder = user_paths().data

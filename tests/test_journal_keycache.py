@@ -76,6 +76,7 @@ def test_journal_lock_locks_at_once(journal_path):
     assert "passphrase" in after.stderr.lower() and "Traceback" not in after.stderr
 
 
+@pytest.mark.slow
 @needs_keyring
 def test_the_kept_key_expires(journal_path):
     quick = {keycache.ENV_VAR: "0.01"}  # rounds up to one second
@@ -107,6 +108,7 @@ def test_the_kernel_holds_the_derived_key_not_the_passphrase_nor_the_path(journa
     assert mine and all(line.split()[4] in ("3f1f0000",) for line in mine)  # no group or other access
 
 
+@pytest.mark.slow
 @needs_keyring
 def test_decrypt_and_passwd_still_ask_for_the_passphrase_while_unlocked(journal_path):
     assert search({"VOICEGUIDE_PASSPHRASE": SECRET}).returncode == 0
@@ -131,6 +133,7 @@ def test_a_stale_kept_key_falls_back_to_the_passphrase(journal_path):
     assert keycache.recall(journal_path, salt) != bytes(32)
 
 
+@pytest.mark.slow
 @needs_keyring
 def test_doctor_reports_the_unlock_cache(journal_path):
     on = run_voiceguide("doctor")

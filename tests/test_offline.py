@@ -252,6 +252,7 @@ def test_breathe_stays_offline(watched, pulse):
     watched.assert_offline()
 
 
+@pytest.mark.slow
 def test_journal_commands_stay_offline_plain_and_encrypted(watched, tmp_path):
     pytest.importorskip("sqlcipher3")
     for text in ("Trust is a practice.", "Small promises, kept."):
@@ -272,6 +273,7 @@ def test_journal_commands_stay_offline_plain_and_encrypted(watched, tmp_path):
     watched.assert_offline()
 
 
+@pytest.mark.slow
 def test_reflect_from_a_file_and_typed_stays_offline(watched, tmp_path):
     samples, rate = espeak("Today I kept a small promise to myself.")
     memo = tmp_path / "memo.wav"
@@ -297,6 +299,7 @@ def test_doctor_stays_offline(watched, pulse):
     watched.assert_offline()
 
 
+@pytest.mark.slow
 def test_guide_stays_offline(watched, tmp_path):
     """The whole guided flow: sections, a breathing exercise, reflections, the journal, resume."""
     article = tmp_path / "steps.md"

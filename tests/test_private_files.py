@@ -34,6 +34,7 @@ def loose(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 def test_config_cache_and_journal_files_are_private(voiceguide_home, tmp_path):
     for command in (
         ["config", "set", "rate", "150"],

@@ -39,6 +39,7 @@ def test_a_home_that_is_a_file_or_under_one_is_one_clear_line(tmp_path, below):
     assert tree(tmp_path) == ["plain-file"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["with#hash", "with?question", "with%20percent", "with ?#%3F all", "file:colon"])
 def test_odd_characters_in_home_are_never_read_as_a_uri(tmp_path, name):
     parent = tmp_path / "parent"

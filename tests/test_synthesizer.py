@@ -41,6 +41,7 @@ def test_renders_are_cached_by_voice_rate_volume_pitch_and_text(synth, tmp_path)
     assert synth.renders == 2 and len(list((tmp_path / "speech").glob("*.wav"))) == 2
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("voice", [NEURAL_VOICE, ESPEAK_VOICE])
 def test_a_faster_rate_speaks_faster(tmp_path, voice):
     with (
@@ -84,6 +85,7 @@ def test_a_killed_worker_is_respawned(synth):
     assert synth.fallback is None and synth.voice == synth.settings.voice  # one crash is not a fallback
 
 
+@pytest.mark.slow
 def test_a_hung_worker_is_respawned_after_the_timeout(synth):
     synth.render("One.")
     hung = synth._worker.proc

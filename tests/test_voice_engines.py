@@ -93,6 +93,7 @@ def test_the_model_is_hashed_once_per_file_and_again_when_it_changes(tmp_path, m
     assert len(json.loads(index.read_text())) == 1
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("voice", [NEURAL_VOICE, ESPEAK_VOICE])
 def test_the_lexicon_changes_what_either_engine_says(tmp_path, whisper, voice):
     text = "The storm passed slowly."
@@ -129,6 +130,7 @@ def test_a_corrupt_model_falls_back_to_espeak_ng_said_once(tmp_path, model_copy,
     assert word_error_rate(" ".join(READING), " ".join(heard(whisper, c) for c in clips)) <= 0.35
 
 
+@pytest.mark.slow
 def test_an_engine_that_dies_mid_reading_gives_way_to_espeak_ng_and_the_reading_goes_on(tmp_path, model_copy, whisper):
     from voiceguide.audio.clip import read_wav
     from voiceguide.content import load_article

@@ -30,6 +30,7 @@ def measured_wpm(synth: Synthesizer) -> float:
     return WORDS / seconds * 60
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("voice", [NEURAL_VOICE, ESPEAK_VOICE])
 def test_measured_words_per_minute_are_within_ten_percent_of_the_setting(tmp_path, voice):
     found = {}
@@ -42,6 +43,7 @@ def test_measured_words_per_minute_are_within_ten_percent_of_the_setting(tmp_pat
         assert abs(wpm - rate) <= 0.1 * rate, found
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("voice", [NEURAL_VOICE, ESPEAK_VOICE])
 def test_volume_scales_the_samples(tmp_path, voice):
     def rms(volume: float) -> float:

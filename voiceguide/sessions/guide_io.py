@@ -20,8 +20,22 @@ from voiceguide.settings import VoiceSettings
 from voiceguide.speech.commands import Command, CommandName, KeyPressed, Nothing, match
 
 if TYPE_CHECKING:
-    from voiceguide.speech.commands import CommandListener
+    from voiceguide.audio.clip import Clip
+    from voiceguide.breathing.patterns import BreathPattern
+    from voiceguide.breathing.scheduler import RunResult
+    from voiceguide.collaborators import Clock, RecorderLike, TranscriberLike
+    from voiceguide.content.model import Article
+    from voiceguide.journal.models import Entry
+    from voiceguide.journal.store import Journal
+    from voiceguide.sessions.breathe import CueMode
+    from voiceguide.speech.commands import CommandListener, Heard
     from voiceguide.speech.synthesizer import Synthesizer
+    from voiceguide.ui.breathing_view import BreathingView
+    from voiceguide.ui.level_meter import LevelView
+    from voiceguide.ui.reading_view import ReadingView
+
+Remember = Callable[[dict[str, Any]], None]
+"""Keeps changed settings (config.remember): rate and volume after slower, faster, louder, quieter"""
 
 
 def adjusted(settings: VoiceSettings, command: CommandName) -> VoiceSettings:
@@ -31,7 +45,7 @@ def adjusted(settings: VoiceSettings, command: CommandName) -> VoiceSettings:
     return settings.step_volume(1 if command == CommandName.LOUDER else -1)
 
 
-def adjustment_notice(settings, command: CommandName) -> str:
+def adjustment_notice(settings: VoiceSettings, command: CommandName) -> str:
     if command in (CommandName.SLOWER, CommandName.FASTER):
         return messages.GUIDE_RATE.format(rate=settings.rate)
     return messages.GUIDE_VOLUME.format(percent=round(settings.volume * 100))
@@ -48,7 +62,7 @@ class SpokenIO:
         listener: CommandListener,
         keys: KeySource | None = None,
         notify: Callable[[str], None] | None = None,
-        remember: Callable[[dict], None] | None = None,
+        remember: Remember | None = None,
         listen_timeout: float = 8.0,
     ) -> None:
         self.player, self.synth, self.listener, self.keys = player, synthesizer, listener, keys
@@ -67,7 +81,7 @@ class SpokenIO:
         clip = earcon(name)
         self.player.play(clip).wait(clip.duration + 2)
 
-    def hear(self):
+    def hear(self) -> Heard:
         self.player.wait(30)  # half-duplex: never listen while anything plays
         self.earcon("listening")
         self.player.wait(2)
@@ -92,8 +106,8 @@ class TextIO:
         out: Stream,
         read_line: Callable[[], str | None],
         *,
-        settings=None,
-        remember: Callable[[dict], None] | None = None,
+        settings: VoiceSettings | None = None,
+        remember: Remember | None = None,
     ) -> None:
         self.out = out
         self.read_line = read_line
@@ -108,7 +122,7 @@ class TextIO:
         if name == "session_end":
             self.out.flush()
 
-    def hear(self):
+    def hear(self) -> Heard:
         self.out.write(messages.GUIDE_TYPE_PROMPT)
         self.out.flush()
         line = self.read_line()
@@ -136,12 +150,13 @@ class SilentPlayer:
     rate = 48000
 
     class _Done:
-        started_at = None
+        started_at: float | None = None
+        done = True
 
         def wait(self, timeout: float | None = None) -> bool:
             return True
 
-    def play(self, clip, at: float | None = None):
+    def play(self, clip: Clip, at: float | None = None) -> _Done:
         return self._Done()
 
     def pause(self) -> None:
@@ -153,9 +168,18 @@ class SilentPlayer:
     def stop(self) -> None:
         pass
 
+    def wait(self, timeout: float | None = None) -> bool:
+        return True
+
 
 def text_steps(
-    article, *, io: TextIO, journal, article_key: str, breathing: Callable[[], tuple[Any, int]], clock
+    article: Article,
+    *,
+    io: TextIO,
+    journal: Journal,
+    article_key: str,
+    breathing: Callable[[], tuple[BreathPattern, int]],
+    clock: Clock,
 ) -> Steps:
     """Steps for ``--text``: printed sections, a breathing exercise paced in plain lines, typed entries."""
     from voiceguide.sessions.breathe import BreatheSession
@@ -165,9 +189,9 @@ def text_steps(
 
     def read_section(number: int) -> float:
         print_text(article, number, io.out)
-        return article.section(number).listening_minutes() * 60  # the time it takes to read, as listening
+        return float(article.section(number).listening_minutes() * 60)  # the time it takes to read, as listening
 
-    def breathe():
+    def breathe() -> RunResult:
         pattern, cycles = breathing()
         session = BreatheSession(
             pattern,
@@ -181,14 +205,15 @@ def text_steps(
         )
         return session.run()
 
-    def reflect(prompt: str, number: int):
+    def reflect(prompt: str, number: int) -> Entry | None:
         io.say(messages.REFLECT_PROMPT.format(prompt=prompt))
         io.out.write(messages.GUIDE_TYPE_ENTRY)
         io.out.flush()
         text = io.read_line()
         if text is None:
             return None
-        return reflect_typed(text, journal=journal, prompt=prompt, article=article_key, section=number)
+        entry: Entry | None = reflect_typed(text, journal=journal, prompt=prompt, article=article_key, section=number)
+        return entry
 
     def read_back(text: str) -> None:
         io.say(text)
@@ -197,21 +222,21 @@ def text_steps(
 
 
 def spoken_steps(
-    article,
+    article: Article,
     *,
     io: SpokenIO,
-    journal,
+    journal: Journal,
     article_key: str,
-    breathing: Callable[[], tuple[Any, int]],
-    make_recorder: Callable[[], Any],
-    transcriber,
-    private_render: Callable[[str], Any],
-    clock,
-    cue_mode: str = "both",
+    breathing: Callable[[], tuple[BreathPattern, int]],
+    make_recorder: Callable[[], RecorderLike],
+    transcriber: TranscriberLike,
+    private_render: Callable[[str], Clip],
+    clock: Clock,
+    cue_mode: CueMode = "both",
     silence: float = 3.0,
-    reading_view=None,
-    breathing_view=None,
-    level_view: Callable[[], Any] | None = None,
+    reading_view: ReadingView | None = None,
+    breathing_view: BreathingView | None = None,
+    level_view: Callable[[], LevelView] | None = None,
     barge_in: bool = False,
 ) -> Steps:
     """Steps on the speakers and microphone, over ReadSession, BreatheSession and ReflectSession."""
@@ -243,7 +268,7 @@ def spoken_steps(
             player.wait(5)
         return clock.monotonic() - started if result.finished else None
 
-    def breathe():
+    def breathe() -> RunResult:
         pattern, cycles = breathing()
         session = BreatheSession(
             pattern,
@@ -261,7 +286,7 @@ def spoken_steps(
         player.wait(3)
         return result
 
-    def reflect(prompt: str, number: int):
+    def reflect(prompt: str, number: int) -> Entry | None:
         io.notify(messages.REFLECT_PROMPT.format(prompt=prompt))
         session = ReflectSession(
             prompt,
