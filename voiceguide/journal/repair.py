@@ -19,7 +19,8 @@ from typing import Any, NamedTuple
 
 from voiceguide import messages
 from voiceguide.errors import JournalCorrupt, JournalError, WrongPassphrase
-from voiceguide.journal.connection import SQLITE_HEADER, connect, driver_for, translate
+from voiceguide.journal.connection import connect, driver_for, translate
+from voiceguide.journal.keys import SQLITE_HEADER
 from voiceguide.journal.models import KINDS
 from voiceguide.journal.passphrase import looks_encrypted, unlock
 
@@ -219,7 +220,9 @@ def _one_by_one(conn: Any, sql: str, last: int | None, driver: Any, skip: set[in
         yield rowid, row
 
 
-def _readable_rows(conn: Any, table: str, columns: str, driver: Any, unreadable: list[int]) -> Iterator[tuple]:
+def _readable_rows(
+    conn: Any, table: str, columns: str, driver: Any, unreadable: list[int]
+) -> Iterator[tuple[Any, ...]]:
     """Every row SQLite can read, one at a time once a whole-table read fails; ``unreadable`` gets the rest's ids."""
     seen: set[int] = set()
     try:
@@ -237,7 +240,7 @@ def _readable_rows(conn: Any, table: str, columns: str, driver: Any, unreadable:
             yield row
 
 
-def readable_entries(conn: Any, sql_columns: str, where: str, params: list[Any], driver: Any) -> tuple[list, int]:
+def readable_entries(conn: Any, sql_columns: str, where: str, params: list[Any], driver: Any) -> tuple[list[Any], int]:
     """Rows of ``entries e`` matching ``where``, read one by one past damage; and how many could not be read."""
     clause = f"{where} AND e.id = ?" if where else "WHERE e.id = ?"
     sql = f"SELECT {sql_columns} FROM entries e {clause}"
@@ -259,14 +262,14 @@ class _Bound:
         self.conn = conn
         self.params = params
 
-    def execute(self, sql: str, args: tuple) -> Any:
+    def execute(self, sql: str, args: tuple[Any, ...]) -> Any:
         return self.conn.execute(sql, [*self.params, *args])
 
 
 # page by page, without SQLite
 
 
-def _scan_pages(path: Path) -> tuple[dict[int, list], dict[int, list]]:
+def _scan_pages(path: Path) -> tuple[dict[int, list[Any]], dict[int, list[Any]]]:
     """Entries and audio rows found on the table leaf pages of the file, read without SQLite.
 
     With its header intact the file says its page size and which pages are
@@ -278,7 +281,7 @@ def _scan_pages(path: Path) -> tuple[dict[int, list], dict[int, list]]:
         size = struct.unpack_from(">H", data, 16)[0]
         size = 65536 if size == 1 else size
         return _rows_on_pages(data, size, size - data[20], _free_pages(data, size))
-    best: tuple[dict[int, list], dict[int, list]] = ({}, {})
+    best: tuple[dict[int, list[Any]], dict[int, list[Any]]] = ({}, {})
     for size in (4096, 1024, 2048, 8192, 16384, 32768, 65536, 512):
         if len(data) % size == 0:
             found = _rows_on_pages(data, size, size, set())
@@ -287,9 +290,11 @@ def _scan_pages(path: Path) -> tuple[dict[int, list], dict[int, list]]:
     return best
 
 
-def _rows_on_pages(data: bytes, size: int, usable: int, skip: set[int]) -> tuple[dict[int, list], dict[int, list]]:
-    rows: dict[int, list] = {}
-    audio: dict[int, list] = {}
+def _rows_on_pages(
+    data: bytes, size: int, usable: int, skip: set[int]
+) -> tuple[dict[int, list[Any]], dict[int, list[Any]]]:
+    rows: dict[int, list[Any]] = {}
+    audio: dict[int, list[Any]] = {}
     for rowid, values in _leaf_cells(data, size, usable, skip):
         if _is_entry(values):
             rows.setdefault(rowid, values)
@@ -313,7 +318,7 @@ def _free_pages(data: bytes, size: int) -> set[int]:
     return free
 
 
-def _leaf_cells(data: bytes, size: int, usable: int, skip: set[int]) -> Iterator[tuple[int, list]]:
+def _leaf_cells(data: bytes, size: int, usable: int, skip: set[int]) -> Iterator[tuple[int, list[Any]]]:
     pages = len(data) // size
     for number in range(1, pages + 1):
         if number in skip:
@@ -345,7 +350,7 @@ def _varint(data: bytes, at: int) -> tuple[int, int]:
     raise ValueError("varint")
 
 
-def _cell(data: bytes, start: int, pointer: int, size: int, usable: int, pages: int) -> tuple[int, list] | None:
+def _cell(data: bytes, start: int, pointer: int, size: int, usable: int, pages: int) -> tuple[int, list[Any]] | None:
     if not 8 <= pointer < usable:
         return None
     at = start + pointer
@@ -377,13 +382,13 @@ def _cell(data: bytes, start: int, pointer: int, size: int, usable: int, pages: 
     return rowid, _record(payload)
 
 
-def _record(payload: bytes) -> list:
+def _record(payload: bytes) -> list[Any]:
     header_size, at = _varint(payload, 0)
     types = []
     while at < header_size:
         serial, at = _varint(payload, at)
         types.append(serial)
-    values: list = []
+    values: list[Any] = []
     at = header_size
     for serial in types:
         if serial == 0:
@@ -412,7 +417,7 @@ def _record(payload: bytes) -> list:
 ENTRY_WIDTH = 16
 
 
-def _is_entry(values: list) -> bool:
+def _is_entry(values: list[Any]) -> bool:
     return (
         len(values) == ENTRY_WIDTH
         and values[0] is None
@@ -423,11 +428,11 @@ def _is_entry(values: list) -> bool:
     )
 
 
-def _is_audio(values: list) -> bool:
+def _is_audio(values: list[Any]) -> bool:
     return len(values) == 4 and values[0] is None and values[1] in CODECS and isinstance(values[3], bytes)
 
 
-def _insert_scanned(new: Any, rows: dict[int, list], audio: dict[int, list]) -> Salvage:
+def _insert_scanned(new: Any, rows: dict[int, list[Any]], audio: dict[int, list[Any]]) -> Salvage:
     with new.transaction() as target:
         columns = [row[1] for row in target.execute("PRAGMA table_info(entries)")]
         if len(columns) != ENTRY_WIDTH:
