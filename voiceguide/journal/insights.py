@@ -170,7 +170,7 @@ class InsightsStore(Database):
     def checkins(self, session: str | None = None) -> list[Checkin]:
         """Check-ins oldest first, all or one guided session's."""
         sql = "SELECT id, created, mood, moment, session, utc_offset_minutes FROM checkins"
-        params: tuple = ()
+        params: tuple[str, ...] = ()
         if session is not None:
             sql += " WHERE session = ?"
             params = (session,)
@@ -265,7 +265,7 @@ class InsightsStore(Database):
             setattr(picture, total, round(seconds / 60, 1))
 
         moods: dict[tuple[date, str], list[int]] = defaultdict(list)
-        counted: Counter = Counter()
+        counted: Counter[date] = Counter()
         for created, offset, mood, moment in self.conn.execute(
             "SELECT created, utc_offset_minutes, mood, moment FROM checkins"
         ):

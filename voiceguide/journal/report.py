@@ -170,7 +170,7 @@ class Moods:
         found = self.checkins[k]
         if local(found.created, found.utc_offset_minutes).date() != entry.local_time.date():
             return ""
-        leaving = self.ends.get(found.session) if found.moment == "start" else None
+        leaving = self.ends.get(found.session) if found.moment == "start" and found.session else None
         return f"{found.mood} → {leaving}" if leaving is not None else str(found.mood)
 
 

@@ -33,9 +33,9 @@ def tags_in(text: str) -> list[str]:
 def spoken_tags(text: str) -> str:
     """``text`` with each spoken "hashtag word" written as ``#word``."""
 
-    def tag(found: re.Match) -> str:
+    def tag(found: re.Match[str]) -> str:
         word = found.group(1).strip("'-").replace("'", "")
-        return "#" + word.lower() if word else found.group(0)
+        return "#" + word.lower() if word else str(found.group(0))
 
     return SPOKEN.sub(tag, text or "")
 
