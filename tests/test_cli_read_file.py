@@ -23,6 +23,10 @@ def long_article(path, copies: int) -> None:
     path.write_text("".join(f"# Part {n}\n\n{text}\n\n" for n in range(1, copies + 1)))
 
 
+ESPEAK = ("--voice", "gmw/en-us")
+"""espeak-ng renders hours of speech in seconds; the neural voice would take minutes here"""
+
+
 def leftovers(folder) -> list[str]:
     return [name for name in os.listdir(folder) if name.startswith(".")]
 
@@ -32,7 +36,7 @@ def test_a_long_render_says_how_long_first_and_writes_every_sentence(tmp_path):
     article = tmp_path / "twice.md"
     long_article(article, 2)
     out = tmp_path / "twice.wav"
-    result = run_voiceguide("read", str(article), "--to-file", str(out), timeout=300)
+    result = run_voiceguide("read", str(article), "--to-file", str(out), *ESPEAK, timeout=300)
     assert result.returncode == 0, result.stderr
     notice = [line for line in result.stderr.splitlines() if line.startswith("This reading is about")]
     assert len(notice) == 1, result.stderr
@@ -47,7 +51,7 @@ def test_a_long_render_says_how_long_first_and_writes_every_sentence(tmp_path):
 @pytest.mark.slow
 def test_a_short_render_says_nothing_first(tmp_path):
     out = tmp_path / "one.wav"
-    result = run_voiceguide("read", "--section", "1", "--to-file", str(out))
+    result = run_voiceguide("read", "--section", "1", "--to-file", str(out), *ESPEAK)
     assert result.returncode == 0, result.stderr
     assert "This reading is about" not in result.stderr
 
@@ -78,7 +82,7 @@ def test_ctrl_c_during_a_render_leaves_no_half_file_and_keeps_an_older_one(tmp_p
     if existing:
         out.write_bytes(b"an earlier rendering")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "voiceguide", "read", str(article), "--to-file", str(out), "--force"],
+        [sys.executable, "-m", "voiceguide", "read", str(article), "--to-file", str(out), "--force", *ESPEAK],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -20,7 +20,7 @@ from typing import Any
 
 from voiceguide import messages
 from voiceguide.errors import SettingsError
-from voiceguide.settings import RATE, VOICE_HELP, VOLUME, ensure_private_dir, user_paths
+from voiceguide.settings import ARTICLE_MB, CACHE_MB, RATE, VOICE_HELP, VOLUME, ensure_private_dir, user_paths
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,8 @@ KEYS: dict[str, Key] = {
         Key("breath_minutes", float, 1.0, "Minutes of breathing offered in `guide`", 0.01, 60),
         Key("barge_in", bool, False, "Listen for commands between sentences while reading (headphones)"),
         Key("checkin", bool, True, "Ask how you feel, from one to five, at the start and end of `guide`"),
-        Key("article_mb", float, 20.0, "Largest article file read, in MB", 0.01, 1024),
+        Key("article_mb", float, ARTICLE_MB.default, ARTICLE_MB.help, ARTICLE_MB.low, ARTICLE_MB.high),
+        Key("cache_mb", float, CACHE_MB.default, CACHE_MB.help + " (0: keep none)", CACHE_MB.low, CACHE_MB.high),
         Key(
             "unlock_minutes",
             float,

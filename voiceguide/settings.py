@@ -100,7 +100,7 @@ class AudioSettings:
 
 @dataclass(frozen=True)
 class Range:
-    """A numeric voice setting: its default, limits, unit and help, read by flags, config and engines alike."""
+    """A numeric setting: its default, limits, unit and help, read by flags, config and the code alike."""
 
     default: float
     low: float
@@ -118,6 +118,12 @@ QUIETEST = 0.1
 """The lowest volume the "quieter" command goes to: silence is what stop is for"""
 PITCH = Range(50, 0, 99, 10, "Voice pitch from 0 (low) to 99 (high); espeak-ng voices only")
 """espeak-ng's pitch setting; the neural voice has none"""
+ARTICLE_MB = Range(20.0, 0.01, 1024, 1, "Largest article file read, in MB")
+"""About 3 million words, weeks of listening: a bigger file is not an article (a log, /dev/zero)"""
+CACHE_MB = Range(
+    500.0, 0, 1_000_000, 100, "Most disk space rendered speech may take, in MB; least recently used goes first"
+)
+"""About three hours of rendered speech; 0 keeps none"""
 VOICE_HELP = "Voice id from `voiceguide voices`, e.g. piper:joe or gmw/en-us (default: the neural voice if installed)"
 
 

@@ -17,16 +17,16 @@ from voiceguide.content.model import Article
 from voiceguide.content.plain import parse_plain
 from voiceguide.content.sentences import has_words
 from voiceguide.errors import ArticleError
+from voiceguide.settings import ARTICLE_MB
 
 PACKAGE = "voiceguide.content"
 BUNDLED_ARTICLE = "healing-trust.txt"
 BUNDLED_SOURCE = f"bundled:{BUNDLED_ARTICLE}"
 """``Article.source`` of the bundled article"""
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd"})
-DEFAULT_MAX_MB = 20.0
-"""Largest article read, in MB (`voiceguide config set article_mb`): about 3 million words, weeks
-of listening. A bigger file is almost surely not an article (a log, a device like /dev/zero), and
-reading it whole would fill the memory."""
+DEFAULT_MAX_MB = ARTICLE_MB.default
+"""Largest article read, in MB (`voiceguide config set article_mb`); reading a device like
+/dev/zero whole would fill the memory"""
 
 _MARKDOWN_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+\S", re.MULTILINE)
 

@@ -33,6 +33,7 @@ from voiceguide.audio.clip import Clip, read_wav
 from voiceguide.errors import EngineFailed, EngineMissing, SettingsError
 from voiceguide.settings import VoiceSettings, ensure_private_dir, user_paths
 from voiceguide.speech import engines
+from voiceguide.speech.cache import DEFAULT_CACHE_MB, SpeechCache
 from voiceguide.speech.lexicon import Lexicon, load_lexicon
 
 ENGINE = engines.ESPEAK
@@ -119,10 +120,13 @@ class Synthesizer:
         *,
         lexicon: Lexicon | None = None,
         notify: Callable[[str], None] | None = None,
+        cache_mb: float | None = None,
     ) -> None:
         self.settings = settings or VoiceSettings()
         self.cache_dir = cache_dir or user_paths().cache / "speech"
         self.use_cache = use_cache
+        self.cache = SpeechCache(self.cache_dir, _cache_mb() if cache_mb is None else cache_mb)
+        """The rendered sentences on disk, at most `config cache_mb` megabytes, least recently used out"""
         self.lexicon = lexicon if lexicon is not None else load_lexicon()
         self.notify = notify or _say_on_stderr
         """Where the one line about falling back to espeak-ng goes"""
@@ -212,12 +216,12 @@ class Synthesizer:
             self._pending[key] = self._pool.submit(self._render, text, settings, key, self.use_cache)
 
     def _render(self, text: str, settings: VoiceSettings, key: str, use_cache: bool) -> Clip:
-        path = self.cache_dir / f"{key}.wav"
-        if use_cache and path.exists():
+        cached = self.cache.get(key) if use_cache else None
+        if cached is not None:
             try:
-                return read_wav(path)
+                return read_wav(cached)
             except Exception:
-                path.unlink(missing_ok=True)
+                self.cache.forget(key)  # damaged, or removed meanwhile by another process's eviction
         ensure_private_dir(self.cache_dir)
         tmp = self.cache_dir / f".{key}.{os.getpid()}.{threading.get_ident()}.wav"
         engine = engines.engine_of(self._speaking(settings).voice)
@@ -232,7 +236,7 @@ class Synthesizer:
             return self._render(text, settings, self.key(text, settings), use_cache)
         if use_cache:
             os.chmod(tmp, 0o600)  # the worker wrote it; the cache is as private as the rest
-            os.replace(tmp, path)
+            self.cache.put(tmp, key)
         else:
             tmp.unlink(missing_ok=True)
         return clip
@@ -324,6 +328,17 @@ class Synthesizer:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _cache_mb() -> float:
+    """The cap the person set (`voiceguide config set cache_mb`), or the default when none can be read."""
+    from voiceguide import config
+    from voiceguide.errors import VoiceguideError
+
+    try:
+        return float(config.effective()["cache_mb"])
+    except VoiceguideError:
+        return DEFAULT_CACHE_MB  # a broken config.toml is reported by the commands that need it
 
 
 def _why_missing(error: Exception) -> str:
