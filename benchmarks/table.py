@@ -46,6 +46,7 @@ BUDGETS: dict[str, Budget] = {
     "reflect_rtf": Budget("transcription real-time factor (60 s reflection)", 0.06, "x"),
     "reflect_saved": Budget("end of speech to saved entry (60 s entry)", 1.0, "s"),
     "reflect_memory": Budget("`reflect --from-file` peak memory (60 s)", 350, "MB"),
+    "read_file_memory": Budget("`read --to-file` peak memory, 2 MB article", 200, "MB"),
     "search_20k": Budget("`journal search`, 20,000 entries (whole command)", 150, "ms"),
     "list_20k": Budget("`journal list`, 20,000 entries (whole command)", 150, "ms"),
     "stats_20k": Budget("`journal stats`, 20,000 entries (whole command)", 200, "ms"),
