@@ -266,6 +266,15 @@ def test_from_jrnl_reads_jrnls_config_and_its_timeformat(tmp_path):
     assert messages.JOURNAL_IMPORTED.format(added=2, skipped=0) in first.stdout
     named = invoke_voiceguide("journal", "import", "--from-jrnl", "dated", env=env)
     assert messages.JOURNAL_IMPORTED.format(added=3, skipped=0) in named.stdout
+    assert (
+        messages.JRNL_CONFIG_JOURNALS.format(
+            path=config_home / "jrnl" / "jrnl.yaml",
+            names="default, dated",
+            name="dated",
+            journal=JRNL_DATA / "mostlyreadabledates.journal",
+        )
+        in named.stderr
+    )
     again = invoke_voiceguide("journal", "import", "--from-jrnl", env=env)
     assert messages.JOURNAL_IMPORTED.format(added=0, skipped=2) in again.stdout
     listed = _entries_json()

@@ -619,6 +619,8 @@ def journal_import(
         timeformat=timeformat,
         fallback=DateFallback(date_fallback),
     )
+    if gathered.about:
+        _echo_err(gathered.about)
     if dry_run:
         seen = preview(gathered.entries, gathered.tagsymbols)
         click.echo(messages.IMPORT_DRY_RUN.format(count=seen.count))

@@ -205,6 +205,7 @@ JRNL_CONFIG_MISSING = (
 JRNL_CONFIG_BAD = (
     "The jrnl config {path} could not be read ({error}): check it with jrnl, or import a file with --format jrnl FILE."
 )
+JRNL_CONFIG_JOURNALS = "jrnl's config {path} names the journals {names}; reading {name} ({journal})."
 JRNL_NO_SUCH_JOURNAL = "The jrnl config {path} has no journal named {name!r}; its journals: {names}."
 JRNL_WRONG_PASSWORD = (
     "The password does not open {path} (or the file is damaged): nothing was imported. "

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from voiceguide import messages
 from voiceguide.errors import JournalImportError
 from voiceguide.journal.incoming import DateFallback, Incoming
-from voiceguide.journal.jrnl_source import JrnlJournal, pick_journal, read_config, read_journal, with_overrides
+from voiceguide.journal.jrnl_source import (
+    JrnlJournal,
+    default_config_path,
+    pick_journal,
+    read_config,
+    read_journal,
+    with_overrides,
+)
 from voiceguide.journal.jrnl_text import DEFAULT_TAG_SYMBOLS, JrnlOptions
 
 FORMATS = ("jrnl", "dayone")
@@ -22,6 +29,8 @@ class Gathered:
     entries: list[Incoming]
     tagsymbols: str = DEFAULT_TAG_SYMBOLS
     media: dict[str, int] = field(default_factory=dict)
+    about: str = ""
+    """Which journals jrnl's config names and which one is read, when it came from there"""
 
 
 def gather(
@@ -40,7 +49,10 @@ def gather(
     if from_jrnl is not None or (file is None and jrnl_config is not None):
         journals = read_config(jrnl_config, fallback)
         chosen = with_overrides(pick_journal(journals, from_jrnl or None, jrnl_config), timeformat)
-        return _jrnl(chosen, password)
+        about = messages.JRNL_CONFIG_JOURNALS.format(
+            path=jrnl_config or default_config_path(), names=", ".join(journals), name=chosen.name, journal=chosen.path
+        )
+        return replace(_jrnl(chosen, password), about=about)
     if file is None:
         raise JournalImportError(messages.JRNL_IMPORT_NEEDS_SOURCE)
     if fmt == "dayone":
