@@ -8,11 +8,29 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
 from voiceguide.breathing.patterns import BreathPattern
 
+if TYPE_CHECKING:
+    from voiceguide.breathing.scheduler import RunResult
+    from voiceguide.collaborators import TranscriberLike
+    from voiceguide.content.model import Article
+    from voiceguide.journal.models import Entry
+    from voiceguide.journal.store import Journal
+    from voiceguide.sessions.breathe import CueMode
+    from voiceguide.sessions.guide import GuideSummary
+    from voiceguide.sessions.read import ReadResult
+    from voiceguide.sessions.reflect import ReflectResult
+    from voiceguide.settings import VoiceSettings
 
-def load_article(path=None):
+Notify = Callable[[str], None]
+"""Where a one-line notice for the person goes (the command line's echo)"""
+
+
+def load_article(path: str | Path | None = None) -> Article:
     """The article at ``path`` (default: the bundled one), refused when larger than `config article_mb`."""
     from voiceguide.content import load_article as load
 
@@ -27,13 +45,13 @@ def run_breathing(
     pattern: BreathPattern,
     cycles: int,
     *,
-    cue_mode: str,
+    cue_mode: CueMode,
     countdown: int,
     animate: bool,
     quiet: bool,
-    voice,
+    voice: VoiceSettings,
     volume: float,
-):
+) -> RunResult:
     from voiceguide.audio.player import Player
     from voiceguide.collaborators import SystemClock
     from voiceguide.journal.store import Journal
@@ -70,7 +88,9 @@ def run_breathing(
     return result
 
 
-def run_reading(article, *, section: int | None, from_start: bool, voice, notify):
+def run_reading(
+    article: Article, *, section: int | None, from_start: bool, voice: VoiceSettings, notify: Notify
+) -> ReadResult:
     """Read ``article`` aloud on the real Player, resuming where the last reading stopped.
 
     ``notify`` gets the one-line notices (resuming, stopped) for the user.
@@ -125,7 +145,15 @@ def run_reading(article, *, section: int | None, from_start: bool, voice, notify
     return result
 
 
-def render_reading(article, *, section: int | None, out_path, voice, progress=None, notify=None) -> float:
+def render_reading(
+    article: Article,
+    *,
+    section: int | None,
+    out_path: str | Path,
+    voice: VoiceSettings,
+    progress: Callable[[int, int], None] | None = None,
+    notify: Notify | None = None,
+) -> float:
     """Render the reading to one WAV file, without an audio device; returns its seconds."""
     from voiceguide.sessions.render_file import render_to_file
     from voiceguide.speech.synthesizer import Synthesizer
@@ -140,7 +168,7 @@ def render_reading(article, *, section: int | None, out_path, voice, progress=No
 # -- reflect -------------------------------------------------------------------
 
 
-def make_transcriber(engine: str = "whisper", model: str | None = None, *, online: bool = False):
+def make_transcriber(engine: str = "whisper", model: str | None = None, *, online: bool = False) -> TranscriberLike:
     """The transcriber behind ``--engine``/``--model``; an online engine only with ``--online``."""
     from voiceguide import messages
     from voiceguide.errors import SettingsError
@@ -163,7 +191,7 @@ def make_transcriber(engine: str = "whisper", model: str | None = None, *, onlin
     raise SettingsError(messages.REFLECT_UNKNOWN_ENGINE.format(engine=engine))
 
 
-def choose_prompt(article, section: int | None, journal) -> tuple[str, int]:
+def choose_prompt(article: Article, section: int | None, journal: Journal) -> tuple[str, int]:
     """The next reflection prompt of ``section`` (default: where reading stopped), skipping used ones."""
     from voiceguide.content import load_prompts, next_prompt
     from voiceguide.sessions.read import progress_key
@@ -176,7 +204,9 @@ def choose_prompt(article, section: int | None, journal) -> tuple[str, int]:
     return next_prompt(load_prompts(article), section, journal.prompts_used(key, section)), section
 
 
-def _where(article_path, prompt: str | None, section: int | None, journal, *, default_prompt: bool):
+def _where(
+    article_path: str | None, prompt: str | None, section: int | None, journal: Journal, *, default_prompt: bool
+) -> tuple[str | None, str | None, int | None]:
     """(prompt, article key, section) for a new entry."""
     from voiceguide.sessions.read import progress_key
 
@@ -194,15 +224,15 @@ def run_reflect(
     *,
     prompt: str | None,
     section: int | None,
-    article_path,
+    article_path: str | None,
     silence: float,
     max_minutes: float,
     engine: str,
     model: str | None,
-    voice,
-    notify,
+    voice: VoiceSettings,
+    notify: Notify,
     online: bool = False,
-):
+) -> ReflectResult:
     """Ask, record, transcribe and save one spoken entry on the real devices."""
     import concurrent.futures
 
@@ -247,15 +277,15 @@ def run_reflect(
 
 
 def import_reflection(
-    path,
+    path: str | Path,
     *,
     prompt: str | None,
     section: int | None,
-    article_path,
+    article_path: str | None,
     engine: str,
     model: str | None,
     online: bool = False,
-):
+) -> ReflectResult:
     """An audio file as a spoken entry (no audio device needed)."""
     from voiceguide.journal.store import Journal
     from voiceguide.sessions.reflect import reflect_from_samples
@@ -270,7 +300,9 @@ def import_reflection(
         )
 
 
-def typed_reflection(read_text, *, prompt: str | None, section: int | None, article_path, notify):
+def typed_reflection(
+    read_text: Callable[[], str], *, prompt: str | None, section: int | None, article_path: str | None, notify: Notify
+) -> Entry | None:
     """A typed entry; ``read_text`` is called after the prompt is shown."""
     from voiceguide import messages
     from voiceguide.journal.store import Journal
@@ -279,10 +311,13 @@ def typed_reflection(read_text, *, prompt: str | None, section: int | None, arti
     with Journal.open() as journal:
         prompt, article_key, section = _where(article_path, prompt, section, journal, default_prompt=True)
         notify(messages.REFLECT_PROMPT.format(prompt=prompt))
-        return reflect_typed(read_text(), journal=journal, prompt=prompt, article=article_key, section=section)
+        entry: Entry | None = reflect_typed(
+            read_text(), journal=journal, prompt=prompt, article=article_key, section=section
+        )
+        return entry
 
 
-def recover_recordings(notify) -> list:
+def recover_recordings(notify: Notify) -> list[Entry]:
     """Recordings a killed voiceguide left behind, saved as transcribed entries; one notice each.
 
     Cheap when there is nothing to do: no journal file means no query, and the
@@ -325,7 +360,7 @@ def recover_recordings(notify) -> list:
 # -- guide ---------------------------------------------------------------------
 
 
-def _breathing_plan(pattern_name: str, minutes: float):
+def _breathing_plan(pattern_name: str, minutes: float) -> Callable[[], tuple[BreathPattern, int]]:
     """A callable giving (pattern, cycles) for the guide's breathing offer; bad settings fail at once."""
     from voiceguide.breathing.custom import find_pattern
     from voiceguide.breathing.patterns import plan_cycles
@@ -336,24 +371,24 @@ def _breathing_plan(pattern_name: str, minutes: float):
 
 
 def run_guide(
-    article,
+    article: Article,
     *,
     section: int | None,
     restart: bool,
     as_text: bool,
-    voice,
+    voice: VoiceSettings,
     breath_pattern: str,
     breath_minutes: float,
-    cue: str,
+    cue: CueMode,
     silence: float,
     engine: str,
     model: str | None,
-    notify,
-    read_line=None,
-    out=None,
+    notify: Notify,
+    read_line: Callable[[], str | None] | None = None,
+    out: TextIO | None = None,
     barge_in: bool = False,
     online: bool = False,
-):
+) -> GuideSummary:
     """The guided session over ``article``: on the speakers and microphone, or as text (``as_text``)."""
     from voiceguide import config
     from voiceguide.collaborators import SystemClock
@@ -373,12 +408,17 @@ def run_guide(
 
         with Journal.open() as journal:
             journal.checkpoint_each_commit = True  # a long session: each confirmed entry in the main file
-            io = TextIO(out, read_line, settings=voice, remember=config.remember)
+            typed = TextIO(
+                out or sys.stdout,
+                read_line or (lambda: sys.stdin.readline() or None),
+                settings=voice,
+                remember=config.remember,
+            )
             steps = text_steps(
-                article, io=io, journal=journal, article_key=key, breathing=breathing, clock=SystemClock()
+                article, io=typed, journal=journal, article_key=key, breathing=breathing, clock=SystemClock()
             )
             session = GuideSession(
-                article, io=io, steps=steps, journal=journal, prompts=prompts, article_key=key, checkin=checkin
+                article, io=typed, steps=steps, journal=journal, prompts=prompts, article_key=key, checkin=checkin
             )
             return session.run(section=section, restart=restart)
 
@@ -404,13 +444,13 @@ def run_guide(
         loading = pool.submit(transcriber.load)  # the model loads while the first section is read
         with Player() as player, TerminalKeys() as keys:
             listener = CommandListener(Recorder, transcriber)
-            io = SpokenIO(
+            spoken = SpokenIO(
                 player=player, synthesizer=synth, listener=listener, keys=keys, notify=notify, remember=config.remember
             )
 
             steps = spoken_steps(
                 article,
-                io=io,
+                io=spoken,
                 journal=journal,
                 article_key=key,
                 breathing=breathing,
@@ -426,7 +466,7 @@ def run_guide(
                 barge_in=barge_in,
             )
             session = GuideSession(
-                article, io=io, steps=steps, journal=journal, prompts=prompts, article_key=key, checkin=checkin
+                article, io=spoken, steps=steps, journal=journal, prompts=prompts, article_key=key, checkin=checkin
             )
             try:
                 return session.run(section=section, restart=restart)

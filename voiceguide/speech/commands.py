@@ -468,7 +468,7 @@ class CommandListener:
 
     def __init__(
         self,
-        recorder: RecorderLike | None,
+        recorder: RecorderLike | Callable[[], RecorderLike] | None,
         transcriber: TranscriberLike,
         *,
         settings: ListenSettings | None = None,
