@@ -348,7 +348,7 @@ def test_a_day_one_export_imports_with_zones_tags_and_a_count_of_what_stays_behi
     assert first.returncode == 0, first.stderr
     assert messages.JOURNAL_IMPORTED.format(added=2, skipped=0) in first.stdout
     assert messages.IMPORT_MEDIA_SKIPPED.format(counts="1 photos, 1 audios") in first.stderr
-    again = invoke_voiceguide("journal", "import", "--format", "dayone", str(export))
+    again = invoke_voiceguide("journal", "import", str(export))  # a zip is Day One's without --format
     assert messages.JOURNAL_IMPORTED.format(added=0, skipped=2) in again.stdout
     newest, oldest = _entries_json()
     assert oldest["utc_offset_minutes"] == -300 and oldest["created"].startswith("2024-03-10T06:30")

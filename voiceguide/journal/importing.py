@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -55,9 +56,9 @@ def gather(
         return replace(_jrnl(chosen, password), about=about)
     if file is None:
         raise JournalImportError(messages.JRNL_IMPORT_NEEDS_SOURCE)
-    if fmt == "dayone":
-        from voiceguide.journal.dayone import is_dayone_classic, read_dayone, read_dayone_classic
+    from voiceguide.journal.dayone import is_dayone_classic, read_dayone, read_dayone_classic
 
+    if fmt == "dayone" or zipfile.is_zipfile(file) or is_dayone_classic(file):  # a zip is never a jrnl journal
         export = read_dayone_classic(file) if is_dayone_classic(file) else read_dayone(file)
         return Gathered(export.entries, "#", export.media)
     options = JrnlOptions(timeformat=timeformat or JrnlOptions.timeformat, fallback=fallback)
