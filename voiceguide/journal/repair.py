@@ -245,7 +245,7 @@ def readable_entries(conn: Any, sql_columns: str, where: str, params: list[Any],
     clause = f"{where} AND e.id = ?" if where else "WHERE e.id = ?"
     sql = f"SELECT {sql_columns} FROM entries e {clause}"
     reader = _Bound(conn, params)
-    rows = []
+    rows: list[Any] = []
     unreadable = 0
     for _rowid, row in _one_by_one(reader, sql, _last_rowid(conn, "entries", driver), driver, set()):
         if row is None:
