@@ -13,6 +13,7 @@ import pytest
 
 from tests.cli_helpers import run_voiceguide
 from voiceguide import messages
+from voiceguide.errors import JournalBusy
 from voiceguide.journal import passphrase
 from voiceguide.journal.store import Journal
 from voiceguide.settings import user_paths
@@ -150,3 +151,43 @@ def test_writes_during_encrypt_are_told_busy_and_a_retry_saves_each_once():
     assert sorted(t for t in texts if t.startswith("written during")) == sorted(saved)
     assert texts.count("typed while encrypting") == added_by_cli + 1
     assert sorted(os.listdir(folder)) == ["journal.db"]
+
+
+HOLDER = textwrap.dedent(
+    """
+    import sys, time
+    from voiceguide.journal.connection import connect
+
+    conn = connect(sys.argv[1], sys.argv[2])
+    conn.execute("BEGIN IMMEDIATE")
+    print("holding", flush=True)
+    sys.stdin.readline()
+    conn.execute("ROLLBACK")
+    """
+)
+
+
+def test_an_encrypted_journal_another_process_is_writing_is_busy_not_converting():
+    with Journal.open() as jr:
+        jr.add_entry("before", kind="note")
+    from voiceguide.journal import crypto
+
+    crypto.encrypt(SECRET)
+    passphrase.forget()
+    path = user_paths().journal
+    with Journal.open(passphrase=SECRET, busy_timeout=0.3) as jr:
+        holder = subprocess.Popen(
+            [sys.executable, "-c", HOLDER, str(path), SECRET],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert holder.stdout.readline().strip() == "holding"
+            with pytest.raises(JournalBusy) as busy:
+                jr.add_entry("while another writes", kind="note")
+            assert str(busy.value) == messages.JOURNAL_BUSY  # nothing is converting it
+        finally:
+            holder.communicate("done\n", timeout=30)
+        jr.add_entry("after", kind="note")
+        assert [e.text for e in jr.list()] == ["after", "before"]

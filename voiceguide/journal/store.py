@@ -147,16 +147,16 @@ class Journal(RecordingStore, PracticeStore, InsightsStore, Database):
         if encrypted or passphrase is not None:
             check_writable(path)
             create_private_file(path)
-            opened: list[Any] = []
+            unlocked: list[Any] = []
 
             def attempt(candidate: str) -> None:
-                opened[:] = [open_checked(path, candidate, busy_timeout)]
+                unlocked[:] = [open_checked(path, candidate, busy_timeout)]
 
             if passphrase is None:
                 passphrase = unlock(path, attempt, cached=cached)
             else:
                 attempt(passphrase)
-            conn = opened[0]
+            conn = unlocked[0]
         else:
             probe(path, passphrase, busy_timeout)
             check_writable(path)
