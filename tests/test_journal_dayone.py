@@ -106,3 +106,18 @@ def test_a_zip_without_a_journal_is_one_clear_line(tmp_path):
         archive.writestr("photos/a.jpeg", b"x")
     with pytest.raises(JournalImportError, match=messages.DAYONE_NO_ENTRIES):
         read_dayone(path)
+
+
+def test_imported_tags_and_stars_are_the_journals_tags(tmp_path):
+    from voiceguide.journal.exchange import import_jrnl
+
+    with Journal.open(tmp_path / "journal.db") as journal:
+        import_entries(journal, read_dayone(day_one_zip(tmp_path)).entries)
+        import_jrnl(journal, "[2013-04-09 15:39] I have an @idea: *\nwrite it down\n")
+        assert dict(journal.tags()) == {
+            "#starred": 2,
+            "#gratitude": 1,
+            "#bay-area": 1,
+            "#patience": 1,
+            "@idea": 1,
+        }
