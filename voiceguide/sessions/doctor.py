@@ -171,9 +171,13 @@ def check_privacy(online: bool = False) -> Check:
         parts.append(messages.DOCTOR_PRIVACY_PLAIN)
     from voiceguide.journal.leftovers import sweep
 
-    for leftover in sweep(paths.data):
-        template = messages.DOCTOR_LEFTOVER_REMOVED if leftover.removed else messages.DOCTOR_LEFTOVER_IN_USE
-        parts.append(template.format(path=leftover.path, kind=leftover.kind))
+    found = [
+        (messages.DOCTOR_LEFTOVER_REMOVED if leftover.removed else messages.DOCTOR_LEFTOVER_IN_USE).format(
+            path=leftover.path, kind=leftover.kind
+        )
+        for leftover in sweep(paths.data)
+    ]
+    parts += found
     candidates = [(paths.data, PRIVATE_DIR_MODE), (paths.data / "tmp", PRIVATE_DIR_MODE)]
     candidates += [(journal.with_name(journal.name + suffix), PRIVATE_FILE_MODE) for suffix in ("", "-wal", "-shm")]
     modes = []
@@ -187,7 +191,7 @@ def check_privacy(online: bool = False) -> Check:
         else:
             modes.append(messages.DOCTOR_PRIVACY_MODES.format(path=path.name, mode=mode))
     if problems:
-        return Check("privacy", False, "; ".join(problems), messages.FIX_PRIVACY.format(folder=paths.data))
+        return Check("privacy", False, "; ".join(problems + found), messages.FIX_PRIVACY.format(folder=paths.data))
     return Check("privacy", True, "; ".join(parts + modes), required=False)
 
 
