@@ -8,14 +8,26 @@ VoiceguideError (one line), 2 for bad usage, 130 for Ctrl-C.
 from __future__ import annotations
 
 import sys
-from typing import NamedTuple
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 import click
 
 from voiceguide import __version__, messages
 from voiceguide.errors import VoiceguideError
 
-CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+if TYPE_CHECKING:  # types only: the command line imports its modules when a command runs
+    from datetime import datetime
+
+    from voiceguide.journal.models import Entry
+    from voiceguide.journal.store import Journal
+    from voiceguide.sessions.breathe import CueMode
+    from voiceguide.settings import VoiceSettings
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+HELP_OPTIONS = ["-h", "--help"]
+CONTEXT: dict[str, Any] = {"help_option_names": HELP_OPTIONS, "max_content_width": 100}
 
 
 class Options(NamedTuple):
@@ -116,7 +128,8 @@ def _defaults_from_config(ctx: click.Context, keys: dict[str, str]) -> None:
 
     saved = effective()
     defaults = {param: saved[key] for param, key in keys.items() if saved.get(key) not in (None, "")}
-    ctx.default_map = {**(ctx.default_map or {}), ctx.invoked_subcommand: defaults}
+    if ctx.invoked_subcommand is not None:
+        ctx.default_map = {**(ctx.default_map or {}), ctx.invoked_subcommand: defaults}
 
 
 def _asks_for_help(ctx: click.Context) -> bool:
@@ -124,7 +137,7 @@ def _asks_for_help(ctx: click.Context) -> bool:
 
     Click has already taken the subcommand's arguments off ``ctx`` here, so look at argv.
     """
-    return any(arg in CONTEXT["help_option_names"] for arg in sys.argv[1:])
+    return any(arg in HELP_OPTIONS for arg in sys.argv[1:])
 
 
 @cli.command(context_settings=CONTEXT)
@@ -239,17 +252,17 @@ def journal() -> None:
     """
 
 
-def _open_journal():
+def _open_journal() -> Journal:
     from voiceguide.journal.store import Journal
 
     return Journal.open()
 
 
-def _local_time(entry) -> str:
-    return entry.created_at.strftime("%Y-%m-%d %H:%M")
+def _local_time(entry: Entry) -> str:
+    return str(entry.created_at.strftime("%Y-%m-%d %H:%M"))
 
 
-def _entry_line(entry) -> str:
+def _entry_line(entry: Entry) -> str:
     text = " ".join(entry.text.split())
     short = text if len(text) <= 70 else text[:69] + "…"
     mark = " ♪" if entry.has_audio else ""
@@ -263,7 +276,9 @@ def _entry_line(entry) -> str:
 @click.option("--tag", help="Only entries with this tag (family, #family or @anna).")
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="A JSON list of entries, newest first.")
-def journal_list(since, until, kind, tag, limit, as_json) -> None:
+def journal_list(
+    since: datetime | None, until: datetime | None, kind: str | None, tag: str | None, limit: int, as_json: bool
+) -> None:
     """List entries, newest first.
 
     \b
@@ -860,7 +875,7 @@ def journal_passwd(use_keyring: bool) -> None:
         click.echo(messages.PASSPHRASE_KEYRING_SAVED)
 
 
-def voice_options(f):
+def voice_options(f: F) -> F:
     """--voice, --rate, --pitch and --volume, shared by every command that speaks (one definition: settings.py)."""
     from voiceguide.settings import PITCH, RATE, VOICE_HELP, VOLUME
 
@@ -891,7 +906,7 @@ def voice_options(f):
     return f
 
 
-def engine_options(f):
+def engine_options(f: F) -> F:
     """--engine and --model, shared by every command that transcribes."""
     f = click.option(
         "--model",
@@ -911,7 +926,7 @@ def engine_options(f):
     return f
 
 
-def silence_option(help_text: str):
+def silence_option(help_text: str) -> Callable[[F], F]:
     """--silence, shared by the commands that listen until the person stops talking."""
     return click.option(
         "--silence",
@@ -929,7 +944,7 @@ def _say_if_online(engine: str, opts: Options) -> None:
         _echo_err(messages.REFLECT_ONLINE_SENDS.format(engine=engine))
 
 
-def _voice_settings(voice: str | None, rate: int, volume: float, pitch: int | None = None):
+def _voice_settings(voice: str | None, rate: int, volume: float, pitch: int | None = None) -> VoiceSettings:
     """The settings, saying once that --pitch does not apply when the neural voice will speak."""
     from voiceguide.settings import PITCH, VoiceSettings
     from voiceguide.speech import engines
@@ -970,21 +985,21 @@ def _voice_settings(voice: str | None, rate: int, volume: float, pitch: int | No
 @click.option("--history", is_flag=True, help="Show recent sessions and minutes per week.")
 @voice_options
 def breathe(
-    pattern,
-    minutes,
-    cycles,
-    bpm,
-    cue,
-    countdown,
-    no_animation,
-    pattern_file,
-    quiet,
-    list_only,
-    history,
-    voice,
-    rate,
-    pitch,
-    volume,
+    pattern: str | None,
+    minutes: float | None,
+    cycles: int | None,
+    bpm: float | None,
+    cue: CueMode,
+    countdown: int,
+    no_animation: bool,
+    pattern_file: str | None,
+    quiet: bool,
+    list_only: bool,
+    history: bool,
+    voice: str | None,
+    rate: int,
+    pitch: int,
+    volume: float,
 ) -> None:
     """A paced breathing exercise with spoken cues, tones and an animation.
 
@@ -1034,7 +1049,7 @@ def breathe(
     )
 
 
-def _print_breath_history(journal) -> None:
+def _print_breath_history(journal: Journal) -> None:
     sessions = journal.breathing_sessions(limit=20)
     if not sessions:
         click.echo(messages.BREATH_NO_HISTORY)
@@ -1064,7 +1079,18 @@ def _print_breath_history(journal) -> None:
 @click.option("--text", "as_text", is_flag=True, help="Print the sentences instead of speaking them.")
 @click.option("--force", is_flag=True, help="With --to-file: overwrite a file that already exists.")
 @voice_options
-def read(article, section, from_start, to_file, as_text, force, voice, rate, pitch, volume) -> None:
+def read(
+    article: str | None,
+    section: int | None,
+    from_start: bool,
+    to_file: str | None,
+    as_text: bool,
+    force: bool,
+    voice: str | None,
+    rate: int,
+    pitch: int,
+    volume: float,
+) -> None:
     """Read ARTICLE aloud (default: the bundled article), sentence by sentence.
 
     Resumes where the last reading stopped unless --from-start is given.
@@ -1090,7 +1116,7 @@ def read(article, section, from_start, to_file, as_text, force, voice, rate, pit
     if as_text:
         from voiceguide.sessions.read import print_text
 
-        print_text(art, section, click.get_text_stream("stdout"))
+        print_text(art, section, sys.stdout)
         return
     if to_file:
         from rich.console import Console
@@ -1152,19 +1178,19 @@ def read(article, section, from_start, to_file, as_text, force, voice, rate, pit
 @click.pass_obj
 def reflect(
     opts: Options,
-    prompt,
-    section,
-    article_path,
-    silence,
-    max_minutes,
-    as_text,
-    from_file,
-    engine,
-    model,
-    voice,
-    rate,
-    pitch,
-    volume,
+    prompt: str | None,
+    section: int | None,
+    article_path: str | None,
+    silence: float,
+    max_minutes: float,
+    as_text: bool,
+    from_file: str | None,
+    engine: str,
+    model: str | None,
+    voice: str | None,
+    rate: int,
+    pitch: int,
+    volume: float,
 ) -> None:
     """Speak a journal entry: hear a prompt, talk, and it is transcribed and saved.
 
@@ -1188,7 +1214,7 @@ def reflect(
     if as_text:
 
         def read_text() -> str:
-            stdin = click.get_text_stream("stdin")
+            stdin = sys.stdin
             if stdin.isatty():
                 _echo_err(messages.REFLECT_TYPE_ENTRY)
             return stdin.read()
@@ -1272,21 +1298,21 @@ def reflect(
 @click.pass_obj
 def guide(
     opts: Options,
-    article,
-    section,
-    restart,
-    as_text,
-    breath_pattern,
-    breath_minutes,
-    cue,
-    silence,
-    barge_in,
-    engine,
-    model,
-    voice,
-    rate,
-    pitch,
-    volume,
+    article: str | None,
+    section: int | None,
+    restart: bool,
+    as_text: bool,
+    breath_pattern: str,
+    breath_minutes: float,
+    cue: CueMode,
+    silence: float,
+    barge_in: bool,
+    engine: str,
+    model: str | None,
+    voice: str | None,
+    rate: int,
+    pitch: int,
+    volume: float,
 ) -> None:
     """The whole session, hands-free: read a section, breathe, reflect, go on.
 

@@ -7,6 +7,7 @@ the busy timeout and then says so in one line.
 
 from __future__ import annotations
 
+import builtins
 import errno
 import json
 import random
@@ -289,7 +290,7 @@ class Journal(RecordingStore, PracticeStore, InsightsStore, Database):
         kind: str | None = None,
         limit: int | None = None,
         tag: str | None = None,
-    ) -> list[Entry]:
+    ) -> builtins.list[Entry]:
         """Entries newest first; ``since``/``until`` are local dates, both inclusive; ``tag``: see ``tag_names``."""
         where, params = self._filters(since, until, kind, tag)
         sql = f"SELECT {ENTRY_COLUMNS} FROM entries e {where} ORDER BY e.created DESC, e.id DESC"
@@ -305,7 +306,7 @@ class Journal(RecordingStore, PracticeStore, InsightsStore, Database):
         kind: str | None = None,
         limit: int | None = None,
         tag: str | None = None,
-    ) -> tuple[list[Entry], int]:
+    ) -> tuple[builtins.list[Entry], int]:
         """Like ``list``, but a damaged journal gives every entry that can still be read, and how many cannot."""
         try:
             return self.list(since, until, kind, limit, tag), 0
@@ -321,9 +322,9 @@ class Journal(RecordingStore, PracticeStore, InsightsStore, Database):
 
     def _filters(
         self, since: date | None, until: date | None, kind: str | None, tag: str | None = None
-    ) -> tuple[str, list[Any]]:
-        clauses: list[str] = []
-        params: list[Any] = []
+    ) -> tuple[str, builtins.list[Any]]:
+        clauses: builtins.list[str] = []
+        params: builtins.list[Any] = []
         if since is not None:
             clauses += ["e.created >= ?", f"{LOCAL_DATE} >= ?"]
             params += [utc_floor(since), since.isoformat()]
@@ -343,7 +344,7 @@ class Journal(RecordingStore, PracticeStore, InsightsStore, Database):
     @guarded
     def search(
         self, query: str, limit: int = 20, *, markers: tuple[str, str] = ("[", "]"), tag: str | None = None
-    ) -> list[tuple[Entry, str]]:
+    ) -> builtins.list[tuple[Entry, str]]:
         """Entries matching ``query``, best first (bm25), each with a snippet marking the matches.
 
         Words, "phrases", prefix* and AND/OR/NOT work as in FTS5; input FTS5
@@ -418,7 +419,7 @@ class Journal(RecordingStore, PracticeStore, InsightsStore, Database):
             return self.get(entry_id)
 
     @guarded
-    def history(self, entry_id: int) -> list[HistoryItem]:
+    def history(self, entry_id: int) -> builtins.list[HistoryItem]:
         """Earlier texts of an entry, oldest first."""
         self.get(entry_id)
         rows = self.conn.execute(
@@ -436,7 +437,7 @@ class Journal(RecordingStore, PracticeStore, InsightsStore, Database):
                 raise EntryNotFound(messages.JOURNAL_NO_ENTRY.format(id=entry_id))
 
     @guarded
-    def needing_transcription(self) -> list[Entry]:
+    def needing_transcription(self) -> builtins.list[Entry]:
         """Entries saved without text (e.g. recovered after a crash), oldest first."""
         rows = self.conn.execute(
             f"SELECT {ENTRY_COLUMNS} FROM entries e WHERE e.needs_transcription = 1 ORDER BY e.created, e.id"
