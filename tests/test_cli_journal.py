@@ -418,3 +418,53 @@ def test_a_day_one_classic_folder_imports_and_says_what_it_could_not_read():
     assert messages.JOURNAL_IMPORTED.format(added=1, skipped=0) in result.stdout
     assert messages.IMPORT_MEDIA_SKIPPED.format(counts="1 unreadable entry files") in result.stderr
     assert [e["text"] for e in _entries_json()] == ["Some text."]
+
+
+def _m4a(samples: np.ndarray, rate: int) -> bytes:
+    """AAC in an MPEG-4 audio file, as Day One records audio."""
+    import io
+
+    import av
+
+    buffer = io.BytesIO()
+    with av.open(buffer, "w", format="ipod") as container:
+        stream = container.add_stream("aac", rate=rate)
+        stream.layout = "mono"
+        pcm = np.asarray(samples, dtype=np.int16).reshape(1, -1)
+        frame = av.AudioFrame.from_ndarray(pcm, format="s16", layout="mono")
+        frame.sample_rate = rate
+        for packet in stream.encode(frame):
+            container.mux(packet)
+        for packet in stream.encode(None):
+            container.mux(packet)
+    return buffer.getvalue()
+
+
+def test_a_day_one_recording_becomes_the_entrys_audio_and_a_damaged_one_is_counted(tmp_path):
+    import zipfile
+
+    from tests.test_journal_dayone import ENTRIES
+    from voiceguide.journal.audio_codec import decode
+
+    samples, rate = espeak("I walked by the river and felt calm.")
+    spoken = dict(ENTRIES[1], audios=[{"identifier": "A1", "md5": "5a5a", "format": "m4a", "duration": 2.0}])
+    broken = dict(ENTRIES[0], audios=[{"identifier": "B1", "md5": "b0b0", "format": "m4a"}])
+    export = tmp_path / "export.zip"
+    with zipfile.ZipFile(export, "w") as archive:
+        archive.writestr("Journal.json", json.dumps({"entries": [broken, spoken]}))
+        archive.writestr("audios/5a5a.m4a", _m4a(samples, rate))
+        archive.writestr("audios/b0b0.m4a", b"not audio at all")
+    first = invoke_voiceguide("journal", "import", str(export))
+    assert first.returncode == 0, first.stderr
+    assert messages.IMPORT_AUDIO_KEPT.format(count=1) in first.stdout
+    assert messages.IMPORT_MEDIA_SKIPPED.format(counts="1 photos, 1 audios") in first.stderr
+    newest, oldest = _entries_json()
+    assert (newest["has_audio"], oldest["has_audio"]) == (True, False)
+    with Journal.open() as jr:
+        stored = jr.get_audio(newest["id"])
+    kept, kept_rate = decode(stored.codec, stored.data, stored.rate)
+    assert abs(len(kept) / kept_rate - len(samples) / rate) < 0.1
+    assert loud_segments(kept, kept_rate)  # speech, not silence
+    again = invoke_voiceguide("journal", "import", str(export))
+    assert messages.JOURNAL_IMPORTED.format(added=0, skipped=2) in again.stdout
+    assert messages.IMPORT_AUDIO_KEPT.format(count=1) not in again.stdout

@@ -647,9 +647,17 @@ def journal_import(
         if seen.tags:
             click.echo(messages.IMPORT_DRY_RUN_TAGS.format(tags=", ".join(f"{tag} ({n})" for tag, n in seen.tags)))
     else:
-        with _open_journal() as jr:
+        from voiceguide.sessions.journal_ops import keep_imported_audio
+
+        kept = unreadable = 0
+        with _open_journal() as jr, jr.transaction():  # the entries and their recordings, or nothing
             result = import_entries(jr, gathered.entries)
+            if gathered.archive is not None:
+                kept, unreadable = keep_imported_audio(jr, gathered.archive, gathered.entries)
         click.echo(messages.JOURNAL_IMPORTED.format(added=result.added, skipped=result.skipped))
+        if kept:
+            click.echo(messages.IMPORT_AUDIO_KEPT.format(count=kept))
+        gathered.media["audios"] = gathered.media.get("audios", 0) + unreadable
     left = ", ".join(f"{n} {kind}" for kind, n in gathered.media.items() if n)
     if left:
         _echo_err(messages.IMPORT_MEDIA_SKIPPED.format(counts=left))

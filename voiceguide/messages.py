@@ -225,6 +225,7 @@ DAYONE_BAD_DATE = "entry {number} has no readable creation date ({date!r})"
 IMPORT_DRY_RUN = "Would import {count} entries (entries already in the journal are skipped); nothing was written."
 IMPORT_DRY_RUN_DATES = "From {first} to {last}."
 IMPORT_DRY_RUN_TAGS = "Tags: {tags}."
+IMPORT_AUDIO_KEPT = "Kept {count} Day One recordings as their entries' audio (journal play ID)."
 IMPORT_MEDIA_SKIPPED = "Not carried over: {counts} (voiceguide keeps text; they stay in the export)."
 JOURNAL_FOREIGN = (
     "{path} is an SQLite database but not a voiceguide journal; it was left untouched. "

@@ -2,8 +2,10 @@
 
 Each entry keeps its text, its creation date in the time zone it was written
 in, its tags (as ``#tag`` words at the end of the text, spaces inside a tag
-made hyphens) and its star (``#starred``). Photos, videos and audio are not
-carried over; they are counted so the person is told. Day One's Markdown
+made hyphens) and its star (``#starred``). An entry's first recording in the
+zip is named on it (the sessions layer decodes it into the entry's audio);
+photos, videos and other recordings are not carried over; they are counted
+so the person is told. Day One's Markdown
 escapes (``\\.``, ``\\!``) are undone and the placeholders of its media
 (``![](dayone-moment://...)``) are taken out of the text.
 """
@@ -33,21 +35,24 @@ class DayOneExport:
     entries: list[Incoming]
     media: dict[str, int]
     """How many photos, videos, audios and PDFs were left behind, by kind"""
+    archive: Path | None = None
+    """The zip holding the recordings the entries name"""
 
 
-def _documents(path: Path) -> list[tuple[str, bytes]]:
-    """(name, JSON bytes) of each journal in the export."""
+def _documents(path: Path) -> tuple[list[tuple[str, bytes]], set[str]]:
+    """(name, JSON bytes) of each journal in the export, and every file name in the zip."""
     if zipfile.is_zipfile(path):
         try:
             with zipfile.ZipFile(path) as archive:
-                names = [n for n in archive.namelist() if n.lower().endswith(".json") and "/" not in n.strip("/")]
+                members = set(archive.namelist())
+                names = [n for n in members if n.lower().endswith(".json") and "/" not in n.strip("/")]
                 if not names:
                     raise JournalImportError(messages.DAYONE_BAD.format(path=path, problem=messages.DAYONE_NO_ENTRIES))
-                return [(f"{path}:{name}", archive.read(name)) for name in sorted(names)]
+                return [(f"{path}:{name}", archive.read(name)) for name in sorted(names)], members
         except (zipfile.BadZipFile, OSError, RuntimeError) as error:
             raise JournalImportError(messages.DAYONE_BAD.format(path=path, problem=error)) from error
     try:
-        return [(str(path), path.read_bytes())]
+        return [(str(path), path.read_bytes())], set()
     except OSError as error:
         reason = error.strerror or str(error)
         raise JournalImportError(messages.JOURNAL_IMPORT_UNREADABLE.format(path=path, error=reason)) from error
@@ -99,7 +104,8 @@ def read_dayone(path: Path) -> DayOneExport:
     path = Path(path)
     entries: list[Incoming] = []
     media = dict.fromkeys(MEDIA_KINDS, 0)
-    for source, data in _documents(path):
+    documents, members = _documents(path)
+    for source, data in documents:
         try:
             document = json.loads(data)
         except (ValueError, UnicodeDecodeError) as error:
@@ -117,10 +123,22 @@ def read_dayone(path: Path) -> DayOneExport:
             for kind in MEDIA_KINDS:
                 if isinstance(item.get(kind), list):
                     media[kind] += len(item[kind])
+            audio = _recording(item.get("audios"), members)
+            media["audios"] -= audio is not None  # kept, not left behind
             uuid = item.get("uuid")
             key = f"dayone:{uuid}" if isinstance(uuid, str) and uuid else text_key("dayone", when, text)
-            entries.append(Incoming(when=when, text=text, key=key, starred=bool(item.get("starred")), tags=words))
-    return DayOneExport(entries=entries, media=media)
+            starred = bool(item.get("starred"))
+            entries.append(Incoming(when=when, text=text, key=key, starred=starred, tags=words, audio=audio))
+    return DayOneExport(entries=entries, media=media, archive=path if members else None)
+
+
+def _recording(audios: object, members: set[str]) -> str | None:
+    """The zip member of an entry's first recording (``audios/<md5>.<format>``, as Day One exports it)."""
+    if not isinstance(audios, list) or not audios or not isinstance(audios[0], dict):
+        return None
+    md5, kind = audios[0].get("md5"), audios[0].get("format") or "m4a"
+    name = f"audios/{md5}.{kind}"
+    return name if isinstance(md5, str) and md5 and name in members else None
 
 
 def read_dayone_classic(folder: Path) -> DayOneExport:

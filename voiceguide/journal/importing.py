@@ -30,6 +30,8 @@ class Gathered:
     entries: list[Incoming]
     tagsymbols: str = DEFAULT_TAG_SYMBOLS
     media: dict[str, int] = field(default_factory=dict)
+    archive: Path | None = None
+    """The Day One zip the entries' recordings are in"""
     about: str = ""
     """Which journals jrnl's config names and which one is read, when it came from there"""
 
@@ -60,7 +62,7 @@ def gather(
 
     if fmt == "dayone" or zipfile.is_zipfile(file) or is_dayone_classic(file):  # a zip is never a jrnl journal
         export = read_dayone_classic(file) if is_dayone_classic(file) else read_dayone(file)
-        return Gathered(export.entries, "#", export.media)
+        return Gathered(export.entries, "#", export.media, archive=export.archive)
     options = JrnlOptions(timeformat=timeformat or JrnlOptions.timeformat, fallback=fallback)
     return _jrnl(JrnlJournal(str(file), Path(file), options), password)
 

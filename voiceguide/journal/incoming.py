@@ -31,6 +31,8 @@ class Incoming:
     starred: bool = False
     tags: tuple[str, ...] = field(default_factory=tuple)
     """Tags to add to the text, written the way jrnl and Day One tag words"""
+    audio: str | None = None
+    """The entry's recording inside the export it came from (a Day One zip member), if any"""
 
     def stored_text(self) -> str:
         """The text with its star and tags as words the journal's tag parsing reads."""

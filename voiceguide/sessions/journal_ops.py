@@ -13,6 +13,7 @@ from voiceguide import messages
 from voiceguide.collaborators import TranscriberLike
 from voiceguide.errors import VoiceguideError
 from voiceguide.journal import leftovers
+from voiceguide.journal.incoming import Incoming
 from voiceguide.journal.models import Entry
 from voiceguide.journal.store import Journal
 from voiceguide.journal.tags import spoken_tags
@@ -137,3 +138,36 @@ def html_report(journal: Journal, entries: list[Entry]) -> str:
         monthly=journal.practice(by="month", periods=12),
         checkins=journal.checkins(),
     )
+
+
+def keep_imported_audio(journal: Journal, archive: Path, entries: Iterable[Incoming]) -> tuple[int, int]:
+    """Attach each new entry's Day One recording as its audio; (kept, unreadable) counts.
+
+    Runs inside the import's transaction. Entries that already have audio (an
+    earlier import) are left as they are; a recording that is not audio is
+    counted and its entry imported without it.
+    """
+    import zipfile
+
+    from voiceguide.errors import AudioFormatError
+    from voiceguide.journal.audio_codec import encode
+    from voiceguide.speech.decode import RATE, decode_audio_file
+
+    kept = unreadable = 0
+    with zipfile.ZipFile(archive) as zipped:
+        for entry in entries:
+            entry_id = journal.find_import_key(entry.key) if entry.audio else None
+            if entry_id is None or entry.audio is None or journal.get_audio(entry_id) is not None:
+                continue
+            with tempfile.TemporaryDirectory(dir=private_temp_dir()) as folder:
+                copy = Path(folder) / Path(entry.audio).name
+                copy.write_bytes(zipped.read(entry.audio))
+                try:
+                    samples = decode_audio_file(copy, RATE)
+                except AudioFormatError:
+                    unreadable += 1
+                    continue
+            codec, data = encode(samples.tobytes(), RATE)
+            journal.set_audio(entry_id, codec, RATE, data)
+            kept += 1
+    return kept, unreadable
