@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import queue
 import random
@@ -643,22 +642,19 @@ class Chaos:
         return story
 
     def check(self, story: str) -> None:
-        """The next start; then integrity, every confirmed entry, and no journal word outside the journal."""
-        listed = subprocess.run(
-            [sys.executable, "-m", "voiceguide", "journal", "list", "--json", "--limit", "100000"],
-            capture_output=True,
-            text=True,
-            env=self.env,
-            timeout=120,
-        )
-        assert listed.returncode == 0, (story, listed.stderr)
-        entries = json.loads(listed.stdout)
-        texts = " ".join(e["text"] for e in entries)
+        """What the next start does (the sweep); then integrity, every confirmed entry, and no word outside."""
+        from voiceguide.journal.leftovers import sweep
+
+        sweep(user_paths().data)  # as every command does first; test_journal_leftovers runs it through the CLI
+        encrypted = crypto.is_encrypted(self.journal)
+        with Journal.open(self.journal, passphrase=SECRET if encrypted else None) as journal:
+            assert journal.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok", story
+            journal.conn.execute("INSERT INTO entries_fts (entries_fts, rank) VALUES ('integrity-check', 1)")
+            entries = journal.list(limit=100_000)
+        texts = " ".join(e.text for e in entries)
         missing = sorted(w for w in self.confirmed if w not in texts)
         assert not missing, (story, missing)
-        assert sum(e["kind"] == "reflection" and "trust" in e["text"].lower() for e in entries) >= self.reflections
-        encrypted = crypto.is_encrypted(self.journal)
-        check_intact(self.journal, SECRET if encrypted else None)
+        assert sum(e.kind == "reflection" and "trust" in e.text.lower() for e in entries) >= self.reflections
         for path in self.home.rglob("*"):
             if not path.is_file() or (
                 not encrypted and path.name in ("journal.db", "journal.db-wal", "journal.db-shm")
