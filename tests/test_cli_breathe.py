@@ -121,3 +121,29 @@ def test_a_bad_pattern_file_is_one_warning_and_the_built_ins_still_work():
 def test_absurd_lengths_are_one_line_and_exit_1_before_any_sound(flags, expected):
     result = run_voiceguide("breathe", "box", *flags, timeout=60)
     assert (result.returncode, result.stderr.strip()) == (1, "Error: " + expected)
+
+
+@pytest.mark.parametrize("voice", ["piper:joe", "gmw/en-us"])
+def test_spoken_cues_are_rendered_ahead_in_the_chosen_voice_and_each_reaches_the_speaker(pulse, voiceguide_home, voice):
+    from voiceguide.settings import VoiceSettings
+    from voiceguide.speech.synthesizer import Synthesizer
+
+    with pulse.record_speaker() as rec:
+        result = run_voiceguide(
+            "breathe", "box", "--cycles", "2", "--cue", "voice", "--countdown", "1", "--no-animation", "--quiet",
+            "--voice", voice, timeout=150,
+        )  # fmt: skip
+        samples, _ = rec.stop()
+    assert result.returncode == 0, result.stderr
+    assert "neural voice" not in result.stderr
+    # every cue word was rendered in this voice (its cache key names engine, voice and model)
+    with Synthesizer(VoiceSettings(voice=voice), cache_dir=voiceguide_home / "cache" / "speech") as synth:
+        for word in (messages.BREATH_WORD_INHALE, messages.BREATH_WORD_HOLD, messages.BREATH_WORD_EXHALE):
+            assert (synth.cache_dir / f"{synth.key(word)}.wav").exists(), word
+    # a spoken word, then silence until the next 4 s phase: 8 cue words after the countdown tick, then the
+    # closing sound (how close each word lands to its beat is `scripts/bench --only spoken_cues`)
+    sounds = loud_segments(samples, SPEAKER_RATE, threshold=0.02, min_gap=0.8, window=0.001)
+    words = [(a, b) for a, b in sounds if b - a > 0.15]
+    assert len(words) >= 9, sounds
+    gaps = [b[0] - a[0] for a, b in zip(words[-9:-1], words[-8:-1], strict=False)]
+    assert all(3.0 < gap < 5.0 for gap in gaps), gaps  # one word per phase, none lost or doubled

@@ -36,3 +36,17 @@ def test_doctor_without_an_audio_server_names_each_problem(pulse, tmp_path):
     assert [line.split(":")[0] for line in lines] == ["- audio server", "- output device", "- input device"]
     assert messages.FIX_AUDIO_SERVER in result.stderr
     assert messages.DOCTOR_PROBLEMS.format(count=3) in result.stderr
+
+
+def test_doctor_says_which_voice_will_speak_and_why(pulse):
+    wide = {"COLUMNS": "250"}
+    result = run_voiceguide("doctor", env=wide)
+    assert result.returncode == 0, result.stdout + result.stderr
+    speech = next(line for line in result.stdout.splitlines() if "speech engine" in line)
+    assert "piper:joe (piper; " + messages.VOICE_WHY_NEURAL in speech
+    neural = next(line for line in result.stdout.splitlines() if "neural voice" in line)
+    assert "ok" in neural and "en_US-joe-medium.onnx" in neural
+    assert run_voiceguide("config", "set", "voice", "gmw/en-us").returncode == 0
+    chosen = run_voiceguide("doctor", env=wide)
+    speech = next(line for line in chosen.stdout.splitlines() if "speech engine" in line)
+    assert "gmw/en-us (espeak-ng; " + messages.VOICE_WHY_CHOSEN in speech

@@ -148,7 +148,7 @@ def test_config_set_show_path_and_errors(voiceguide_home):
     assert runner.invoke(cli, ["config", "set", "volume", "0.7"]).exit_code == 0
     assert runner.invoke(cli, ["config", "set", "barge_in", "yes"]).exit_code == 0
     shown = runner.invoke(cli, ["config", "show"]).output
-    assert "volume = 0.7\n" in shown and "barge_in = true\n" in shown and "rate = 165  (default)" in shown
+    assert "volume = 0.7\n" in shown and "barge_in = true\n" in shown and "rate = 200  (default)" in shown
     path, pronunciations = runner.invoke(cli, ["config", "path"]).output.splitlines()
     assert path == str(voiceguide_home / "config" / "config.toml")
     assert pronunciations == str(voiceguide_home / "config" / "pronunciations.toml")

@@ -157,3 +157,17 @@ def test_private_renders_never_touch_the_cache(tmp_path):
         clip = s.render_private("What I said in my journal.")
     assert clip.duration > 1.0
     assert not list(tmp_path.glob("*.wav"))
+
+
+@pytest.mark.parametrize(
+    "text, word",
+    [
+        ("Embrace trust as a courageous choice, not a naive risk.", "naive"),
+        ("We'll explore heartfelt ways to rebuild trust.", "heartfelt"),
+    ],
+)
+def test_the_default_list_says_the_bundled_articles_hard_words(tmp_path, whisper, text, word):
+    with Synthesizer(VoiceSettings(voice=NEURAL_VOICE), cache_dir=tmp_path) as synth:
+        assert word in synth.lexicon.entries  # the defaults, with no file of the person's own
+        said = heard(whisper, synth.render(text)).lower()
+    assert word in said.replace(",", " ").replace(".", " ").split(), said

@@ -110,8 +110,10 @@ class Range:
     help: str
 
 
-RATE = Range(165, 80, 400, 20, "Speaking rate in words per minute (80-400)")
-"""Words per minute; the same on both engines (Piper's length_scale is calibrated to it)"""
+RATE = Range(200, 80, 400, 20, "Speaking rate in words per minute of speech (80-400)")
+"""Words per minute of speech, measured in the rendered audio; the same on both engines (espeak-ng's own
+rate and Piper's length_scale are calibrated to it). 200 is the pace of espeak-ng's own rate 165, the
+default before both engines were calibrated, and close to the neural voice's natural pace."""
 VOLUME = Range(1.0, 0.0, 1.0, 0.15, "Loudness from 0.0 to 1.0")
 """A factor on the samples"""
 QUIETEST = 0.1

@@ -79,6 +79,24 @@ def trimmed(clip: Clip, seconds: float, fade: float = 0.02) -> Clip:
     return Clip(samples.astype(np.int16), cut.rate, cut.channels)
 
 
+def from_first_sound(clip: Clip, floor: float = 0.01, lead: float = 0.005) -> Clip:
+    """``clip`` from ``lead`` seconds before its first sample above ``floor`` (of full scale).
+
+    A spoken cue must start on its beat: the neural voice opens each clip with
+    60-80 ms of near-silence, which would put every spoken cue that late.
+    """
+    import numpy as np
+
+    level = np.abs(clip.samples.astype(np.int32))
+    if level.ndim > 1:
+        level = level.max(axis=1)
+    loud = np.nonzero(level > floor * 32767)[0]
+    if len(loud) == 0:
+        return clip
+    start = max(0.0, loud[0] / clip.rate - lead)
+    return clip.slice(start) if start > 0 else clip
+
+
 class BreatheSession:
     """One breathing exercise from countdown to journal entry."""
 
@@ -156,7 +174,7 @@ class BreatheSession:
     def _voice(self, word: str) -> Clip:
         if word not in self.voices:
             assert self.render_voice is not None
-            self.voices[word] = self._for_player(self.render_voice(word).scaled(self.volume))
+            self.voices[word] = self._for_player(from_first_sound(self.render_voice(word)).scaled(self.volume))
         return self.voices[word]
 
     def _phase_sounds(self, phase: Phase) -> list[tuple[Clip, float]]:

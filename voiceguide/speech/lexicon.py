@@ -22,8 +22,12 @@ from voiceguide.errors import SettingsError
 from voiceguide.settings import ensure_private_dir, user_paths
 
 FILE_NAME = "pronunciations.toml"
-DEFAULTS: dict[str, str] = {}
-"""Words of the bundled article that an engine mispronounces, respelled"""
+DEFAULTS: dict[str, str] = {
+    "naive": "nye-eev",
+    "heartfelt": "heart-felt",
+}
+"""Words of the bundled article the neural voice says wrongly (as "an eve" and "heartwell": the bundled
+Whisper model heard them so in most renders, and in none once respelled)"""
 _WORD = re.compile(r"^[^\s\"=#\[\]]+( [^\s\"=#\[\]]+)*$")
 
 

@@ -38,6 +38,9 @@ import wave
 from voiceguide.settings import PITCH, RATE, VOLUME
 from voiceguide.speech.engines import espeak_rate, length_scale
 
+WORKER_NICENESS = 5
+"""Added to the neural worker's niceness: it uses every core while it renders"""
+
 
 def _reply(out, **fields) -> None:
     out.write(json.dumps(fields) + "\n")
@@ -186,6 +189,12 @@ class PiperRenderer:
 
     def __init__(self, model: str, config: str) -> None:
         from piper import PiperVoice, SynthesisConfig
+
+        try:
+            # the voice renders ahead while our Player plays: playback must never wait for the model's threads
+            os.nice(WORKER_NICENESS)
+        except OSError:
+            pass
 
         self._config = SynthesisConfig
         self.voice = PiperVoice.load(model, config)
