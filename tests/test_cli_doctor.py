@@ -42,11 +42,11 @@ def test_doctor_says_which_voice_will_speak_and_why(pulse):
     wide = {"COLUMNS": "250"}
     result = run_voiceguide("doctor", env=wide)
     assert result.returncode == 0, result.stdout + result.stderr
-    speech = next(line for line in result.stdout.splitlines() if "speech engine" in line)
+    speech = next(line for line in result.stdout.splitlines() if line.lstrip("│ ").startswith("speech engine"))
     assert "piper:joe (piper; " + messages.VOICE_WHY_NEURAL in speech
-    neural = next(line for line in result.stdout.splitlines() if "neural voice" in line)
+    neural = next(line for line in result.stdout.splitlines() if line.lstrip("│ ").startswith("neural voice"))
     assert "ok" in neural and "en_US-joe-medium.onnx" in neural
     assert run_voiceguide("config", "set", "voice", "gmw/en-us").returncode == 0
     chosen = run_voiceguide("doctor", env=wide)
-    speech = next(line for line in chosen.stdout.splitlines() if "speech engine" in line)
+    speech = next(line for line in chosen.stdout.splitlines() if line.lstrip("│ ").startswith("speech engine"))
     assert "gmw/en-us (espeak-ng; " + messages.VOICE_WHY_CHOSEN in speech

@@ -8,6 +8,7 @@ from click.testing import CliRunner
 from voiceguide import messages
 from voiceguide.cli import cli
 from voiceguide.journal.store import Journal
+from voiceguide.settings import RATE
 
 ARTICLE = """# Small Steps
 
@@ -115,9 +116,10 @@ def test_text_guide_keys_and_help(article):
     result = _guide(str(article), "--text", input="what can I say\nslower\nn\nMy answer.\nq\n")
     assert result.exit_code == 0, result.output
     assert "You can say: next, back" in result.output
-    assert messages.GUIDE_RATE.format(rate=145) in result.output
+    slower = int(RATE.default - RATE.step)
+    assert messages.GUIDE_RATE.format(rate=slower) in result.output
     show = CliRunner().invoke(cli, ["config", "show"])
-    assert "rate = 145" in show.output  # a change of speed is remembered
+    assert f"rate = {slower}" in show.output  # a change of speed is remembered
 
 
 def test_guide_takes_the_voice_options_of_every_speaking_command(article, monkeypatch):
@@ -148,7 +150,7 @@ def test_config_set_show_path_and_errors(voiceguide_home):
     assert runner.invoke(cli, ["config", "set", "volume", "0.7"]).exit_code == 0
     assert runner.invoke(cli, ["config", "set", "barge_in", "yes"]).exit_code == 0
     shown = runner.invoke(cli, ["config", "show"]).output
-    assert "volume = 0.7\n" in shown and "barge_in = true\n" in shown and "rate = 200  (default)" in shown
+    assert "volume = 0.7\n" in shown and "barge_in = true\n" in shown and f"rate = {RATE.default}  (default)" in shown
     path, pronunciations = runner.invoke(cli, ["config", "path"]).output.splitlines()
     assert path == str(voiceguide_home / "config" / "config.toml")
     assert pronunciations == str(voiceguide_home / "config" / "pronunciations.toml")
