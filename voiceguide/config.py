@@ -41,6 +41,13 @@ KEYS: dict[str, Key] = {
         Key("volume", float, VOLUME.default, VOLUME.help, VOLUME.low, VOLUME.high),
         Key("breath_pattern", str, "exhale", "Breathing pattern offered in `guide` (see `breathe --list`)"),
         Key("breath_minutes", float, 1.0, "Minutes of breathing offered in `guide`", 0.01, 60),
+        Key(
+            "model",
+            str,
+            "",
+            "Whisper model for every pass: tiny.en, base or a model directory "
+            "(empty: tiny.en while you speak and for commands, base for the final pass)",
+        ),
         Key("barge_in", bool, False, "Listen for commands between sentences while reading (headphones)"),
         Key("checkin", bool, True, "Ask how you feel, from one to five, at the start and end of `guide`"),
         Key("article_mb", float, ARTICLE_MB.default, ARTICLE_MB.help, ARTICLE_MB.low, ARTICLE_MB.high),

@@ -99,12 +99,21 @@ def check_neural() -> str:
 
 
 def check_model() -> str:
+    """The models in use: live pieces and commands, and the final pass (each loaded once to check it)."""
+    from voiceguide import config
+    from voiceguide.sessions.factory import make_final_transcriber
     from voiceguide.speech.transcriber import WhisperTranscriber
 
-    transcriber = WhisperTranscriber()
-    started = time.perf_counter()
-    transcriber.load()
-    return f"{transcriber.model_name} at {transcriber.model_path} (loaded in {time.perf_counter() - started:.1f} s)"
+    model = os.environ.get("VOICEGUIDE_MODEL") or config.effective().get("model") or None
+    live = WhisperTranscriber(model)
+    final = make_final_transcriber("whisper", model, live)
+    parts = []
+    for role, transcriber in (("live and commands", live), ("final pass", final)):
+        started = time.perf_counter()
+        transcriber.load()
+        took = time.perf_counter() - started
+        parts.append(f"{role}: {transcriber.model_name} at {transcriber.model_path} (loaded in {took:.1f} s)")
+    return "; ".join(parts)
 
 
 def check_journal() -> str:
