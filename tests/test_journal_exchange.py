@@ -79,6 +79,7 @@ def test_json_export_is_newest_first_with_stored_field_names(journal):
         "has_audio",
         "utc_offset_minutes",
         "needs_transcription",
+        "text_pass",
         "tags",
     ]
     assert data[1]["created"] == "2026-11-27T11:02:00Z"

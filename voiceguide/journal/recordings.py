@@ -71,6 +71,18 @@ class RecordingStore(Database):
         return b"".join(bytes(row[0]) for row in rows)
 
     @guarded
+    def owe_final_pass(self, recording_id: int, entry_id: int) -> None:
+        """The entry is saved with the streamed text; keep the chunks until its final pass is done.
+
+        If this process dies first, ``unfinished_recordings`` hands the
+        recording back with its ``entry_id`` and recovery finishes the pass.
+        """
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE recordings SET entry_id = ?, updated = ? WHERE id = ?", (entry_id, stamp()[0], recording_id)
+            )
+
+    @guarded
     def finish_recording(self, recording_id: int) -> None:
         """Forget a recording's chunks once its entry is saved."""
         self.discard_recording(recording_id)
@@ -93,10 +105,10 @@ class RecordingStore(Database):
         now = datetime.now(UTC)
         found = []
         rows = self.conn.execute(
-            "SELECT id, started, utc_offset_minutes, updated, pid, prompt, article, section, rate"
+            "SELECT id, started, utc_offset_minutes, updated, pid, prompt, article, section, rate, entry_id"
             " FROM recordings ORDER BY started, id"
         ).fetchall()
-        for rid, started, offset, updated, pid, prompt, article, section, rate in rows:
+        for rid, started, offset, updated, pid, prompt, article, section, rate, entry_id in rows:
             fresh = now - parse_utc(updated) < STALE_AFTER
             if not include_live and fresh and _process_alive(pid):
                 continue
@@ -110,6 +122,7 @@ class RecordingStore(Database):
                     article=article,
                     section=section,
                     samples=self.recording_samples(rid),
+                    entry_id=entry_id,
                 )
             )
         return found

@@ -49,7 +49,7 @@ ENTRY_COLUMNS = (
     "e.id, e.created, e.kind, e.text, e.prompt, e.article, e.section, e.engine, e.model, "
     "e.duration, e.confidence, e.segments, "
     "EXISTS (SELECT 1 FROM audio a WHERE a.entry_id = e.id) AS has_audio, "
-    "e.utc_offset_minutes, e.needs_transcription"
+    "e.utc_offset_minutes, e.needs_transcription, e.text_pass"
 )
 LOCAL_DATE = local_date_sql("e.created", "e.utc_offset_minutes")
 SNIPPET_TOKENS = 16
@@ -86,6 +86,7 @@ def _entry(row: Any) -> Entry:
         has_audio=bool(row[12]),
         utc_offset_minutes=row[13],
         needs_transcription=bool(row[14]),
+        text_pass=row[15],
     )
 
 
@@ -225,6 +226,7 @@ class Journal(RecordingStore, PracticeStore, InsightsStore, Database):
         created: datetime | None = None,
         import_key: str | None = None,
         needs_transcription: bool = False,
+        text_pass: str | None = None,
     ) -> Entry:
         """Save an entry; ``created`` defaults to now and a naive time is local time.
 
@@ -243,8 +245,8 @@ class Journal(RecordingStore, PracticeStore, InsightsStore, Database):
                 """
                 INSERT INTO entries (created, utc_offset_minutes, kind, article, section, prompt,
                     text, words, engine, model, duration, confidence, segments, import_key,
-                    needs_transcription)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    needs_transcription, text_pass)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 (
                     created_text,
@@ -262,6 +264,7 @@ class Journal(RecordingStore, PracticeStore, InsightsStore, Database):
                     segments_json(segments),
                     import_key,
                     int(needs_transcription),
+                    text_pass,
                 ),
             )
             self._set_tags(db, cursor.lastrowid, text)
@@ -387,22 +390,25 @@ class Journal(RecordingStore, PracticeStore, InsightsStore, Database):
         *,
         segments: Iterable[Any] | None = None,
         confidence: float | None = None,
+        text_pass: str | None = None,
     ) -> Entry:
         """Replace an entry's text (an edit or a retranscription); the old text goes to history.
 
-        ``engine``/``model``/``segments``/``confidence`` are replaced only when given.
+        ``engine``/``model``/``segments``/``confidence`` are replaced only when given;
+        ``text_pass`` is set as given (None for an edit by hand).
         """
         with self.transaction() as db:
             old = self.get(entry_id)
             db.execute(
-                "INSERT INTO entry_history (entry_id, changed, text, engine, model) VALUES (?, ?, ?, ?, ?)",
-                (entry_id, stamp()[0], old.text, old.engine, old.model),
+                "INSERT INTO entry_history (entry_id, changed, text, engine, model, text_pass)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (entry_id, stamp()[0], old.text, old.engine, old.model, old.text_pass),
             )
             db.execute(
                 """
                 UPDATE entries SET text = ?, words = ?, engine = coalesce(?, engine),
                     model = coalesce(?, model), segments = coalesce(?, segments),
-                    confidence = coalesce(?, confidence), needs_transcription = 0
+                    confidence = coalesce(?, confidence), needs_transcription = 0, text_pass = ?
                 WHERE id = ?
                 """,
                 (
@@ -412,6 +418,7 @@ class Journal(RecordingStore, PracticeStore, InsightsStore, Database):
                     model,
                     None if segments is None else segments_json(segments),
                     confidence,
+                    text_pass,
                     entry_id,
                 ),
             )
@@ -423,7 +430,7 @@ class Journal(RecordingStore, PracticeStore, InsightsStore, Database):
         """Earlier texts of an entry, oldest first."""
         self.get(entry_id)
         rows = self.conn.execute(
-            "SELECT changed, text, engine, model FROM entry_history WHERE entry_id = ? ORDER BY id",
+            "SELECT changed, text, engine, model, text_pass FROM entry_history WHERE entry_id = ? ORDER BY id",
             (entry_id,),
         )
         return [HistoryItem(*row) for row in rows]

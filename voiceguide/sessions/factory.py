@@ -6,6 +6,8 @@ functions so that it never has to know which Player or Synthesizer is real.
 
 from __future__ import annotations
 
+import dataclasses
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -191,6 +193,37 @@ def make_transcriber(engine: str = "whisper", model: str | None = None, *, onlin
     raise SettingsError(messages.REFLECT_UNKNOWN_ENGINE.format(engine=engine))
 
 
+def make_final_transcriber(engine: str, model: str | None, live):
+    """The transcriber for the final pass over a whole entry (and --from-file and recovery).
+
+    A chosen ``--model`` (or ``config set model``) is used for every pass;
+    otherwise Whisper base where it is installed (the README has the
+    measurements behind that), else the live model. Engines other than
+    Whisper have no final pass (None).
+    """
+    if engine != "whisper":
+        return None
+    from voiceguide.errors import EngineMissing
+    from voiceguide.speech import models
+    from voiceguide.speech.transcriber import WhisperTranscriber
+
+    if model or os.environ.get("VOICEGUIDE_MODEL"):
+        return live
+    name = models.final_default()
+    if live is not None and name == getattr(live, "model_name", None):
+        return live
+    try:
+        return WhisperTranscriber(name)
+    except EngineMissing:
+        return live  # base could not be assembled: the live model still makes a better whole-entry pass
+
+
+def _loaded(transcriber):
+    if transcriber is not None:
+        transcriber.load()
+    return transcriber
+
+
 def choose_prompt(article: Article, section: int | None, journal: Journal) -> tuple[str, int]:
     """The next reflection prompt of ``section`` (default: where reading stopped), skipping used ones."""
     from voiceguide.content import load_prompts, next_prompt
@@ -252,7 +285,8 @@ def run_reflect(
         Synthesizer(voice, notify=notify) as synth,
         concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="model-load") as pool,
     ):
-        loading = pool.submit(transcriber.load)  # the model loads while the prompt is spoken
+        loading = pool.submit(transcriber.load)  # the models load while the prompt is spoken
+        final_loading = pool.submit(lambda: _loaded(make_final_transcriber(engine, model, transcriber)))
         prompt, article_key, section = _where(article_path, prompt, section, journal, default_prompt=True)
         notify(messages.REFLECT_PROMPT.format(prompt=prompt))
         with Player() as player, TerminalKeys() as keys:
@@ -273,7 +307,14 @@ def run_reflect(
                 section=section,
             )
             loading.result()
-            return session.run()
+            session.final_transcriber = final_loading.result()
+            result = session.run()
+        if result.final is not None:
+            from voiceguide.sessions.final_pass import finish_with_spinner
+
+            if finish_with_spinner(result.final, notify) is not None:
+                result = dataclasses.replace(result, entry=result.final.entry)
+        return result
 
 
 def import_reflection(
@@ -293,6 +334,7 @@ def import_reflection(
 
     samples = decode_audio_file(path)  # a bad file fails before the journal or the model opens
     transcriber = make_transcriber(engine, model, online=online)
+    transcriber = make_final_transcriber(engine, model, transcriber) or transcriber
     with Journal.open() as journal:
         prompt, article_key, section = _where(article_path, prompt, section, journal, default_prompt=False)
         return reflect_from_samples(
@@ -333,16 +375,18 @@ def recover_recordings(notify: Notify) -> list[Entry]:
     path = user_paths().journal
     if not path.exists() or not may_hold_recordings(path):
         return []
-    from voiceguide.journal.recovery import recover_unfinished
+    from voiceguide.journal.recovery import finish_final_passes, recover_unfinished
     from voiceguide.journal.store import Journal
 
     try:
         with Journal.open() as journal:
             if not journal.unfinished_recordings():
                 return []
-            from voiceguide.speech.transcriber import WhisperTranscriber
-
-            recovered = recover_unfinished(journal, WhisperTranscriber().transcribe)
+            transcriber = _recovery_transcriber()
+            transcribe = transcriber.transcribe if transcriber is not None else None
+            for entry in finish_final_passes(journal, transcribe):
+                notify(messages.REFLECT_FINISHED_FINAL.format(id=entry.id, text=entry.text))
+            recovered = recover_unfinished(journal, transcribe)
     except WrongPassphrase:
         raise
     except VoiceguideError:
@@ -355,6 +399,19 @@ def recover_recordings(notify: Notify) -> list[Entry]:
             )
         )
     return recovered
+
+
+def _recovery_transcriber():
+    """The final-pass model, as the command line would choose it (config, then VOICEGUIDE_MODEL)."""
+    from voiceguide import config
+    from voiceguide.errors import VoiceguideError
+    from voiceguide.speech.transcriber import WhisperTranscriber
+
+    try:
+        model = os.environ.get("VOICEGUIDE_MODEL") or config.effective().get("model") or None
+        return make_final_transcriber("whisper", model, WhisperTranscriber(model))
+    except VoiceguideError:
+        return None
 
 
 # -- guide ---------------------------------------------------------------------
@@ -441,7 +498,9 @@ def run_guide(
         concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="model-load") as pool,
     ):
         journal.checkpoint_each_commit = True  # a long session: each confirmed entry in the main file
-        loading = pool.submit(transcriber.load)  # the model loads while the first section is read
+        loading = pool.submit(transcriber.load)  # the models load while the first section is read
+        final = make_final_transcriber(engine, model, transcriber)
+        final_loading = pool.submit(_loaded, final)
         with Player() as player, TerminalKeys() as keys:
             listener = CommandListener(Recorder, transcriber)
             spoken = SpokenIO(
@@ -464,6 +523,7 @@ def run_guide(
                 breathing_view=make_breathing_view(),
                 level_view=make_level_meter,
                 barge_in=barge_in,
+                final_transcriber=final,
             )
             session = GuideSession(
                 article, io=spoken, steps=steps, journal=journal, prompts=prompts, article_key=key, checkin=checkin
@@ -471,6 +531,8 @@ def run_guide(
             try:
                 return session.run(section=section, restart=restart)
             finally:
+                steps.settle()
                 loading.result()
+                final_loading.result()
                 listener.close()
                 player.wait(3)

@@ -218,8 +218,10 @@ class Steps:
     """One breathing exercise; returns the RunResult (its ``seconds`` are counted)"""
     reflect: Callable[[str, int], Any]
     """Ask the prompt and record the answer for section N; the saved entry or None"""
-    read_back: Callable[[str], None]
-    """Say an entry's text (never through the plain speech cache)"""
+    read_back: Callable[[Any], None]
+    """Say an entry's text, the final one once its final pass is done (never through the plain speech cache)"""
+    settle: Callable[[], None] = lambda: None
+    """Wait for work still running in the background (final passes) before the journal closes"""
 
 
 @dataclass
@@ -419,7 +421,7 @@ class GuideSession:
                 self._breathe()
             elif step is Move.READ_BACK:
                 assert entry is not None
-                self.steps.read_back(entry.text)
+                self.steps.read_back(entry)
                 confirm_question = messages.GUIDE_AFTER_READ_BACK
             elif step is Move.HINT:
                 self.io.say(HINTS[stage])

@@ -215,10 +215,14 @@ def text_steps(
         entry: Entry | None = reflect_typed(text, journal=journal, prompt=prompt, article=article_key, section=number)
         return entry
 
-    def read_back(text: str) -> None:
-        io.say(text)
+    def read_back(entry) -> None:
+        io.say(entry.text)
 
     return Steps(read_section, breathe, reflect, read_back)
+
+
+FINAL_WAIT = 60.0
+"""Seconds "read it back" (and the end of the session) waits for an entry's final pass"""
 
 
 def spoken_steps(
@@ -238,6 +242,7 @@ def spoken_steps(
     breathing_view: BreathingView | None = None,
     level_view: Callable[[], LevelView] | None = None,
     barge_in: bool = False,
+    final_transcriber=None,
 ) -> Steps:
     """Steps on the speakers and microphone, over ReadSession, BreatheSession and ReflectSession."""
     from voiceguide.sessions.breathe import BreatheSession
@@ -300,14 +305,24 @@ def spoken_steps(
             silence=silence,
             article=article_key,
             section=number,
+            final_transcriber=final_transcriber,
         )
         result = session.run()
         if result.entry is not None:
             io.notify(messages.GUIDE_ENTRY_TEXT.format(text=result.entry.text))
+        if result.final is not None:
+            finals[result.entry.id] = result.final.start()  # the guide goes on while it runs
         return result.entry
 
-    def read_back(text: str) -> None:
-        clip = private_render(text)
+    def read_back(entry) -> None:
+        final = finals.get(entry.id)
+        text = final.final_text(FINAL_WAIT) if final is not None else None
+        clip = private_render(text or entry.text)
         player.play(clip).wait(clip.duration + 10)
 
-    return Steps(read_section, breathe, reflect, read_back)
+    def settle() -> None:
+        for final in finals.values():
+            final.wait(FINAL_WAIT)  # one not done by then is finished on the next start
+
+    finals: dict[int, Any] = {}
+    return Steps(read_section, breathe, reflect, read_back, settle)

@@ -29,6 +29,10 @@ if TYPE_CHECKING:
     from voiceguide.journal.store import Journal
 
 CLOSING_PHRASES = ("that's all", "that is all", "end entry")
+TRAILING_WORDS = ("and", "but", "because", "so")
+"""A text ending in one of these is a thought not finished yet"""
+PATIENCE = 2.0
+"""After a sentence left unfinished, the silence that ends an entry is this many times --silence"""
 ENTER_KEYS = ("\n", "\r")
 SAVE_EVERY = 1.0
 """Seconds of audio per chunk written to the journal while recording"""
@@ -47,11 +51,24 @@ class ReflectResult:
     """Clock time the recording stopped"""
     saved_at: float | None = None
     """Clock time the entry (text and audio) was saved"""
+    final: Any | None = None
+    """The entry's final pass (``FinalPass``, not started yet), when there is one to run"""
 
 
 def _words(text: str) -> list[tuple[str, int]]:
     """Normalised words with the index where each starts in ``text``."""
     return [(m.group().lower().replace("’", "'").strip("'"), m.start()) for m in re.finditer(r"[\w’']+", text)]
+
+
+def ends_mid_sentence(text: str) -> bool:
+    """True when ``text`` stops mid-thought: no closing punctuation, or a trailing and/but/because/so."""
+    text = text.strip().rstrip("\"'”’)]")
+    if not text:
+        return False
+    words = _words(text)
+    if words and words[-1][0] in TRAILING_WORDS:
+        return True
+    return text.endswith(("...", "…")) or text[-1] not in ".!?"
 
 
 def closing_phrase_at_end(text: str, phrases: Sequence[str] = CLOSING_PHRASES) -> int | None:
@@ -147,6 +164,7 @@ class ReflectSession:
         article: str | None = None,
         section: int | None = None,
         vad: VadSettings | None = None,
+        final_transcriber=None,
     ) -> None:
         self.prompt = prompt
         self.player, self.recorder, self.transcriber, self.journal = player, recorder, transcriber, journal
@@ -158,7 +176,9 @@ class ReflectSession:
         self.closing_phrases = tuple(closing_phrases)
         self.clock = clock or SystemClock()
         self.article, self.section = article, section
-        self.vad = replace(vad or VadSettings(), silence=self.silence)
+        # the VAD ends the entry at the longest patient wait; _record ends it sooner when the text is complete
+        self.vad = replace(vad or VadSettings(), silence=self.silence * PATIENCE)
+        self.final_transcriber = final_transcriber
         self._recording: int | None = None
         self._seq = 0
         self._unsaved = bytearray()
@@ -176,6 +196,7 @@ class ReflectSession:
             vad=self.vad,
             engine=self.transcriber.engine,
             model=getattr(self.transcriber, "model_name", ""),
+            context=self.transcriber.engine == "whisper",
         )
         self._recording = self.journal.begin_recording(RATE, self.prompt, self.article, self.section)
         ended_by = "interrupt"
@@ -211,7 +232,7 @@ class ReflectSession:
             self._keep(samples)
             if self.view is not None:
                 self.view.update(stream.seconds, chunk.level, stream.endpointer.in_speech, stream.latest_text)
-            if stream.ended:
+            if stream.ended or self._done_talking(stream):
                 return "silence"
             if self.keys is not None and self.keys.poll() in ENTER_KEYS:
                 return "enter"
@@ -222,6 +243,12 @@ class ReflectSession:
             if stream.seconds >= self.max_seconds:
                 return "max"
         return "device"
+
+    def _done_talking(self, stream: StreamingTranscription) -> bool:
+        """--silence has passed and the text so far is a finished thought (else wait up to PATIENCE times)."""
+        if stream.endpointer.silent_for < self.silence or not stream.caught_up:
+            return False
+        return not ends_mid_sentence(stream.transcript().text)
 
     def _stop_recording(self, stream: StreamingTranscription) -> None:
         try:
@@ -264,8 +291,17 @@ class ReflectSession:
             section=self.section,
             recording=self._recording,
             audio=self._audio,
+            owe_final_pass=self.final_transcriber is not None,
         )
-        return ReflectResult(entry, transcript, ended_by, seconds, stopped, self.clock.monotonic())
+        saved = self.clock.monotonic()
+        final = None
+        if self.final_transcriber is not None:
+            from voiceguide.sessions.final_pass import FinalPass
+
+            final = FinalPass(
+                self.journal, entry.id, self._recording, stream.pcm(), self.final_transcriber, self.closing_phrases
+            )
+        return ReflectResult(entry, transcript, ended_by, seconds, stopped, saved, final)
 
 
 def save_entry(
@@ -279,11 +315,15 @@ def save_entry(
     recording: int | None = None,
     rate: int = RATE,
     audio: EntryAudio | None = None,
+    text_pass: str = "streamed",
+    owe_final_pass: bool = False,
 ):
     """Text, compressed audio and the end of the in-progress recording in one transaction: all or nothing.
 
     A full disk then leaves no entry without its audio, so a retry saves exactly
-    one; a live recording's chunks stay for the next start to recover.
+    one; a live recording's chunks stay for the next start to recover. With
+    ``owe_final_pass`` the recording is kept instead, marked with the entry,
+    for the final pass (``FinalPass``) to finish and drop.
     """
     codec, data = audio.finish(pcm) if audio is not None else audio_codec.encode(pcm, rate)
     with journal.transaction():
@@ -301,9 +341,12 @@ def save_entry(
                 {"start": s.start, "end": s.end, "text": s.text, "confidence": s.confidence}
                 for s in transcript.segments
             ],
+            text_pass=text_pass,
         )
         journal.set_audio(entry.id, codec, rate, data)
-        if recording is not None:
+        if recording is not None and owe_final_pass:
+            journal.owe_final_pass(recording, entry.id)
+        elif recording is not None:
             journal.finish_recording(recording)
     return journal.get(entry.id)
 
@@ -335,7 +378,7 @@ def reflect_from_samples(
     if not transcript.text.strip():
         return ReflectResult(None, transcript, "file", seconds)
     pcm = samples.astype("<i2", copy=False).tobytes()
-    entry = save_entry(journal, transcript, pcm, prompt=prompt, article=article, section=section)
+    entry = save_entry(journal, transcript, pcm, prompt=prompt, article=article, section=section, text_pass="file")
     return ReflectResult(entry, transcript, "file", seconds)
 
 
