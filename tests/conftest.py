@@ -47,3 +47,14 @@ def pulse():
         else:
             os.environ[key] = value
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def models():
+    """tiny.en and Whisper base, each loaded once for the whole run."""
+    from voiceguide.speech.transcriber import WhisperTranscriber
+
+    loaded = [WhisperTranscriber("tiny.en"), WhisperTranscriber("base")]
+    for transcriber in loaded:
+        transcriber.load()
+    return loaded

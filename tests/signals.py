@@ -91,3 +91,39 @@ def speech_seconds(samples: np.ndarray, rate: int, floor_db: float = -40.0, fram
     rms = np.sqrt((x[: frames * n].reshape(frames, n) ** 2).mean(axis=1))
     sound = np.nonzero(rms > rms.max() * 10 ** (floor_db / 20))[0]
     return float((sound[-1] - sound[0] + 1) * frame) if len(sound) else 0.0
+
+
+def coloured_noise(seconds: float, rate: int = 16000, exponent: float = 1.0, seed: int = 0) -> np.ndarray:
+    """Noise whose power falls as 1/f**exponent (1: pink, a room or a kitchen; 2: brown, a car), peak 1.0."""
+    rng = np.random.default_rng(seed)
+    n = int(seconds * rate)
+    spectrum = np.fft.rfft(rng.standard_normal(n))
+    k = np.arange(len(spectrum), dtype=np.float64)
+    k[0] = 1.0
+    noise = np.fft.irfft(spectrum / k ** (exponent / 2), n)
+    return noise / np.abs(noise).max()
+
+
+def breathing_noise(seconds: float, rate: int = 16000, seed: int = 0, cycle: float = 4.0) -> np.ndarray:
+    """Breath-like sound: noise band-passed around 900 Hz, swelling in and out every ``cycle`` seconds, peak 1.0."""
+    rng = np.random.default_rng(seed)
+    n = int(seconds * rate)
+    spectrum = np.fft.rfft(rng.standard_normal(n))
+    freqs = np.fft.rfftfreq(n, 1 / rate)
+    air = np.fft.irfft(spectrum * np.exp(-0.5 * ((freqs - 900) / 500) ** 2), n)
+    t = np.arange(n) / rate
+    breath = air * np.clip(np.sin(2 * np.pi * t / cycle), 0, None) ** 2
+    return breath / np.abs(breath).max()
+
+
+def as_int16(signal: np.ndarray, peak: float) -> np.ndarray:
+    """A float signal scaled to ``peak`` (0..1 of full scale) as int16 samples."""
+    return (signal / max(np.abs(signal).max(), 1e-9) * peak * 32767).astype(np.int16)
+
+
+def mix_at_snr(speech: np.ndarray, noise: np.ndarray, snr_db: float) -> np.ndarray:
+    """``speech`` (int16) with ``noise`` added at ``snr_db`` dB signal-to-noise ratio (by mean power)."""
+    s = speech.astype(np.float64)
+    n = np.resize(noise.astype(np.float64), len(s))
+    n *= np.sqrt(np.mean(s**2) / np.mean(n**2) / 10 ** (snr_db / 10))
+    return np.clip(s + n, -32768, 32767).astype(np.int16)

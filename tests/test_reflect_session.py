@@ -15,7 +15,7 @@ from voiceguide.audio.clip import Clip
 from voiceguide.audio.recorder import Chunk
 from voiceguide.errors import AudioFormatError
 from voiceguide.journal.store import Journal
-from voiceguide.sessions.reflect import ReflectSession, closing_phrase_at_end, strip_closing_phrase
+from voiceguide.sessions.reflect import ReflectSession, closing_phrase_at_end, ends_mid_sentence, strip_closing_phrase
 from voiceguide.speech.decode import decode_audio_file
 from voiceguide.speech.transcriber import Segment, Transcript, WhisperTranscriber
 
@@ -24,14 +24,18 @@ SPOKEN = "Trust grows back slowly. I want to keep small promises and listen befo
 
 
 class ScriptedMic:
-    """Hands out 100 ms chunks of ``audio`` at once, then silence in real time until stopped (or raises ``then``).
+    """Hands out 100 ms chunks of ``audio`` at once (or ``paced``), then silence in real time until stopped.
+
+    At the end of ``audio`` it raises ``then`` instead, when given.
 
     The trailing silence comes at the pace of a real microphone, so the background
     transcription has the time it would have.
     """
 
-    def __init__(self, audio: np.ndarray, then: BaseException | None = None, limit: float = 120) -> None:
-        self.audio, self.then, self.limit = audio, then, limit
+    def __init__(
+        self, audio: np.ndarray, then: BaseException | None = None, limit: float = 120, paced: bool = False
+    ) -> None:
+        self.audio, self.then, self.limit, self.paced = audio, then, limit, paced
         self.stopped = False
 
     def start(self):
@@ -50,6 +54,8 @@ class ScriptedMic:
                 if self.then is not None:
                     raise self.then
                 part = np.concatenate([part, np.zeros(n - len(part), np.int16)])
+                time.sleep(0.1)
+            elif self.paced:
                 time.sleep(0.1)
             yield Chunk(part, RATE, index / 10, index)
 
@@ -183,3 +189,86 @@ def test_any_bytes_decode_or_fail_with_one_clear_line(tmp_path, data):
         assert "\n" not in str(error) and str(path) in str(error)
     else:
         assert samples.dtype == np.int16 and samples.ndim == 1
+
+
+def _said(text: str) -> np.ndarray:
+    samples, rate = espeak(text)
+    return Clip(samples, rate).resampled(RATE).samples
+
+
+def test_streamed_text_is_saved_first_then_replaced_by_the_final_pass(speech, transcriber, models):
+    base = models[1]
+    with Journal.open() as journal:
+        mic = ScriptedMic(np.concatenate([_silence(0.5), speech]))
+        result = _session(journal, mic, transcriber, silence=2.0, final_transcriber=base).run()
+        streamed = journal.get(result.entry.id)
+        assert streamed.text_pass == "streamed" and streamed.model == "tiny.en" and streamed.has_audio
+        [owed] = journal.unfinished_recordings(include_live=True)
+        assert owed.entry_id == streamed.id and owed.duration >= len(speech) / RATE
+        final = result.final.start()
+        assert final.wait(60) and final.error is None
+        entry = journal.get(result.entry.id)
+        assert entry.text_pass == "final" and entry.model == "base"
+        assert word_error_rate(SPOKEN, entry.text) <= 0.25, entry.text
+        [earlier] = journal.history(entry.id)
+        assert earlier.text == streamed.text and earlier.text_pass == "streamed" and earlier.model == "tiny.en"
+        assert journal.unfinished_recordings(include_live=True) == []
+
+
+def test_a_final_pass_cut_short_is_finished_by_the_next_start(speech, transcriber, models):
+    from voiceguide.journal.recovery import finish_final_passes, recover_unfinished
+
+    with Journal.open() as journal:
+        result = _session(journal, ScriptedMic(speech), transcriber, silence=2.0, final_transcriber=models[1]).run()
+        assert result.final is not None  # never run: the process "died" here
+        with journal.transaction() as db:
+            db.execute("UPDATE recordings SET pid = NULL")  # its owner is gone
+        assert recover_unfinished(journal, models[1].transcribe) == []  # not a second entry
+        [entry] = finish_final_passes(journal, models[1].transcribe)
+        assert entry.id == result.entry.id and entry.text_pass == "final" and entry.model == "base"
+        assert [h.text_pass for h in journal.history(entry.id)] == ["streamed"]
+        assert journal.list() == [entry] and journal.unfinished_recordings(include_live=True) == []
+
+
+def test_a_guide_redo_during_the_final_pass_drops_the_recording(speech, transcriber, models):
+    with Journal.open() as journal:
+        result = _session(journal, ScriptedMic(speech), transcriber, silence=2.0, final_transcriber=models[1]).run()
+        journal.delete(result.entry.id)
+        assert result.final.run() is None and result.final.error is None
+        assert journal.list() == [] and journal.unfinished_recordings(include_live=True) == []
+
+
+@pytest.mark.parametrize(
+    "text,unfinished",
+    [
+        ("I went to the park.", False),
+        ("Is that all?", False),
+        ("I went to the park and", True),
+        ("I was tired, but.", True),
+        ("I stayed home because", True),
+        ("It rained, so...", True),
+        ("I went to the", True),
+        ('She said "enough."', False),
+        ("", False),
+    ],
+)
+def test_a_sentence_left_open_is_told_from_a_finished_one(text, unfinished):
+    assert ends_mid_sentence(text) is unfinished
+
+
+def test_a_thinking_pause_after_and_does_not_end_the_entry(transcriber):
+    first, second = _said("I walked to the station this morning and"), _said("the sun came out over the river.")
+    with Journal.open() as journal:
+        mic = ScriptedMic(np.concatenate([first, _silence(3.0), second]), paced=True)
+        result = _session(journal, mic, transcriber, silence=2.0).run()
+        assert result.ended_by == "silence"
+        assert "station" in result.entry.text.lower() and "river" in result.entry.text.lower(), result.entry.text
+
+
+def test_a_finished_sentence_ends_after_the_set_silence(transcriber):
+    said = _said("I walked to the station this morning.")
+    with Journal.open() as journal:
+        mic = ScriptedMic(np.concatenate([said, _silence(3.0), said]), paced=True)
+        result = _session(journal, mic, transcriber, silence=2.0).run()
+        assert result.ended_by == "silence" and result.entry.text.lower().count("station") == 1, result.entry.text
+        assert result.seconds < len(said) / RATE + 3.5

@@ -95,8 +95,11 @@ def finish_with_spinner(final: FinalPass, notify) -> Any | None:
     from voiceguide import messages
 
     final.start()
+    console = Console(stderr=True)
     try:
-        with Console(stderr=True).status(messages.REFLECT_FINISHING, spinner="dots"):
+        if not console.is_terminal:
+            console.print(messages.REFLECT_FINISHING, highlight=False)
+        with console.status(messages.REFLECT_FINISHING, spinner="dots"):
             while not final.wait(0.1):
                 pass
     except KeyboardInterrupt:
