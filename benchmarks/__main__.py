@@ -18,6 +18,7 @@ from collections.abc import Callable
 from rich.console import Console
 from rich.table import Table
 
+from benchmarks.accuracy import bench_accuracy, bench_live_memory
 from benchmarks.breathing import bench_breathing_cues
 from benchmarks.commands import bench_commands
 from benchmarks.journal_crypto import bench_journal_crypto
@@ -153,7 +154,10 @@ STEPS: dict[str, Step] = {
     "transcribe": lambda pulse, runs: bench_transcription(max(3, runs // 2)),
     "breathe": lambda pulse, runs: bench_breathing_cues(pulse, max(1, runs // 3)),
     "commands": lambda pulse, runs: bench_commands(),
+    "commands_base": lambda pulse, runs: bench_commands(model="base"),
     "reflect": lambda pulse, runs: [step() for step in reflect_steps(runs)],
+    "accuracy": lambda pulse, runs: bench_accuracy(),
+    "live_memory": lambda pulse, runs: bench_live_memory(),
     "journal": lambda pulse, runs: bench_journal_scale(runs),
     "journal_years": lambda pulse, runs: bench_journal_years(runs),
     "crypto": lambda pulse, runs: bench_journal_crypto(runs),

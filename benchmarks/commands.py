@@ -119,11 +119,13 @@ def _speech(text: str, voice: str, wpm: int) -> tuple[np.ndarray, int]:
     return np.concatenate([lead, speech]), len(lead) + end
 
 
-def bench_commands(phrases_per_command: int | None = None) -> list[Row]:
+def bench_commands(phrases_per_command: int | None = None, model: str | None = None) -> list[Row]:
+    """The command figures with the default model, or with ``model`` (keys ending in ``_<model>``)."""
     from voiceguide.speech.commands import COMMANDS, Command, CommandListener
     from voiceguide.speech.transcriber import WhisperTranscriber
 
-    listener = CommandListener(None, WhisperTranscriber())
+    suffix = f"_{model}" if model else ""
+    listener = CommandListener(None, WhisperTranscriber(model))
     listener.load()
     hits = total = 0
     latencies: list[float] = []
@@ -154,17 +156,17 @@ def bench_commands(phrases_per_command: int | None = None) -> list[Row]:
     miss_note = ("missed: " + "; ".join(misses[:3])) if misses else "none missed"
     return [
         Row(
-            "commands_recognised",
+            f"commands_recognised{suffix}",
             100 * hits / total,
             note=f"{hits}/{total}: {len(COMMANDS)} commands x {len(VOICES)} voices x {len(RATES)} rates; {miss_note}",
         ),
         Row(
-            "commands_false",
+            f"commands_false{suffix}",
             100 * false / len(SENTENCES),
             note=f"{false}/{len(SENTENCES)}" + (f": {accepted[0]}" if accepted else ""),
         ),
         Row(
-            "command_latency",
+            f"command_latency{suffix}",
             statistics.median(latencies),
             note=f"median of {len(latencies)}, p90 {np.percentile(latencies, 90):.0f} ms, in-process, paced",
         ),

@@ -64,6 +64,32 @@ BUDGETS: dict[str, Budget] = {
     "list_unlocked": Budget("`journal list` encrypted and unlocked, against plain", 2.0, "x"),
     "list_locked": Budget("`journal list` encrypted, first command, against plain", 2.0, "x"),
     "search_query_ratio": Budget("search query alone, encrypted against plain", 2.0, "x"),
+    "commands_recognised_base": Budget("voice commands recognised, Whisper base", 95, "%", higher_is_better=True),
+    "commands_false_base": Budget("false accepts on ordinary sentences, Whisper base", 2, "%"),
+    "command_latency_base": Budget("voice command: end of speech to action, Whisper base", 600, "ms"),
+    **{
+        f"wer_gap_{model}_{kind}": Budget(f"{model}: WER final text minus --from-file ({kind})", 1.0, "pts")
+        for model in ("tiny.en", "base")
+        for kind in ("clean", "noisy")
+    },
+    **{
+        f"first_text_{model}": Budget(f"{model}: end of speech to first saved text (60 s entry)", 1.0, "s")
+        for model in ("tiny.en", "base", "default")
+    },
+    **{
+        f"final_text_{model}": Budget(f"{model}: end of speech to final text (60 s entry)", 4.0, "s")
+        for model in ("tiny.en", "base", "default")
+    },
+    **{
+        f"invented_{model}": Budget(f"{model}: invented words in 10 min of silence, noise and breathing", 0, "words")
+        for model in ("tiny.en", "base")
+    },
+    **{
+        f"live_memory_{live}_{final}": Budget(
+            f"live entry + final pass peak memory ({live} live, {final} final)", 350, "MB"
+        )
+        for live, final in (("tiny.en", "tiny.en"), ("base", "base"), ("tiny.en", "base"))
+    },
     "import_jrnl_20k": Budget("`journal import` 20,000 jrnl entries (whole command)", 3, "s"),
     "import_jrnl_20k_encrypted": Budget("`journal import` 20,000 jrnl entries encrypted by jrnl 4.6", 5, "s"),
 }

@@ -249,3 +249,92 @@ def test_text_that_is_empty_saves_nothing():
     assert result.returncode == 0 and messages.REFLECT_EMPTY_TEXT in result.stderr
     with Journal.open() as journal:
         assert journal.list() == []
+
+
+def _passage_with_a_thinking_pause() -> tuple[np.ndarray, int]:
+    """Two spoken paragraphs with 2.5 s from the last sound of the first to the first sound of the second."""
+    from tests.signals import loud_segments
+
+    first, rate = espeak(REFLECTION)
+    second, rate2 = espeak(LONG_TALK)
+    assert rate == rate2
+    first = first[: int(loud_segments(first, rate, threshold=0.01)[-1][1] * rate)]
+    second = second[int(loud_segments(second, rate, threshold=0.01)[0][0] * rate) :]
+    return np.concatenate([first, np.zeros(int(2.5 * rate), np.int16), second]), rate
+
+
+@pytest.mark.audio
+def test_live_entry_ends_as_accurate_as_the_same_audio_from_a_file(pulse, tmp_path):
+    from voiceguide.audio.clip import Clip, write_wav
+
+    samples, rate = _passage_with_a_thinking_pause()
+    assert len(samples) / rate >= 40
+    run = Reflecting("--prompt", "What stayed with you?")
+    run.wait_listening()
+    pulse.play_into_mic(samples, rate, wait=True)
+    code, out, err = run.finish()
+    assert code == 0, err
+    assert messages.REFLECT_FINISHING in err
+    entry, _ = _only_entry()
+    spoken = REFLECTION + " " + LONG_TALK
+    assert "patience" in entry.text.lower(), "the entry was cut at the thinking pause: " + entry.text
+    assert entry.text_pass == "final" and entry.model == "base" and entry.text in out
+    with Journal.open() as journal:
+        [streamed] = journal.history(entry.id)
+        assert journal.unfinished_recordings(include_live=True) == []
+    assert streamed.text_pass == "streamed" and streamed.model == "tiny.en"
+    path = write_wav(tmp_path / "same.wav", Clip(samples, rate))
+    imported = run_voiceguide("reflect", "--from-file", str(path))
+    assert imported.returncode == 0, imported.stderr
+    with Journal.open() as journal:
+        from_file = journal.list()[0]
+    assert from_file.text_pass == "file"
+    live, filed = word_error_rate(spoken, entry.text), word_error_rate(spoken, from_file.text)
+    assert live <= filed + 0.01, (live, filed, entry.text, from_file.text)
+
+
+@pytest.mark.audio
+def test_a_kill_during_the_final_pass_is_finished_on_the_next_start(pulse):
+    samples, rate = espeak(LONG_TALK)
+    run = Reflecting("--prompt", "What is on your mind?", "--silence", "2")
+    run.wait_listening()
+    pulse.play_into_mic(samples, rate, wait=True)
+    deadline = time.monotonic() + 30
+    while messages.REFLECT_FINISHING not in "".join(run.err):
+        assert time.monotonic() < deadline and run.proc.poll() is None, "".join(run.err)
+        time.sleep(0.02)
+    with Journal.open() as journal:
+        [streamed] = journal.list()
+    run.proc.send_signal(signal.SIGKILL)
+    run.proc.wait(10)
+    assert streamed.text_pass == "streamed" and streamed.text.strip(), "the streamed text is saved first"
+    after = run_voiceguide("journal", "list")
+    assert after.returncode == 0, after.stderr
+    assert messages.REFLECT_FINISHED_FINAL.split("{")[0] in after.stderr, after.stderr
+    entry, audio = _only_entry()
+    assert entry.id == streamed.id and entry.text_pass == "final" and audio is not None
+    assert word_error_rate(LONG_TALK, entry.text) <= 0.15, entry.text
+    with Journal.open() as journal:
+        assert [(h.text, h.text_pass) for h in journal.history(entry.id)] == [(streamed.text, "streamed")]
+        assert journal.unfinished_recordings(include_live=True) == []
+    again = run_voiceguide("journal", "list")
+    assert messages.REFLECT_FINISHED_FINAL.split("{")[0] not in again.stderr
+
+
+def test_in_noise_the_default_final_model_makes_half_the_errors_of_tiny_en(tmp_path):
+    from tests.signals import coloured_noise, mix_at_snr
+    from voiceguide.audio.clip import Clip, write_wav
+
+    spoken = REFLECTION + " " + LONG_TALK
+    samples, rate = espeak(spoken)
+    noisy = mix_at_snr(samples, coloured_noise(len(samples) / rate, rate, exponent=1.0, seed=5), 10.0)
+    path = write_wav(tmp_path / "kitchen.wav", Clip(noisy, rate))
+    errors = {}
+    for model in (None, "tiny.en"):
+        result = run_voiceguide("reflect", "--from-file", str(path), *(["--model", model] if model else []))
+        assert result.returncode == 0, result.stderr
+        with Journal.open() as journal:
+            entry = journal.list()[0]
+        errors[entry.model] = word_error_rate(spoken, entry.text)
+    assert set(errors) == {"base", "tiny.en"}
+    assert errors["base"] <= errors["tiny.en"] / 2, errors

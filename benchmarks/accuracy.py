@@ -1,0 +1,207 @@
+"""Spoken-entry accuracy, tiny.en against base, on the same audio in one run.
+
+A minute of espeak-ng speech, clean and with pink noise at 10 dB SNR, goes
+through the three paths an entry can take: the streamed pieces (the real
+VAD and streaming transcriber, each piece with the text before it as its
+prompt), the final pass over the whole recording, and `reflect
+--from-file` (a WAV file decoded and transcribed). The clean runs go
+through ReflectSession at the pace of a real microphone, which also gives
+end of speech to the first saved text and to the final text; the noisy
+streamed text is fed as fast as the transcriber keeps up (the same pieces).
+Invented words: Whisper on ten minutes of silence, room noise, brown noise
+and breathing, in stretches of 2 to 60 s, through both passes.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+
+import numpy as np
+
+from benchmarks.reflect import _EnterAfterSpeech, _PacedMic, _Player, _speech
+from benchmarks.table import Row
+
+MODELS = ("tiny.en", "base")
+SNR = 10.0
+
+
+class _SilenceAfterSpeech:
+    """No key: the entry ends on silence, as most do."""
+
+    def poll(self, timeout: float = 0.0):
+        return None
+
+
+def _wer(reference: str, text: str) -> float:
+    from tests.signals import word_error_rate
+
+    return 100 * word_error_rate(reference, text)
+
+
+def _paced_entry(speech: np.ndarray, live, final) -> dict[str, float | str]:
+    """One entry through ReflectSession in real time; ended by Enter 0.3 s after the last word."""
+    from voiceguide.journal.store import Journal
+    from voiceguide.sessions.reflect import ReflectSession
+
+    with tempfile.TemporaryDirectory() as home, Journal.open(os.path.join(home, "journal.db")) as journal:
+        mic = _PacedMic(speech)
+        session = ReflectSession(
+            "How was your week?",
+            player=_Player(),
+            recorder=mic,
+            transcriber=live,
+            journal=journal,
+            keys=_EnterAfterSpeech(mic),
+            silence=3.0,
+            final_transcriber=final,
+        )
+        result = session.run()
+        streamed = result.entry.text
+        first = result.saved_at - mic.speech_ended
+        result.final.run()
+        done = time.monotonic()
+        return {
+            "streamed": streamed,
+            "final": journal.get(result.entry.id).text,
+            "first": first,
+            "final_at": done - mic.speech_ended,
+        }
+
+
+def _streamed_fast(speech: np.ndarray, transcriber) -> str:
+    from voiceguide.speech.streaming import StreamingTranscription
+
+    stream = StreamingTranscription(transcriber.transcribe, context=True)
+    for i in range(0, len(speech), 1600):
+        stream.feed(speech[i : i + 1600])
+        stream._idle.wait(30)  # as a live thread keeps up: the same pieces, without waiting a minute
+    return stream.finish(timeout=60).text
+
+
+def _from_file(speech: np.ndarray, transcriber, folder: str, name: str) -> str:
+    from voiceguide.audio.clip import Clip, write_wav
+    from voiceguide.speech.decode import decode_audio_file
+
+    path = write_wav(os.path.join(folder, name), Clip(speech, 16000))
+    return transcriber.transcribe(decode_audio_file(path), 16000).text
+
+
+def _not_speech(minutes: float = 10.0) -> list[np.ndarray]:
+    """Silence, pink and brown noise and breathing in stretches of 2 to 60 s, ``minutes`` in all."""
+    from tests.signals import as_int16, breathing_noise, coloured_noise
+
+    lengths = [2, 5, 10, 20, 30, 60, 3, 8, 15, 45, 12]
+    made, total, k = [], 0.0, 0
+    while total < minutes * 60:
+        seconds = lengths[k % len(lengths)]
+        kind = k % 4
+        if kind == 0:
+            clip = np.zeros(seconds * 16000, np.int16)
+        elif kind == 1:
+            clip = as_int16(coloured_noise(seconds, exponent=1.0, seed=k), 0.08)
+        elif kind == 2:
+            clip = as_int16(coloured_noise(seconds, exponent=2.0, seed=k), 0.15)
+        else:
+            clip = as_int16(breathing_noise(seconds, seed=k), 0.15)
+        made.append(clip)
+        total += seconds
+        k += 1
+    return made
+
+
+def _invented_words(transcriber, clips: list[np.ndarray]) -> int:
+    from voiceguide.speech.streaming import StreamingTranscription
+
+    words = 0
+    for clip in clips:
+        words += len(transcriber.transcribe(clip, 16000).text.split())
+        stream = StreamingTranscription(transcriber.transcribe, context=True)
+        for i in range(0, len(clip), 1600):
+            stream.feed(clip[i : i + 1600])
+        words += len(stream.finish(timeout=120).text.split())
+    return words
+
+
+def bench_accuracy() -> list[Row]:
+    from benchmarks.reflect import MINUTE_OF_REFLECTION
+    from tests.signals import coloured_noise, mix_at_snr
+    from voiceguide.speech.transcriber import WhisperTranscriber
+
+    clean = _speech()
+    noisy = mix_at_snr(clean, coloured_noise(len(clean) / 16000, exponent=1.0, seed=5), SNR)
+    reference = MINUTE_OF_REFLECTION
+    transcribers = {name: WhisperTranscriber(name) for name in MODELS}
+    for transcriber in transcribers.values():
+        transcriber.load()
+    rows: list[Row] = []
+    clips = _not_speech()
+    with tempfile.TemporaryDirectory() as folder:
+        for name, t in transcribers.items():
+            paced = _paced_entry(clean, t, t)
+            streamed_noisy = _streamed_fast(noisy, t)
+            final_noisy = t.transcribe(noisy, 16000).text
+            filed = {
+                kind: _from_file(a, t, folder, f"{name}-{kind}.wav") for kind, a in (("clean", clean), ("noisy", noisy))
+            }
+            figures = {
+                ("streamed", "clean"): _wer(reference, str(paced["streamed"])),
+                ("final", "clean"): _wer(reference, str(paced["final"])),
+                ("--from-file", "clean"): _wer(reference, filed["clean"]),
+                ("streamed", "noisy"): _wer(reference, streamed_noisy),
+                ("final", "noisy"): _wer(reference, final_noisy),
+                ("--from-file", "noisy"): _wer(reference, filed["noisy"]),
+            }
+            for kind in ("clean", "noisy"):
+                gap = figures[("final", kind)] - figures[("--from-file", kind)]
+                detail = ", ".join(
+                    f"{path} {figures[(path, kind)]:.1f} %" for path in ("streamed", "final", "--from-file")
+                )
+                where = f"; pink noise {SNR:g} dB SNR" if kind == "noisy" else "; 60 s espeak-ng, paced"
+                rows.append(Row(f"wer_gap_{name}_{kind}", gap, note="WER " + detail + where))
+            rows.append(Row(f"first_text_{name}", float(paced["first"]), note=f"live pieces and final pass {name}"))
+            rows.append(Row(f"final_text_{name}", float(paced["final_at"]), note="after the streamed text was saved"))
+            invented = _invented_words(t, clips)
+            rows.append(Row(f"invented_{name}", invented, note=f"{len(clips)} stretches of 2-60 s, both passes"))
+        default = _paced_entry(clean, transcribers["tiny.en"], transcribers["base"])
+        words = (
+            f"WER streamed {_wer(reference, str(default['streamed'])):.1f} %, "
+            f"final {_wer(reference, str(default['final'])):.1f} %"
+        )
+        rows.append(Row("first_text_default", float(default["first"]), note="tiny.en live, base final; " + words))
+        rows.append(Row("final_text_default", float(default["final_at"]), note="tiny.en live, base final"))
+    return rows
+
+
+_MEMORY_PROBE = """
+import resource, sys
+from benchmarks.accuracy import _paced_entry
+from benchmarks.reflect import _speech
+from voiceguide.speech.transcriber import WhisperTranscriber
+live, final = (WhisperTranscriber(name) for name in sys.argv[1:3])
+entry = _paced_entry(_speech(20.0), live, final)
+assert entry["final"], entry
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def bench_live_memory() -> list[Row]:
+    """Peak resident memory of a live entry with its final pass, per choice of models (one process each)."""
+    import subprocess
+    import sys
+
+    rows = []
+    for live, final in (("tiny.en", "tiny.en"), ("base", "base"), ("tiny.en", "base")):
+        env = dict(os.environ, VOICEGUIDE_HOME=tempfile.mkdtemp(prefix="vg-bench-mem-"))
+        out = subprocess.run(
+            [sys.executable, "-c", _MEMORY_PROBE, live, final], capture_output=True, text=True, env=env, check=True
+        )
+        peak = int(out.stdout.strip().splitlines()[-1]) / 1024
+        rows.append(Row(f"live_memory_{live}_{final}", peak, note="max RSS, 20 s entry paced, Whisper only"))
+    return rows
+
+
+if __name__ == "__main__":
+    for row in bench_accuracy():
+        print(row)
