@@ -112,7 +112,7 @@ def apply_final_text(journal, entry_id: int, recording_id: int, transcript: Any)
             segments = list(getattr(transcript, "segments", None) or ())
             entry = journal.update_text(
                 entry_id,
-                text,
+                spoken_tags(text),
                 getattr(transcript, "engine", None),
                 getattr(transcript, "model", None),
                 segments=segments,

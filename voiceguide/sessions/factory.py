@@ -383,7 +383,7 @@ def recover_recordings(notify: Notify) -> list[Entry]:
             if not journal.unfinished_recordings():
                 return []
             transcriber = _recovery_transcriber()
-            transcribe = transcriber.transcribe if transcriber is not None else None
+            transcribe = transcriber.transcribe_recording if transcriber is not None else None
             for entry in finish_final_passes(journal, transcribe):
                 notify(messages.REFLECT_FINISHED_FINAL.format(id=entry.id, text=entry.text))
             recovered = recover_unfinished(journal, transcribe)

@@ -62,11 +62,11 @@ class FinalPass:
         return self._done.wait(timeout)
 
     def run(self) -> Any | None:
-        from voiceguide.sessions.reflect import strip_closing_phrase
+        from voiceguide.sessions.reflect import strip_closing_phrase, whole_recording
 
         try:
             samples = np.frombuffer(self.pcm, dtype="<i2").astype(np.int16)
-            transcript = strip_closing_phrase(self.transcriber.transcribe(samples, RATE), self.closing_phrases)
+            transcript = strip_closing_phrase(whole_recording(self.transcriber)(samples, RATE), self.closing_phrases)
             self.transcript = transcript
             self.entry = apply_final_text(self.journal, self.entry_id, self.recording_id, transcript)
         except BaseException as error:  # the recording stays: the next start finishes the pass

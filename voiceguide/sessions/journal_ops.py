@@ -43,12 +43,14 @@ def retranscribe(
     progress: Callable[[Entry], None] | None = None,
 ) -> list[Entry]:
     """New text from the stored audio; the previous text goes to the entry's history."""
+    from voiceguide.sessions.reflect import whole_recording
+
     done = []
     for entry in entries:
         if not entry.has_audio:
             continue
         clip = entry_audio(journal, entry)
-        result = transcriber.transcribe(clip.samples, clip.rate)
+        result = whole_recording(transcriber)(clip.samples, clip.rate)
         segments = [s.__dict__ for s in result.segments]
         done.append(
             journal.update_text(
@@ -58,6 +60,7 @@ def retranscribe(
                 result.model,
                 segments=segments,
                 confidence=result.confidence,
+                text_pass="final",
             )
         )
         if progress:

@@ -351,6 +351,11 @@ def save_entry(
     return journal.get(entry.id)
 
 
+def whole_recording(transcriber) -> Callable[[np.ndarray, int], Transcript]:
+    """How ``transcriber`` reads a whole recording: in windows cut at pauses where it can (Whisper)."""
+    return getattr(transcriber, "transcribe_recording", None) or transcriber.transcribe
+
+
 def _resample(samples: np.ndarray, rate: int) -> np.ndarray:
     from voiceguide.audio.clip import Clip
 
@@ -374,7 +379,7 @@ def reflect_from_samples(
     seconds = len(samples) / RATE
     if not len(samples) or not speech_stretches(samples):
         return ReflectResult(None, None, "file", seconds)
-    transcript = strip_closing_phrase(transcriber.transcribe(samples, RATE), closing_phrases)
+    transcript = strip_closing_phrase(whole_recording(transcriber)(samples, RATE), closing_phrases)
     if not transcript.text.strip():
         return ReflectResult(None, transcript, "file", seconds)
     pcm = samples.astype("<i2", copy=False).tobytes()

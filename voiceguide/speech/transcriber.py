@@ -157,6 +157,10 @@ def context_prompt(text: str) -> str | None:
     return " ".join(words[-PROMPT_WORDS:]) or None
 
 
+TRIM_MARGIN = 1.0
+"""Seconds kept before the first and after the last speech of a whole recording"""
+
+
 def invented(text: str, start: float, end: float, no_speech_prob: float, stretches) -> bool:
     """Whether a segment is Whisper inventing words: outside the speech the VAD heard, or a stock phrase.
 
@@ -258,6 +262,36 @@ class WhisperTranscriber:
             raise EngineFailed(f"Transcription failed: {exc}. Run `voiceguide doctor`.") from None
         text = " ".join(s.text for s in kept).strip()
         return Transcript(text, kept, self.engine, self.model_name, len(audio) / 16000)
+
+    def transcribe_recording(self, samples: np.ndarray, rate: int = 16000) -> Transcript:
+        """A whole recording (the final pass, --from-file, recovery), from just before its first speech.
+
+        Whisper reads 30 s windows, and where they fall decides some words:
+        the same speech after a little more silence could come back
+        different. Starting TRIM_MARGIN seconds before the first speech the
+        VAD hears (and ending as long after the last) gives the same windows
+        for the same speech however long the silence around it was.
+        """
+        from dataclasses import replace
+
+        from voiceguide.speech.vad import speech_stretches
+
+        if rate != 16000:
+            import soxr
+
+            audio = soxr.resample(samples.astype(np.float32) / 32768.0, rate, 16000)
+            samples = np.clip(audio * 32768.0, -32768, 32767).astype(np.int16)
+        elif samples.dtype != np.int16:
+            samples = np.clip(samples * 32768.0, -32768, 32767).astype(np.int16)
+        stretches = speech_stretches(samples) if len(samples) else []
+        if not stretches:
+            return Transcript("", (), self.engine, self.model_name, len(samples) / 16000)
+        start = max(0, int((stretches[0].start - TRIM_MARGIN) * 16000))
+        end = min(len(samples), int((stretches[-1].end + TRIM_MARGIN) * 16000))
+        got = self.transcribe(samples[start:end], 16000)
+        shift = start / 16000
+        segments = tuple(replace(x, start=round(x.start + shift, 2), end=round(x.end + shift, 2)) for x in got.segments)
+        return Transcript(got.text, segments, self.engine, self.model_name, len(samples) / 16000)
 
     def transcribe_command(
         self, samples: np.ndarray, rate: int = 16000, prompt: str | None = None
