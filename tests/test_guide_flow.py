@@ -72,7 +72,7 @@ class Rig:
             read_section=read_section,
             breathe=lambda: log.append(("breathe",)),
             reflect=reflect,
-            read_back=lambda text: log.append(("read_back", text)),
+            read_back=lambda entry: log.append(("read_back", entry.text)),
         )
         self.session = GuideSession(
             parse_markdown(ARTICLE, source="<test>"),
