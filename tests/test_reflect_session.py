@@ -268,7 +268,7 @@ def test_a_thinking_pause_after_and_does_not_end_the_entry(transcriber):
 def test_a_finished_sentence_ends_after_the_set_silence(transcriber):
     said = _said("I walked to the station this morning.")
     with Journal.open() as journal:
-        mic = ScriptedMic(np.concatenate([said, _silence(3.0), said]), paced=True)
+        mic = ScriptedMic(np.concatenate([said, _silence(3.7), said]), paced=True)
         result = _session(journal, mic, transcriber, silence=2.0).run()
         assert result.ended_by == "silence" and result.entry.text.lower().count("station") == 1, result.entry.text
         assert result.seconds < len(said) / RATE + 3.5
