@@ -221,6 +221,14 @@ def m007_reading_progress(db: Any) -> None:
     )
 
 
+@migration
+def m008_transcription_pass(db: Any) -> None:
+    """Which pass an entry's text came from, and the entry a recording still owes a final pass."""
+    db.execute("ALTER TABLE entries ADD COLUMN text_pass TEXT")
+    db.execute("ALTER TABLE entry_history ADD COLUMN text_pass TEXT")
+    db.execute("ALTER TABLE recordings ADD COLUMN entry_id INTEGER")
+
+
 ENTRY_DAY = "date(created, printf('%+d minutes', utc_offset_minutes))"
 """An entry's local date, exactly as the stats queries write it, so they read the index below"""
 
@@ -277,11 +285,3 @@ def m010_insights(db: Any) -> None:
         "INSERT OR IGNORE INTO entry_tags (tag, entry_id) VALUES (?, ?)",
         [(tag, entry_id) for entry_id, text in rows for tag in tags_in(text or "")],
     )
-
-
-@migration
-def m008_transcription_pass(db: Any) -> None:
-    """Which pass an entry's text came from, and the entry a recording still owes a final pass."""
-    db.execute("ALTER TABLE entries ADD COLUMN text_pass TEXT")
-    db.execute("ALTER TABLE entry_history ADD COLUMN text_pass TEXT")
-    db.execute("ALTER TABLE recordings ADD COLUMN entry_id INTEGER")

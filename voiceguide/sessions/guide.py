@@ -395,7 +395,7 @@ class GuideSession:
             }[stage]
             step, _ = self._answer(stage, question)
             if step is Move.RECALL:
-                self.steps.read_back(earlier.text)
+                self.steps.read_back(earlier)
                 step = Move.OFFER
             if step is Move.OFFER:
                 stage = Stage.OFFER
