@@ -123,3 +123,17 @@ def test_jrnls_own_tag_journals_keep_the_tags_jrnl_finds(journal, name, tags):
 
     import_jrnl_file(journal, Path(__file__).parent / "data" / "jrnl" / "journals" / name)
     assert journal.tags() == tags
+
+
+def test_a_tag_spoken_into_a_reflection_is_saved_as_a_tag(journal):
+    from tests.signals import espeak
+    from voiceguide.audio.clip import Clip
+    from voiceguide.sessions.reflect import reflect_from_samples
+    from voiceguide.speech.transcriber import WhisperTranscriber
+
+    samples, rate = espeak("We had a long dinner together. Hashtag family.", "en-us", 150)
+    speech = Clip(samples, rate).resampled(16000).samples
+    result = reflect_from_samples(speech, transcriber=WhisperTranscriber(), journal=journal)
+    assert result.entry is not None and "#family" in result.entry.text, result.entry
+    assert journal.tags() == [("#family", 1)]
+    assert [e.id for e in journal.list(tag="family")] == [result.entry.id]
