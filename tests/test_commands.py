@@ -158,22 +158,32 @@ def test_spoken_commands_are_recognised(whisper_listener, text, name):
     assert isinstance(decision.heard, Command) and decision.heard.name == name, decision
 
 
+@pytest.fixture(scope="module")
+def mood_listener(whisper_listener):
+    """The listener at a check-in: the same model, the numbers in its prompt."""
+    from voiceguide.speech.commands import MOOD_PROMPT
+
+    listener = CommandListener(None, whisper_listener.transcriber, prompt=MOOD_PROMPT)
+    yield listener
+    listener.close()
+
+
 @pytest.mark.parametrize("voice", ["en-us", "en"])
 @pytest.mark.parametrize(
     "text, name", [("One.", "one"), ("Two.", "two"), ("Three.", "three"), ("Four.", "four"), ("Five.", "five")]
 )
-def test_spoken_moods_one_to_five_are_recognised(whisper_listener, text, name, voice):
+def test_spoken_moods_one_to_five_are_recognised(mood_listener, text, name, voice):
     from tests.signals import espeak
     from voiceguide.audio.clip import Clip
 
     samples, rate = espeak(text, voice, 160)
-    decision = whisper_listener.decide(_chunks(Clip(samples, rate).resampled(16000).samples))
+    decision = mood_listener.decide(_chunks(Clip(samples, rate).resampled(16000).samples))
     assert isinstance(decision.heard, Command) and decision.heard.name == name, decision
 
 
 @pytest.mark.parametrize("text", ["Seven.", "Ten.", "Zero.", "Hello there.", "Pretty good, I think."])
-def test_spoken_answers_other_than_one_to_five_are_not_moods(whisper_listener, text):
-    decision = whisper_listener.decide(_chunks(_speech(text)))
+def test_spoken_answers_other_than_one_to_five_are_not_moods(mood_listener, text):
+    decision = mood_listener.decide(_chunks(_speech(text)))
     assert not isinstance(decision.heard, (Command, KeyPressed)), decision
 
 

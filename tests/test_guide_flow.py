@@ -36,7 +36,7 @@ class ScriptedIO:
     def earcon(self, name: str) -> None:
         pass
 
-    def hear(self):
+    def hear(self, prompt: str | None = None):
         assert self.script, "the guide listened again after the script ended"
         heard = self.script.pop(0)
         self.log.append(("heard", getattr(heard, "name", heard)))

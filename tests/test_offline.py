@@ -304,7 +304,7 @@ def test_guide_stays_offline(watched, tmp_path):
     """The whole guided flow: sections, a breathing exercise, reflections, the journal, resume."""
     article = tmp_path / "steps.md"
     article.write_text("# Steps\n\n## Noticing\n\nNotice how you feel.\n\n## Listening\n\nListen closely.\n")
-    said = "\n".join(["skip", "I noticed my shoulders.", "next", "yes", "I will listen.", "stop"]) + "\n"
+    said = "\n".join(["3", "skip", "I noticed my shoulders.", "next", "yes", "I will listen.", "stop", "4"]) + "\n"
     assert watched.voiceguide("config", "set", "breath_minutes", "0.05").returncode == 0
     first = watched.voiceguide("guide", str(article), "--text", input=said)
     assert first.returncode == 0, first.stderr

@@ -27,7 +27,16 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from voiceguide import messages
 from voiceguide.content.model import Article
-from voiceguide.speech.commands import MOODS, Command, CommandName, KeyPressed, Nothing, NotUnderstood, spoken_list
+from voiceguide.speech.commands import (
+    MOOD_PROMPT,
+    MOODS,
+    Command,
+    CommandName,
+    KeyPressed,
+    Nothing,
+    NotUnderstood,
+    spoken_list,
+)
 
 if TYPE_CHECKING:
     from voiceguide.journal.store import Journal
@@ -199,8 +208,8 @@ class GuideIO(Protocol):
 
     def earcon(self, name: str) -> None: ...
 
-    def hear(self) -> Any:
-        """Command, NotUnderstood, Nothing or KeyPressed."""
+    def hear(self, prompt: str | None = None) -> Any:
+        """Command, NotUnderstood, Nothing or KeyPressed; ``prompt``: what the listener expects, when not a command."""
         ...
 
     def adjust(self, command: CommandName) -> str:
@@ -447,15 +456,17 @@ class GuideSession:
     def _answer(self, stage: Stage, question: str) -> tuple[Move, CommandName]:
         """Ask ``stage``'s question; what the answer does there, and the answer."""
         keys = {Stage.OFFER: QUESTION_KEYS, Stage.RECALL: QUESTION_KEYS, Stage.CHECKIN: CHECKIN_KEYS}.get(stage)
-        name = self._ask(question, answers=keys)
+        name = self._ask(question, answers=keys, prompt=MOOD_PROMPT if stage is Stage.CHECKIN else None)
         return move(stage, name), name
 
-    def _ask(self, question: str, *, answers: dict[str, CommandName] | None = None) -> CommandName:
+    def _ask(
+        self, question: str, *, answers: dict[str, CommandName] | None = None, prompt: str | None = None
+    ) -> CommandName:
         """Say ``question`` and return the command heard; the general commands are handled here."""
         self.io.say(question)
         silent = unclear = 0
         while True:
-            heard = self.io.hear()
+            heard = self.io.hear() if prompt is None else self.io.hear(prompt)
             if isinstance(heard, KeyPressed):
                 name = (answers or {}).get(heard.key) or KEYS.get(heard.key)
                 if name is None:

@@ -81,12 +81,12 @@ class SpokenIO:
         clip = earcon(name)
         self.player.play(clip).wait(clip.duration + 2)
 
-    def hear(self) -> Heard:
+    def hear(self, prompt: str | None = None) -> Heard:
         self.player.wait(30)  # half-duplex: never listen while anything plays
         self.earcon("listening")
         self.player.wait(2)
         self.notify(messages.GUIDE_LISTENING)
-        heard = self.listener.listen(keys=self.keys, timeout=self.listen_timeout)
+        heard = self.listener.listen(keys=self.keys, timeout=self.listen_timeout, prompt=prompt)
         if getattr(heard, "heard", ""):
             self.notify(messages.GUIDE_HEARD.format(text=getattr(heard, "heard", "")))
         return heard
@@ -122,7 +122,7 @@ class TextIO:
         if name == "session_end":
             self.out.flush()
 
-    def hear(self) -> Heard:
+    def hear(self, prompt: str | None = None) -> Heard:
         self.out.write(messages.GUIDE_TYPE_PROMPT)
         self.out.flush()
         line = self.read_line()

@@ -233,9 +233,12 @@ MIN_CONFIDENCE = 0.3
 
 COMMAND_PROMPT = (
     "Next. Back. Repeat. Pause. Resume. Slower. Faster. Louder. Quieter. Breathe. Reflect. Skip. "
-    "Read it back. Keep. Redo. Stop. What can I say? Yes. No. One. Two. Three. Four. Five."
+    "Read it back. Keep. Redo. Stop. What can I say? Yes. No."
 )
 """Given to Whisper as earlier text, so short command words win over look-alike words"""
+MOOD_PROMPT = COMMAND_PROMPT + " One. Two. Three. Four. Five."
+"""The prompt at "how do you feel, from one to five?": without the numbers in it, espeak's "three"
+is written "Free." and "one" "What?"; with them in every prompt, "back" is written "Buck." more often"""
 
 RESCUE_MAX_SECONDS = 2.5
 """Longest utterance (the VAD's cut: lead-in, speech and trailing silence) that is rescored.
@@ -518,8 +521,17 @@ class CommandListener:
         """Transcribe and judge one utterance (in the background, for the early decision)."""
         return self.judge(self.transcribe(samples))
 
-    def listen(self, keys: KeySource | None = None, timeout: float | None = None) -> Heard:
-        """Record until one utterance ends (or the timeout, or a key); the recorder is closed after."""
+    def listen(self, keys: KeySource | None = None, timeout: float | None = None, prompt: str | None = None) -> Heard:
+        """Record until one utterance ends (or the timeout, or a key); the recorder is closed after.
+
+        ``prompt`` replaces the listener's own for this one utterance (MOOD_PROMPT at a check-in).
+        """
+        if prompt is not None:
+            saved, self.prompt = self.prompt, prompt
+            try:
+                return self.listen(keys, timeout)
+            finally:
+                self.prompt = saved
         recorder = self.recorder() if callable(self.recorder) else self.recorder  # a class or factory: one per listen
         if recorder is None:
             raise ValueError("this listener has no recorder: use decide() on chunks")
