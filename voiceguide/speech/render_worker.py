@@ -34,6 +34,7 @@ import sys
 import threading
 import time
 import wave
+from typing import Any, TextIO
 
 from voiceguide.settings import PITCH, RATE, VOLUME
 from voiceguide.speech.engines import espeak_rate, length_scale
@@ -42,7 +43,7 @@ WORKER_NICENESS = 5
 """Added to the neural worker's niceness: it uses every core while it renders"""
 
 
-def _reply(out, **fields) -> None:
+def _reply(out: TextIO, **fields: Any) -> None:
     out.write(json.dumps(fields) + "\n")
     out.flush()
 
@@ -54,25 +55,25 @@ class RenderError(Exception):
 class _Renderer:
     """What both renderers share: the voice list, and applying a request's voice settings."""
 
-    def __init__(self, properties) -> None:
+    def __init__(self, properties: Any) -> None:
         self._properties = properties
         """The object with pyttsx3's getProperty/setProperty: the espeak driver, or the engine"""
         self._voice_ids: set[str] | None = None
         self._voice: str | None = None
 
-    def _get(self, name: str):
+    def _get(self, name: str) -> Any:
         return self._properties.getProperty(name)
 
-    def _set(self, name: str, value) -> None:
+    def _set(self, name: str, value: object) -> None:
         self._properties.setProperty(name, value)
 
-    def voices(self) -> list[dict]:
+    def voices(self) -> list[dict[str, Any]]:
         return [
             {"id": v.id, "name": v.name, "languages": [str(x) for x in (v.languages or [])], "gender": v.gender}
             for v in self._get("voices")
         ]
 
-    def _apply(self, req: dict) -> None:
+    def _apply(self, req: dict[str, Any]) -> None:
         """Voice (checked against the list once), rate, volume and pitch of ``req``."""
         voice = req.get("voice")
         if voice and voice != self._voice:
@@ -106,10 +107,10 @@ class EspeakRenderer(_Renderer):
         if self.sample_rate <= 0:
             raise RuntimeError("could not initialise espeak-ng")
         self._tag = 0
-        self._job: dict | None = None
+        self._job: dict[str, Any] | None = None
         _espeak.SetSynthCallback(self._on_synth)
 
-    def _on_synth(self, wav, numsamples: int, events) -> int:
+    def _on_synth(self, wav: Any, numsamples: int, events: Any) -> int:
         job = self._job
         if job is None:
             return 1  # audio nobody asked for: stop it
@@ -126,11 +127,11 @@ class EspeakRenderer(_Renderer):
             return 1
         return 0
 
-    def render(self, req: dict) -> int:
+    def render(self, req: dict[str, Any]) -> int:
         """Write the request's WAV file; the number of frames written."""
         self._apply(req)  # synchronous mode: each setting applies before the next Synth, none is dropped
         self._tag += 1
-        job = {
+        job: dict[str, Any] = {
             "tag": self._tag,
             "chunks": [],
             "error": None,
@@ -149,7 +150,8 @@ class EspeakRenderer(_Renderer):
             raise RenderError(job["error"])
         if status != self._espeak.EE_OK:
             raise RenderError(f"espeak-ng error {status}")
-        data = b"".join(job["chunks"])
+        chunks: list[bytes] = job["chunks"]
+        data = b"".join(chunks)
         with wave.open(req["path"], "wb") as out:
             out.setnchannels(1)
             out.setsampwidth(2)
@@ -169,11 +171,11 @@ class EngineRenderer(_Renderer):
         self._done = threading.Event()
         self._engine.connect("finished-utterance", self._finished)
 
-    def _finished(self, name, completed) -> None:
+    def _finished(self, name: object, completed: bool) -> None:
         if completed:
             self._done.set()
 
-    def render(self, req: dict) -> int:
+    def render(self, req: dict[str, Any]) -> int:
         engine = self._engine
         self._apply(req)
         self._done.clear()
@@ -200,10 +202,10 @@ class PiperRenderer:
         self.voice = PiperVoice.load(model, config)
         self.sample_rate = self.voice.config.sample_rate
 
-    def voices(self) -> list[dict]:
+    def voices(self) -> list[dict[str, Any]]:
         return []  # the neural voices are listed by the Synthesizer without loading them
 
-    def render(self, req: dict) -> int:
+    def render(self, req: dict[str, Any]) -> int:
         import numpy as np
 
         settings = self._config(

@@ -27,6 +27,7 @@ import wave
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from voiceguide import messages
 from voiceguide.audio.clip import Clip, read_wav
@@ -71,24 +72,29 @@ class _Worker:
             missing.detail = detail  # type: ignore[attr-defined]
             raise missing
 
-    def _read(self, timeout: float) -> dict | None:
+    def _read(self, timeout: float) -> dict[str, Any] | None:
         result: list[str] = []
-        reader = threading.Thread(target=lambda: result.append(self.proc.stdout.readline()), daemon=True)
+        stdout = self.proc.stdout
+        assert stdout is not None  # started with stdout=PIPE
+        reader = threading.Thread(target=lambda: result.append(stdout.readline()), daemon=True)
         reader.start()
         reader.join(timeout)
         if reader.is_alive() or not result or not result[0]:
             return None
         try:
-            return json.loads(result[0])
+            reply: dict[str, Any] = json.loads(result[0])
+            return reply
         except ValueError:
             return None
 
-    def ask(self, wait: float, **request) -> dict | None:
+    def ask(self, wait: float, **request: Any) -> dict[str, Any] | None:
         self._seq += 1
         request["id"] = self._seq
+        stdin = self.proc.stdin
+        assert stdin is not None  # started with stdin=PIPE
         try:
-            self.proc.stdin.write(json.dumps(request) + "\n")
-            self.proc.stdin.flush()
+            stdin.write(json.dumps(request) + "\n")
+            stdin.flush()
         except (BrokenPipeError, OSError):
             return None
         reply = self._read(wait)
@@ -137,7 +143,7 @@ class Synthesizer:
         self._models: dict[str, str] = {}
         self._lock = threading.Lock()
         self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="tts")
-        self._pending: dict[str, concurrent.futures.Future] = {}
+        self._pending: dict[str, concurrent.futures.Future[Clip]] = {}
         self.renders = 0
         self.respawns = 0
         self.render_timeout: float | None = None
@@ -326,7 +332,7 @@ class Synthesizer:
     def __enter__(self) -> Synthesizer:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
 
@@ -351,7 +357,7 @@ def _why_missing(error: Exception) -> str:
     return messages.VOICE_MODEL_BROKEN
 
 
-def _answers(reply: dict, path: Path) -> bool:
+def _answers(reply: dict[str, Any], path: Path) -> bool:
     """The reply is about this file, and the file holds exactly the audio the worker rendered."""
     frames = _frames(path)
     return reply.get("path") == str(path) and frames > 0 and reply.get("frames") == frames
