@@ -415,11 +415,13 @@ def _record(payload: bytes) -> list[Any]:
 
 
 ENTRY_WIDTH = 16
+"""The columns m001 made; later migrations add columns at the end (m008's text_pass), so a row
+written before them has these 16 values and one written after has more"""
 
 
 def _is_entry(values: list[Any]) -> bool:
     return (
-        len(values) == ENTRY_WIDTH
+        ENTRY_WIDTH <= len(values) <= ENTRY_WIDTH + 4
         and values[0] is None
         and isinstance(values[1], str)
         and bool(CREATED.match(values[1]))
@@ -435,12 +437,13 @@ def _is_audio(values: list[Any]) -> bool:
 def _insert_scanned(new: Any, rows: dict[int, list[Any]], audio: dict[int, list[Any]]) -> Salvage:
     with new.transaction() as target:
         columns = [row[1] for row in target.execute("PRAGMA table_info(entries)")]
-        if len(columns) != ENTRY_WIDTH:
+        if len(columns) < ENTRY_WIDTH:
             raise JournalError(messages.JOURNAL_FAILED.format(path=new.path, error="unexpected journal layout"))
-        insert = f"INSERT OR IGNORE INTO entries ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
         added = 0
         for rowid, values in sorted(rows.items()):
-            added += target.execute(insert, [rowid, *values[1:]]).rowcount
+            wanted = columns[: min(len(values), len(columns))]  # columns a row lacks keep their defaults
+            insert = f"INSERT OR IGNORE INTO entries ({', '.join(wanted)}) VALUES ({', '.join('?' * len(wanted))})"
+            added += target.execute(insert, [rowid, *values[1 : len(wanted)]]).rowcount
         for rowid, values in sorted(audio.items()):
             target.execute(
                 "INSERT OR IGNORE INTO audio (entry_id, codec, rate, data) "
