@@ -25,7 +25,7 @@ WAV_MAX_BYTES = 0xFFFFFFFF - 64
 """A WAV file counts its bytes in 32 bits: at FILE_RATE, 16-bit mono, about 27 hours"""
 LONG_RENDER_SECONDS = 10 * 60
 """A result at least this long is announced, with its length and size, before rendering starts"""
-SPOKEN_WORDS_PER_MINUTE = 0.87
+SPOKEN_PACE_SHARE = 0.87
 """Share of the nominal rate a reading reaches once punctuation and pauses inside sentences count
 (the bundled article: 936 words at 165 a minute take 394 s with the pauses between sentences)"""
 
@@ -38,7 +38,7 @@ def estimate_seconds(article: Article, section: int | None, words_per_minute: fl
         text = item.spoken_title if isinstance(item, Section) else item.spoken
         words += len(text.split())
         silence += pauses.block if kind == "title" else pauses.after(article, position)
-    return words / (words_per_minute * SPOKEN_WORDS_PER_MINUTE) * 60 + silence
+    return words / (words_per_minute * SPOKEN_PACE_SHARE) * 60 + silence
 
 
 def spoken_length(seconds: float) -> str:
