@@ -151,11 +151,12 @@ def _cue_errors_ms(pulse, voice: str, home: str) -> np.ndarray:
             timeout=120,
         )
         samples, _ = rec.stop()
-    # a cue word, then about 3.5 s of silence: each phase of box breathing lasts 4 s
-    sounds = [s for s in loud_segments(samples, SPEAKER_RATE, threshold=0.02, min_gap=0.8, window=0.001)]
-    cues = [a for a, b in sounds if b - a > 0.15][-(4 * cycles + 1) : -1]  # the closing sound is last
-    onsets = np.array(cues) - cues[0]
-    return np.abs(onsets - np.arange(len(onsets)) * 4.0) * 1000
+    # a cue word, then silence until the next 4 s phase; the closing sound comes last
+    sounds = [s for s in loud_segments(samples, SPEAKER_RATE, threshold=0.02, min_gap=0.5, window=0.001)]
+    cues = np.array([a for a, b in sounds if b - a > 0.15][-(4 * cycles + 1) : -1])
+    # errors against the planned 4 s grid, placed where it fits the cues best (the median offset)
+    offsets = cues - np.arange(len(cues)) * 4.0
+    return np.abs(offsets - np.median(offsets)) * 1000
 
 
 def bench_spoken_cues(pulse, runs: int) -> list[Row]:
