@@ -58,7 +58,7 @@ def test_a_short_render_says_nothing_first(tmp_path):
 
 def test_a_reading_longer_than_a_wav_file_holds_is_refused_before_rendering(tmp_path, voiceguide_home):
     article = tmp_path / "huge.md"
-    long_article(article, 260)  # about 28 hours at the default rate
+    long_article(article, 400)  # about 40 hours at the default rate
     out = tmp_path / "huge.wav"
     result = run_voiceguide("read", str(article), "--to-file", str(out), *ESPEAK, timeout=120)
     assert result.returncode == 1

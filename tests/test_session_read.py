@@ -355,3 +355,19 @@ def test_keys_through_the_real_player(pulse, tmp_path, transcriber):
     words = set(heard.lower().replace(".", " ").replace(",", " ").split())
     assert not words & {"apples", "sold", "fresh"}, heard
     assert len(words & {"we", "will", "see", "you", "again", "tomorrow"}) >= 4, heard
+
+
+def test_a_render_that_outgrows_one_wav_file_stops_and_leaves_nothing(article, tmp_path, monkeypatch):
+    """The words promised less than the engine spoke: the file is never written past what WAV can count."""
+    from voiceguide import messages
+    from voiceguide.errors import SettingsError
+    from voiceguide.sessions import render_file
+
+    monkeypatch.setattr(render_file, "WAV_MAX_BYTES", 2 * 22050 * 25)  # 25 seconds, for the test
+    synth = FakeSynth()  # the words and pauses come to about 19 s at 160 words a minute
+    synth.render = lambda text: Clip.silence(10.0, 1000)  # but every sentence takes ten seconds
+    out = tmp_path / "long.wav"
+    with pytest.raises(SettingsError) as err:
+        render_to_file(article, None, out, synth)
+    assert str(err.value) == messages.READ_TOO_LONG_WHILE_RENDERING.format(most="25 s")
+    assert list(tmp_path.iterdir()) == []

@@ -303,7 +303,10 @@ READ_TOO_LONG_FOR_FILE = (
     "This reading would be {length} of audio, more than one WAV file holds ({most}): "
     "choose a --section or a shorter article."
 )
-READ_LONGER_THAN_ESTIMATED = "longer than expected"
+READ_TOO_LONG_WHILE_RENDERING = (
+    "This reading turned out longer than one WAV file holds ({most}); nothing was written: "
+    "choose a --section or a shorter article."
+)
 READ_OUT_NO_FOLDER = "Cannot write {path}: its folder does not exist. Create it or choose another path."
 READ_OUT_UNWRITABLE = "Cannot write {path} ({reason}): choose another path."
 READ_BAD_PAUSE = "Pauses between sentences must be zero seconds or more."

@@ -122,11 +122,7 @@ def _write_reading(
         silence = round(gap * FILE_RATE)
         frames += clip.frames + silence
         if frames > most_seconds * FILE_RATE:  # the estimate was short: stop before the header overflows
-            raise SettingsError(
-                messages.READ_TOO_LONG_FOR_FILE.format(
-                    length=messages.READ_LONGER_THAN_ESTIMATED, most=spoken_length(most_seconds)
-                )
-            )
+            raise SettingsError(messages.READ_TOO_LONG_WHILE_RENDERING.format(most=spoken_length(most_seconds)))
         wav.writeframes(clip.to_bytes())
         if silence:
             wav.writeframes(bytes(2 * silence))
