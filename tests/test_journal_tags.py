@@ -137,3 +137,18 @@ def test_a_tag_spoken_into_a_reflection_is_saved_as_a_tag(journal):
     assert result.entry is not None and "#family" in result.entry.text, result.entry
     assert journal.tags() == [("#family", 1)]
     assert [e.id for e in journal.list(tag="family")] == [result.entry.id]
+
+
+def test_a_common_tag_lists_newest_first_like_a_rare_one(journal):
+    from datetime import datetime, timedelta
+
+    from voiceguide.journal.store import COMMON_TAG
+
+    start = datetime(2026, 1, 1, 9, 0)
+    with journal.transaction():
+        for k in range(COMMON_TAG + 5):
+            journal.add_entry(f"day {k} #many" + (" #rare" if k % 400 == 0 else ""), created=start + timedelta(hours=k))
+    many = journal.list(tag="many", limit=3)
+    assert [e.text for e in many] == [f"day {k} #many" for k in (1004, 1003, 1002)]
+    rare = journal.list(tag="rare", limit=2)
+    assert [e.text for e in rare] == ["day 800 #many #rare", "day 400 #many #rare"]

@@ -54,6 +54,10 @@ ENTRY_COLUMNS = (
 LOCAL_DATE = local_date_sql("e.created", "e.utc_offset_minutes")
 SNIPPET_TOKENS = 16
 TAGGED = "AND e.id IN (SELECT entry_id FROM entry_tags WHERE tag IN (?, ?))"
+TAGGED_EACH = "EXISTS (SELECT 1 FROM entry_tags t WHERE t.entry_id = e.id AND t.tag IN (?, ?))"
+COMMON_TAG = 1000
+"""Entries with a tag above which listing walks the entries newest first and checks each (the
+first 20 come at once) instead of sorting all the tagged ones (fast only while they are few)"""
 
 
 SQLITE_MAX_INTEGER = 2**63 - 1
@@ -340,8 +344,10 @@ class Journal(RecordingStore, PracticeStore, InsightsStore, Database):
             clauses.append("e.kind = ?")
             params.append(kind)
         if tag is not None:
-            clauses.append(TAGGED.removeprefix("AND "))
-            params += (tag_names(tag) * 2)[:2]
+            names = (tag_names(tag) * 2)[:2]
+            count = self.conn.execute("SELECT count(*) FROM entry_tags WHERE tag IN (?, ?)", names).fetchone()[0]
+            clauses.append(TAGGED_EACH if count > COMMON_TAG else TAGGED.removeprefix("AND "))
+            params += names
         return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
 
     @guarded
