@@ -219,8 +219,14 @@ def make_final_transcriber(engine: str, model: str | None, live):
 
 
 def _loaded(transcriber):
+    """The final-pass transcriber loaded, or None when it cannot load: the streamed text is then the entry."""
+    from voiceguide.errors import VoiceguideError
+
     if transcriber is not None:
-        transcriber.load()
+        try:
+            transcriber.load()
+        except VoiceguideError:
+            return None
     return transcriber
 
 
