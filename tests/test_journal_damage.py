@@ -79,7 +79,7 @@ def test_damage_in_a_big_journal_costs_only_the_rows_on_the_damaged_page(tmp_pat
     assert exported.returncode == 0 and skipped in exported.stderr
     assert sorted(e["id"] for e in json.loads(out.read_text())) == sorted(ids)
 
-    # stats sums the entries_day index (day, words, seconds), not the damaged table page: every entry is
+    # stats reads entry_days (entries, words, seconds per day), not the damaged table page: every entry is
     # still counted there, so the totals are right, not guessed
     stats = invoke_voiceguide("journal", "stats", "--json")
     assert stats.returncode == 0, stats.stderr

@@ -96,3 +96,23 @@ def test_recall_finds_the_newest_earlier_entry_with_words_on_that_section(journa
     assert journal.earlier_reflection("a", 2, up_to=known).id == second.id
     assert journal.earlier_reflection("a", 1, up_to=known) is None
     assert journal.earlier_reflection("b", 2, up_to=known) is None
+
+
+def test_day_totals_follow_every_insert_edit_and_delete(journal):
+    first = journal.add_entry("one two", created=datetime(2026, 11, 24, 9, 0), duration=60)
+    second = journal.add_entry("three", created=datetime(2026, 11, 24, 23, 30), duration=30)
+    journal.add_entry("four five six", created=datetime(2026, 11, 25, 9, 0))
+    journal.update_text(first.id, "one two three four")
+    journal.delete(second.id)
+
+    def by_day() -> dict[str, tuple[int, int, float]]:
+        rows = journal.conn.execute("SELECT day, entries, words, seconds FROM entry_days ORDER BY day")
+        return {row[0]: tuple(row[1:]) for row in rows}
+
+    assert by_day() == {"2026-11-24": (1, 4, 60.0), "2026-11-25": (1, 3, 0.0)}
+    journal.delete(first.id)
+    assert by_day() == {"2026-11-25": (1, 3, 0.0)}  # a day with no entry left has no row
+    picture = journal.practice(on=date(2026, 11, 25))
+    assert (picture.entries, picture.words, picture.minutes_spoken) == (1, 3, 0.0)
+    direct = journal.conn.execute("SELECT count(*), sum(words) FROM entries").fetchone()
+    assert direct == (1, 3)

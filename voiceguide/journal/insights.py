@@ -1,9 +1,9 @@
 """What lets a person see the journey: tags, mood check-ins, minutes listened and a picture of practice.
 
-The picture is aggregated in SQL over the ``entries_day`` index (local date,
-words, seconds), so a journal of years of daily entries is summed without
-reading a single entry's text; breathing, listening and check-ins are small
-tables read whole.
+The picture reads ``entry_days`` (entries, words and seconds per local day,
+kept by triggers on every insert, edit and delete), so years of daily
+entries are a few thousand rows and no entry's text is read; breathing,
+listening and check-ins are small tables read whole.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from typing import Any
 from voiceguide import messages
 from voiceguide.errors import JournalError
 from voiceguide.journal.connection import Database, guarded
-from voiceguide.journal.migrations import ENTRY_DAY
 from voiceguide.journal.tags import tags_in
 from voiceguide.journal.timestamps import local, stamp, today
 
@@ -231,10 +230,7 @@ class InsightsStore(Database):
 
         picture = Practice(by=by, periods=list(buckets.values()))
         days: set[date] = set()
-        totals = self.conn.execute(
-            f"SELECT {ENTRY_DAY}, count(*), coalesce(sum(words), 0), coalesce(sum(duration), 0)"
-            f" FROM entries GROUP BY {ENTRY_DAY}"
-        )
+        totals = self.conn.execute("SELECT day, entries, words, seconds FROM entry_days")
         seconds_spoken = 0.0
         for text, count, words, spoken in totals:
             picture.entries += count
