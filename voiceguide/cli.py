@@ -524,7 +524,8 @@ def journal_retranscribe(entry_id: int | None, all_entries: bool, model: str | N
         if entry_id is not None and not entries[0].has_audio:
             raise SettingsError(messages.JOURNAL_NO_AUDIO.format(id=entry_id))
         model = model or effective().get("model") or None
-        transcriber = make_final_transcriber("whisper", model, WhisperTranscriber(model))
+        live = WhisperTranscriber(model)
+        transcriber = make_final_transcriber("whisper", model, live) or live
         done = retranscribe(jr, entries, transcriber, progress=lambda e: click.echo(f"{e.id:5}  done", err=True))
     click.echo(messages.JOURNAL_RETRANSCRIBED.format(count=len(done), plural="y" if len(done) == 1 else "ies"))
 

@@ -94,7 +94,7 @@ def finish_final_passes(journal: Journal, transcribe: Transcribe | None = None) 
     return finished
 
 
-def apply_final_text(journal, entry_id: int, recording_id: int, transcript: Any) -> Any | None:
+def apply_final_text(journal: Journal, entry_id: int, recording_id: int, transcript: Any) -> Any | None:
     """Replace the streamed text with the final one and drop the recording, in one transaction.
 
     An empty final text (the pass heard nothing the filters let through)

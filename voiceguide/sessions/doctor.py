@@ -106,7 +106,7 @@ def check_model() -> str:
 
     model = os.environ.get("VOICEGUIDE_MODEL") or config.effective().get("model") or None
     live = WhisperTranscriber(model)
-    final = make_final_transcriber("whisper", model, live)
+    final = make_final_transcriber("whisper", model, live) or live
     parts = []
     for role, transcriber in (("live and commands", live), ("final pass", final)):
         started = time.perf_counter()

@@ -12,7 +12,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, TextIO, TypeVar
 
 from voiceguide.breathing.patterns import BreathPattern
 
@@ -27,6 +27,9 @@ if TYPE_CHECKING:
     from voiceguide.sessions.read import ReadResult
     from voiceguide.sessions.reflect import ReflectResult
     from voiceguide.settings import VoiceSettings
+    from voiceguide.speech.transcriber import WhisperTranscriber
+
+T = TypeVar("T", bound="TranscriberLike")
 
 Notify = Callable[[str], None]
 """Where a one-line notice for the person goes (the command line's echo)"""
@@ -193,7 +196,7 @@ def make_transcriber(engine: str = "whisper", model: str | None = None, *, onlin
     raise SettingsError(messages.REFLECT_UNKNOWN_ENGINE.format(engine=engine))
 
 
-def make_final_transcriber(engine: str, model: str | None, live):
+def make_final_transcriber(engine: str, model: str | None, live: T) -> T | WhisperTranscriber | None:
     """The transcriber for the final pass over a whole entry (and --from-file and recovery).
 
     A chosen ``--model`` (or ``config set model``) is used for every pass;
@@ -218,7 +221,7 @@ def make_final_transcriber(engine: str, model: str | None, live):
         return live  # base could not be assembled: the live model still makes a better whole-entry pass
 
 
-def _loaded(transcriber):
+def _loaded(transcriber: TranscriberLike | None) -> TranscriberLike | None:
     """The final-pass transcriber loaded, or None when it cannot load: the streamed text is then the entry."""
     from voiceguide.errors import VoiceguideError
 
@@ -407,7 +410,7 @@ def recover_recordings(notify: Notify) -> list[Entry]:
     return recovered
 
 
-def _recovery_transcriber():
+def _recovery_transcriber() -> WhisperTranscriber | None:
     """The final-pass model, as the command line would choose it (config, then VOICEGUIDE_MODEL)."""
     from voiceguide import config
     from voiceguide.errors import VoiceguideError

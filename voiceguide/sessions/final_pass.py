@@ -12,15 +12,19 @@ the streamed text and the next start finishes the pass
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from voiceguide.collaborators import TranscriberLike
 from voiceguide.errors import EntryNotFound
 from voiceguide.journal.recovery import apply_final_text
 from voiceguide.speech.transcriber import Transcript
 from voiceguide.speech.vad import RATE
+
+if TYPE_CHECKING:
+    from voiceguide.journal.store import Journal
 
 
 class FinalPass:
@@ -28,11 +32,11 @@ class FinalPass:
 
     def __init__(
         self,
-        journal,
+        journal: Journal,
         entry_id: int,
         recording_id: int,
         pcm: bytes,
-        transcriber,
+        transcriber: TranscriberLike,
         closing_phrases: Sequence[str] = (),
     ) -> None:
         self.journal, self.entry_id, self.recording_id = journal, entry_id, recording_id
@@ -79,12 +83,13 @@ class FinalPass:
         """The entry's text once the pass is done (None: the entry was deleted meanwhile)."""
         self.wait(timeout)
         try:
-            return self.journal.get(self.entry_id).text
+            text: str = self.journal.get(self.entry_id).text
+            return text
         except EntryNotFound:
             return None
 
 
-def finish_with_spinner(final: FinalPass, notify) -> Any | None:
+def finish_with_spinner(final: FinalPass, notify: Callable[[str], None]) -> Any | None:
     """Run an entry's final pass with a spinner; the entry after it, or None when it failed.
 
     Ctrl-C leaves the streamed text, says so, and goes on to the command

@@ -215,7 +215,7 @@ def text_steps(
         entry: Entry | None = reflect_typed(text, journal=journal, prompt=prompt, article=article_key, section=number)
         return entry
 
-    def read_back(entry) -> None:
+    def read_back(entry: Entry) -> None:
         io.say(entry.text)
 
     return Steps(read_section, breathe, reflect, read_back)
@@ -242,7 +242,7 @@ def spoken_steps(
     breathing_view: BreathingView | None = None,
     level_view: Callable[[], LevelView] | None = None,
     barge_in: bool = False,
-    final_transcriber=None,
+    final_transcriber: TranscriberLike | None = None,
 ) -> Steps:
     """Steps on the speakers and microphone, over ReadSession, BreatheSession and ReflectSession."""
     from voiceguide.sessions.breathe import BreatheSession
@@ -310,11 +310,11 @@ def spoken_steps(
         result = session.run()
         if result.entry is not None:
             io.notify(messages.GUIDE_ENTRY_TEXT.format(text=result.entry.text))
-        if result.final is not None:
+        if result.final is not None and result.entry is not None:
             finals[result.entry.id] = result.final.start()  # the guide goes on while it runs
         return result.entry
 
-    def read_back(entry) -> None:
+    def read_back(entry: Entry) -> None:
         final = finals.get(entry.id)
         text = final.final_text(FINAL_WAIT) if final is not None else None
         clip = private_render(text or entry.text)

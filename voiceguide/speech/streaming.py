@@ -50,7 +50,7 @@ class StreamingTranscription:
 
     def __init__(
         self,
-        transcribe: Callable[[np.ndarray, int], Transcript],
+        transcribe: Callable[..., Transcript],
         *,
         vad: VadSettings | None = None,
         endpointer: Endpointer | None = None,

@@ -12,8 +12,12 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from voiceguide.speech.vad import Stretch
 
 from voiceguide import messages
 from voiceguide.errors import EngineFailed, EngineMissing
@@ -161,7 +165,7 @@ TRIM_MARGIN = 1.0
 """Seconds kept before the first and after the last speech of a whole recording"""
 
 
-def invented(text: str, start: float, end: float, no_speech_prob: float, stretches) -> bool:
+def invented(text: str, start: float, end: float, no_speech_prob: float, stretches: Sequence[Stretch] | None) -> bool:
     """Whether a segment is Whisper inventing words: outside the speech the VAD heard, or a stock phrase.
 
     ``stretches`` are the VAD's speech stretches of the same audio (seconds);
@@ -194,7 +198,8 @@ class WhisperTranscriber:
         self.cpu_threads = cpu_threads or min(os.cpu_count() or 1, 4)
         self.load_seconds = 0.0
 
-    def load(self):
+    def load(self) -> Any:
+        """The faster-whisper model (it ships no types), loaded once per process and setting."""
         key = (self.model_path, str(self.cpu_threads))
         with _models_lock:
             model = _models.get(key)
@@ -363,11 +368,12 @@ class WhisperTranscriber:
 
 def _log_softmax(logits: np.ndarray) -> np.ndarray:
     top = logits.max()
-    return logits - top - np.log(np.exp(logits - top).sum())
+    result: np.ndarray = logits - top - np.log(np.exp(logits - top).sum())
+    return result
 
 
 def _score_phrases(
-    model, tokenizer, encoded: np.ndarray, start: list[int], first: np.ndarray, phrases: Sequence[str]
+    model: Any, tokenizer: Any, encoded: np.ndarray, start: list[int], first: np.ndarray, phrases: Sequence[str]
 ) -> tuple[PhraseScore, ...]:
     """Score ``phrases`` (written as Whisper writes) on one encoding, each forced after the prompt ``start``.
 
