@@ -502,6 +502,7 @@ def guide_article(tmp_path):
     path = tmp_path / "steps.md"
     path.write_text(GUIDE_ARTICLE)
     assert run_voiceguide("config", "set", "breath_minutes", "0.02").returncode == 0
+    assert run_voiceguide("config", "set", "checkin", "false").returncode == 0  # answers go straight to sections
     return path
 
 
