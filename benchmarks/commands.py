@@ -121,12 +121,14 @@ def _speech(text: str, voice: str, wpm: int) -> tuple[np.ndarray, int]:
 
 def bench_commands(phrases_per_command: int | None = None, model: str | None = None) -> list[Row]:
     """The command figures with the default model, or with ``model`` (keys ending in ``_<model>``)."""
-    from voiceguide.speech.commands import COMMANDS, Command, CommandListener
+    from voiceguide.speech.commands import COMMANDS, MOOD_PROMPT, MOODS, Command, CommandListener
     from voiceguide.speech.transcriber import WhisperTranscriber
 
     suffix = f"_{model}" if model else ""
     listener = CommandListener(None, WhisperTranscriber(model))
     listener.load()
+    # the mood numbers are heard only at the check-in question, where the guide listens with MOOD_PROMPT
+    mood_listener = CommandListener(None, listener.transcriber, prompt=MOOD_PROMPT)
     hits = total = 0
     latencies: list[float] = []
     misses: list[str] = []
@@ -136,7 +138,7 @@ def bench_commands(phrases_per_command: int | None = None, model: str | None = N
                 for wpm in RATES:
                     audio, end = _speech(phrase, voice, wpm)
                     paced = _Paced(audio, end)
-                    decision = listener.decide(paced)
+                    decision = (mood_listener if name in MOODS else listener).decide(paced)
                     total += 1
                     heard = decision.heard
                     if isinstance(heard, Command) and heard.name == name:
@@ -153,6 +155,7 @@ def bench_commands(phrases_per_command: int | None = None, model: str | None = N
             false += 1
             accepted.append(f"{sentence!r} -> {heard.name}")
     listener.close()
+    mood_listener.close()
     miss_note = ("missed: " + "; ".join(misses[:3])) if misses else "none missed"
     return [
         Row(
