@@ -12,6 +12,7 @@ import time
 
 import pytest
 
+from tests.cli_helpers import run_voiceguide
 from tests.signals import espeak
 from voiceguide.content import BUNDLED_SOURCE
 from voiceguide.journal.store import Journal
@@ -138,4 +139,11 @@ def test_a_signal_during_reflect_keeps_what_was_said_and_restores_the_terminal(p
         entries = journal.list()
         assert len(entries) == 1 and entries[0].has_audio and entries[0].duration >= 4
         assert "trust" in entries[0].text.lower()
+        # the streamed text is kept; only the final pass over its recording is left for the next start
+        assert all(r.entry_id == entries[0].id for r in journal.unfinished_recordings())
+    finished = run_voiceguide("journal", "list")
+    assert finished.returncode == 0, finished.stderr
+    with Journal.open() as journal:
+        entries = journal.list()
+        assert len(entries) == 1 and entries[0].has_audio and "trust" in entries[0].text.lower()
         assert journal.unfinished_recordings() == []

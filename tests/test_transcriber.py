@@ -59,6 +59,11 @@ def test_a_stock_phrase_outside_speech_is_dropped_but_kept_when_spoken():
     assert invented("I walked by the river.", 10.0, 14.0, 0.1, speech)
     assert not invented("I walked by the river.", 0.9, 3.1, 0.1, speech)
     assert invented("I walked by the river.", 0.9, 3.1, 0.9, speech)
+    # a window of clear speech whose no-speech probability is over the limit keeps its words ...
+    assert not invented("I walked by the river.", 0.9, 3.1, 0.65, speech, avg_logprob=-0.3)
+    # ... but not when the decoder was unsure, or the VAD heard no speech there
+    assert invented("I walked by the river.", 0.9, 3.1, 0.65, speech, avg_logprob=-1.4)
+    assert invented("I walked by the river.", 10.0, 14.0, 0.65, speech, avg_logprob=-0.3)
 
 
 def test_the_prompt_is_the_end_of_what_was_heard():

@@ -145,6 +145,9 @@ SPEECH_SECONDS = 0.4
 INVENTION_SPEECH_SHARE = 0.6
 """A phrase from INVENTIONS needs this much of its time inside speech, and a low no-speech probability"""
 INVENTION_NO_SPEECH = 0.2
+CONFIDENT_LOGPROB = -1.0
+"""Mean log-probability per token at or above which a segment over VAD speech is kept whatever its window's
+no-speech probability (Whisper's own logprob threshold)"""
 PROMPT_WORDS = 150
 """Words of earlier text given as the prompt (about 200 tokens; Whisper keeps at most 223)"""
 
@@ -165,13 +168,25 @@ TRIM_MARGIN = 1.0
 """Seconds kept before the first and after the last speech of a whole recording"""
 
 
-def invented(text: str, start: float, end: float, no_speech_prob: float, stretches: Sequence[Stretch] | None) -> bool:
+def invented(
+    text: str,
+    start: float,
+    end: float,
+    no_speech_prob: float,
+    stretches: Sequence[Stretch] | None,
+    avg_logprob: float = float("-inf"),
+) -> bool:
     """Whether a segment is Whisper inventing words: outside the speech the VAD heard, or a stock phrase.
 
     ``stretches`` are the VAD's speech stretches of the same audio (seconds);
     None skips the speech-mask test (the audio was too short to judge).
+    A high no-speech probability drops a segment, as in Whisper's own
+    rule, unless it lies over speech the VAD heard and was decoded with
+    confidence: Whisper sets that probability once per 30 s window, and a
+    window of fast, clear speech can score over the limit and would lose
+    every word of it.
     """
-    if no_speech_prob > NO_SPEECH_LIMIT or not text.strip():
+    if not text.strip():
         return True
     length = max(end - start, 0.01)
     share = 1.0
@@ -179,6 +194,10 @@ def invented(text: str, start: float, end: float, no_speech_prob: float, stretch
         inside = sum(max(0.0, min(end, s.end + 0.2) - max(start, s.start - 0.2)) for s in stretches)
         share = min(1.0, inside / length)
         if share < MIN_SPEECH_SHARE and inside < SPEECH_SECONDS:
+            return True
+    if no_speech_prob > NO_SPEECH_LIMIT:
+        heard = stretches is not None and share >= INVENTION_SPEECH_SHARE and avg_logprob >= CONFIDENT_LOGPROB
+        if not heard:
             return True
     if _normalised(text) in INVENTIONS:
         return no_speech_prob > INVENTION_NO_SPEECH or share < INVENTION_SPEECH_SHARE
@@ -261,7 +280,7 @@ class WhisperTranscriber:
             kept = tuple(
                 Segment(round(s.start, 2), round(s.end, 2), s.text.strip(), round(float(np.exp(s.avg_logprob)), 3))
                 for s in segments
-                if not invented(s.text, s.start, s.end, s.no_speech_prob, stretches)
+                if not invented(s.text, s.start, s.end, s.no_speech_prob, stretches, s.avg_logprob)
             )
         except Exception as exc:
             raise EngineFailed(f"Transcription failed: {exc}. Run `voiceguide doctor`.") from None
