@@ -955,6 +955,18 @@ def silence_option(help_text: str) -> Callable[[F], F]:
     )
 
 
+def cue_option(help_text: str) -> Callable[[F], F]:
+    """--cue, shared by the commands that pace breathing."""
+    return click.option(
+        "--cue",
+        type=click.Choice(["voice", "tone", "both", "none"]),
+        default="both",
+        show_default=True,
+        envvar="VOICEGUIDE_CUE",
+        help=help_text,
+    )
+
+
 def _say_if_online(engine: str, opts: Options) -> None:
     """Before any audio leaves the machine, say so (the engine itself is refused without --online)."""
     if opts.online and engine == "google":
@@ -980,14 +992,7 @@ def _voice_settings(voice: str | None, rate: int, volume: float, pitch: int | No
 @click.option("--minutes", type=click.FloatRange(min=0.1), help="Length in minutes (ends on a whole cycle).")
 @click.option("--cycles", type=click.IntRange(min=1), help="Number of whole breathing cycles.")
 @click.option("--bpm", type=float, help="Breaths per minute for the resonant pattern (4.5-7).")
-@click.option(
-    "--cue",
-    type=click.Choice(["voice", "tone", "both", "none"]),
-    default="both",
-    show_default=True,
-    envvar="VOICEGUIDE_CUE",
-    help="How each phase is announced.",
-)
+@cue_option("How each phase is announced.")
 @click.option(
     "--countdown",
     type=click.IntRange(min=0, max=30),
@@ -1303,14 +1308,7 @@ def reflect(
     envvar="VOICEGUIDE_BREATH_MINUTES",
     help="Minutes of breathing to offer.",
 )
-@click.option(
-    "--cue",
-    type=click.Choice(["voice", "tone", "both", "none"]),
-    default="both",
-    show_default=True,
-    envvar="VOICEGUIDE_CUE",
-    help="How each breathing phase is announced.",
-)
+@cue_option("How each breathing phase is announced.")
 @silence_option("Seconds of silence after speech that end a reflection.")
 @click.option(
     "--barge-in/--no-barge-in",
