@@ -1,6 +1,6 @@
 """Errors a user can cause or meet. Each carries one line saying what to do.
 
-Only ``cli.py`` turns them into exit codes.
+Only the ``cli`` package turns them into exit codes.
 """
 
 

@@ -1,0 +1,210 @@
+"""The command line: the root group, saved settings as defaults, and the one exit policy.
+
+The ``cli`` package is the only place that imports click; commands stay thin,
+one module per command group. Each command parses options, builds settings,
+calls one session or store function, and lets ``main()`` map errors to exit
+codes: 1 for a VoiceguideError (one line), 2 for bad usage, 130 for Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from voiceguide import __version__, messages
+from voiceguide.cli import breathe, config, doctor, guide, journal, journal_crypt, journal_files, read, reflect, voices
+from voiceguide.cli.options import CONTEXT, HELP_OPTIONS, Options, echo_err
+from voiceguide.errors import VoiceguideError
+
+_debug = False
+"""Whether to show tracebacks, set from the parsed root options"""
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, "--version", prog_name="voiceguide")
+@click.option("--debug", is_flag=True, envvar="VOICEGUIDE_DEBUG", help="Show tracebacks for errors.")
+@click.option(
+    "--debug-audio",
+    is_flag=True,
+    envvar="VOICEGUIDE_DEBUG_AUDIO",
+    help="Show PortAudio/ALSA/JACK messages instead of silencing them.",
+)
+@click.option(
+    "--online",
+    is_flag=True,
+    envvar="VOICEGUIDE_ONLINE",
+    help="Allow online speech engines. Off by default: nothing leaves this machine.",
+)
+@click.pass_context
+def cli(ctx: click.Context, debug: bool, debug_audio: bool, online: bool) -> None:
+    """A private, offline, hands-free voice companion for a guided article.
+
+    It reads the guidance aloud, paces breathing exercises, and keeps your
+    spoken reflections in a local journal. Nothing leaves this machine
+    unless you pass --online.
+
+    \b
+    Examples:
+      voiceguide guide              # the whole session, hands-free
+      voiceguide read --section 2   # listen to one section
+      voiceguide breathe box        # a paced breathing exercise
+      voiceguide doctor             # check audio, voice and model
+    """
+    ctx.obj = Options(debug=debug, debug_audio=debug_audio, online=online)
+    global _debug
+    _debug = debug  # as Click read it: --debug or VOICEGUIDE_DEBUG, for main() to decide on tracebacks
+    from voiceguide.journal.passphrase import set_prompt, terminal_prompt
+
+    set_prompt(terminal_prompt)  # an encrypted journal asks for its passphrase on the terminal
+    if debug_audio:
+        from voiceguide.audio.devices import set_debug_audio
+
+        set_debug_audio(True)
+    if ctx.invoked_subcommand in SAVED_DEFAULTS:
+        _defaults_from_config(ctx, SAVED_DEFAULTS[ctx.invoked_subcommand])
+    if ctx.invoked_subcommand not in (None, "doctor") and not _asks_for_help(ctx) and not ctx.resilient_parsing:
+        from voiceguide.journal.leftovers import sweep
+        from voiceguide.settings import user_paths
+
+        sweep(user_paths().data)  # what a killed conversion or edit left behind (doctor reports these)
+    if (
+        ctx.invoked_subcommand in JOURNAL_COMMANDS
+        and not _asks_for_help(ctx)
+        and not ctx.resilient_parsing
+        and not (ctx.invoked_subcommand == "journal" and ctx.args[:1] == ["lock"])
+    ):
+        from voiceguide.sessions.factory import recover_recordings
+
+        recover_recordings(notify=echo_err)
+
+
+JOURNAL_COMMANDS = ("read", "breathe", "reflect", "guide", "journal", "checkin")
+"""Commands that open the journal, and so first recover a recording a crash left behind
+(all but `journal lock`, which must not unlock it)"""
+VOICE_KEYS = {"voice": "voice", "rate": "rate", "volume": "volume"}
+SAVED_DEFAULTS = {
+    "read": VOICE_KEYS,
+    "breathe": VOICE_KEYS,
+    "reflect": {**VOICE_KEYS, "model": "model"},
+    "guide": {
+        **VOICE_KEYS,
+        "model": "model",
+        "breath_pattern": "breath_pattern",
+        "breath_minutes": "breath_minutes",
+        "barge_in": "barge_in",
+    },
+}
+"""Per command, which options (by parameter name) default to which saved setting (`voiceguide config`)"""
+
+
+def _defaults_from_config(ctx: click.Context, keys: dict[str, str]) -> None:
+    """The one way saved settings meet flags: they become option defaults, so flags and VOICEGUIDE_* still win."""
+    from voiceguide.config import effective
+
+    saved = effective()
+    defaults = {param: saved[key] for param, key in keys.items() if saved.get(key) not in (None, "")}
+    if ctx.invoked_subcommand is not None:
+        ctx.default_map = {**(ctx.default_map or {}), ctx.invoked_subcommand: defaults}
+
+
+def _asks_for_help(ctx: click.Context) -> bool:
+    """`voiceguide CMD --help` runs this group's callback too; help should not recover recordings.
+
+    Click has already taken the subcommand's arguments off ``ctx`` here, so look at argv.
+    """
+    return any(arg in HELP_OPTIONS for arg in sys.argv[1:])
+
+
+for command in (
+    doctor.doctor,
+    doctor.devices,
+    voices.voices,
+    read.sections,
+    read.read,
+    breathe.breathe,
+    reflect.reflect,
+    reflect.checkin,
+    guide.guide,
+    journal.journal,
+    config.config_group,
+):
+    cli.add_command(command)
+for command in (
+    journal_files.journal_export,
+    journal_files.journal_import,
+    journal_crypt.journal_encrypt,
+    journal_crypt.journal_decrypt,
+    journal_crypt.journal_lock,
+    journal_crypt.journal_passwd,
+):
+    journal.journal.add_command(command)
+
+
+_received = 0
+"""The SIGTERM or SIGHUP that stopped the command (0: none, or Ctrl-C)"""
+
+
+def _stop_on_signals() -> None:
+    """SIGTERM and SIGHUP stop a command the way Ctrl-C does: terminal restored, work kept.
+
+    The handler raises ``Terminated`` (a KeyboardInterrupt) in the main thread,
+    so every path that keeps partial work on Ctrl-C runs; the exit code is
+    128 + the signal, as a shell reports it. Further signals while that
+    clean-up runs are ignored, so a second SIGTERM cannot cut it short.
+    """
+    import signal
+
+    from voiceguide.errors import Terminated
+
+    def stop(signum: int, frame: object) -> None:
+        global _received
+        if _received:
+            return
+        _received = signum
+        raise Terminated(signum)
+
+    for signum, handler in ((signal.SIGTERM, stop), (signal.SIGHUP, stop), (signal.SIGINT, signal.default_int_handler)):
+        try:
+            signal.signal(signum, handler)
+        except (ValueError, OSError):
+            pass  # not the main thread of the main interpreter: the default action stays
+
+
+def main(argv: list[str] | None = None) -> None:
+    """The one exit point: maps every outcome to an exit code and one line."""
+    global _debug, _received
+    _debug = False
+    _received = 0
+    args = list(sys.argv[1:] if argv is None else argv)
+    import os
+
+    os.umask(0o077)  # everything written (config, cache, exports, SQLite's side files) is ours alone
+    _stop_on_signals()
+    import voiceguide.audio
+
+    voiceguide.audio.detach_c_stderr = True  # ALSA's run-time noise stays off the terminal
+    try:
+        code = cli.main(args=args, prog_name="voiceguide", standalone_mode=False)
+    except click.exceptions.Abort:
+        echo_err(messages.INTERRUPTED)
+        sys.exit(128 + (_received or 2))
+    except KeyboardInterrupt:
+        echo_err(messages.INTERRUPTED)
+        sys.exit(128 + (_received or 2))
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except VoiceguideError as exc:
+        if _debug:
+            raise
+        echo_err(f"Error: {exc}")
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except Exception as exc:
+        if _debug:
+            raise
+        echo_err(messages.UNEXPECTED.format(error=f"{type(exc).__name__}: {exc}"))
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
