@@ -121,7 +121,8 @@ def _speech(text: str, voice: str, wpm: int) -> tuple[np.ndarray, int]:
 
 def bench_commands(phrases_per_command: int | None = None, model: str | None = None) -> list[Row]:
     """The command figures with the default model, or with ``model`` (keys ending in ``_<model>``)."""
-    from voiceguide.speech.commands import COMMANDS, MOOD_PROMPT, MOODS, Command, CommandListener
+    from voiceguide.speech.commands import COMMANDS, MOOD_PROMPT, MOODS, Command
+    from voiceguide.speech.listener import CommandListener
     from voiceguide.speech.transcriber import WhisperTranscriber
 
     suffix = f"_{model}" if model else ""

@@ -9,7 +9,8 @@ import pytest
 from tests.signals import espeak
 from voiceguide.audio.recorder import Recorder
 from voiceguide.speech.barge_in import COMMAND_KEYS, VoiceKeys
-from voiceguide.speech.commands import COMMANDS, CommandListener
+from voiceguide.speech.commands import COMMANDS
+from voiceguide.speech.listener import CommandListener
 from voiceguide.speech.transcriber import WhisperTranscriber
 
 pytestmark = pytest.mark.audio

@@ -9,17 +9,15 @@ from tests.fakes import ScriptedTranscriber
 from voiceguide.speech.commands import (
     COMMANDS,
     Command,
-    CommandListener,
     KeyPressed,
-    ListenSettings,
     Nothing,
     NotUnderstood,
-    is_fragment,
     match,
     normalise,
-    rescue,
     spoken_list,
 )
+from voiceguide.speech.listener import CommandListener, ListenSettings
+from voiceguide.speech.rescue import is_fragment, rescue
 
 
 class _Chunk:

@@ -493,7 +493,7 @@ def run_guide(
     from voiceguide.audio.player import Player
     from voiceguide.audio.recorder import Recorder
     from voiceguide.sessions.guide_io import SpokenIO, spoken_steps
-    from voiceguide.speech.commands import CommandListener
+    from voiceguide.speech.listener import CommandListener
     from voiceguide.speech.synthesizer import Synthesizer
     from voiceguide.ui.breathing_view import make_breathing_view
     from voiceguide.ui.keys import TerminalKeys

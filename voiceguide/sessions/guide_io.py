@@ -28,7 +28,8 @@ if TYPE_CHECKING:
     from voiceguide.journal.models import Entry
     from voiceguide.journal.store import Journal
     from voiceguide.sessions.breathe import CueMode
-    from voiceguide.speech.commands import CommandListener, Heard
+    from voiceguide.speech.commands import Heard
+    from voiceguide.speech.listener import CommandListener
     from voiceguide.speech.synthesizer import Synthesizer
     from voiceguide.ui.breathing_view import BreathingView
     from voiceguide.ui.level_meter import LevelView

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 from voiceguide.collaborators import KeySource
 
 if TYPE_CHECKING:
-    from voiceguide.speech.commands import Command, CommandListener
+    from voiceguide.speech.commands import Command
+    from voiceguide.speech.listener import CommandListener
 
 COMMAND_KEYS: dict[str, str] = {
     "next": "n",

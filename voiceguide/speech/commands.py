@@ -1,44 +1,19 @@
-"""Voice commands: a closed list of short phrases, and a listener that hears one.
+"""Voice commands: a closed list of short phrases, and the matcher that turns a transcript into one.
 
 A transcript is a command only when, after normalising case and punctuation
 and dropping filler such as "please" or "okay" at either end, it is exactly
 one of the listed phrases, and Whisper was confident enough. Anything else
 is ``NotUnderstood``: never a guess, so "what's the weather" or a cough can
-never move the session on.
-
-One exception, which is not a guess either: Whisper decodes greedily, one
-likeliest token at a time, and a short word can go astray on its first
-token ("back" written as "B-B-"). When a short transcript is not a command,
-the listed phrases are scored by the same decoder on the same audio
-(``rescue``); a phrase is taken only when the decoder finds it at least as
-likely as what it wrote (or nearly so, when what it wrote is not an English
-word but a fragment such as "Liator."), clearly likelier than any other
-command, and complete (the speech ends with it).
-
-The listener is half-duplex: it records only while nothing plays. It cuts
-the utterance with the webrtcvad endpointer and acts early: after a short
-pause it transcribes what it has in the background, and if that is already
-a confident command it answers at once; otherwise it waits for the full
-silence and transcribes the whole utterance.
+never move the session on. The one exception, which is not a guess either,
+is in ``speech.rescue``; the listener that hears an utterance is
+``speech.listener``.
 """
 
 from __future__ import annotations
 
-import concurrent.futures
-import math
 import re
-import time
-from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
-
-from voiceguide.collaborators import KeySource, RecorderLike, TranscriberLike, TranscriptLike
-
-if TYPE_CHECKING:
-    import numpy as np
-
-    from voiceguide.speech.vad import VadSettings
 
 
 class CommandName(StrEnum):
@@ -240,55 +215,6 @@ MOOD_PROMPT = COMMAND_PROMPT + " One. Two. Three. Four. Five."
 """The prompt at "how do you feel, from one to five?": without the numbers in it, espeak's "three"
 is written "Free." and "one" "What?"; with them in every prompt, "back" is written "Buck." more often"""
 
-RESCUE_MAX_SECONDS = 2.5
-"""Longest utterance (the VAD's cut: lead-in, speech and trailing silence) that is rescored.
-
-Every listed phrase lasts under two seconds even spoken slowly; ordinary
-sentences last longer, and are never rescored.
-"""
-
-RESCUE_MIN_GAIN = 0.0
-"""How much likelier (natural log) the phrase must be than the transcript's own words.
-
-Zero: the phrase explains the audio at least as well as what the greedy
-decoder wrote, so taking it mends a search error rather than overruling
-the decoder.
-"""
-
-RESCUE_MIN_GAIN_FRAGMENT = -2.0
-"""RESCUE_MIN_GAIN when the transcript holds a word that is not English.
-
-"quieter" written as "Liator.": the greedy decoder wrote a fragment, not a
-word it heard, so its reading is no rival to be overruled, and the phrase
-may be up to e**2 less likely than it. A real word ("Flower.", "Read.",
-"Top.") keeps the stricter RESCUE_MIN_GAIN. A word is English when it is in
-wordfreq's small English list (the 28,800 words used at least once per
-million).
-"""
-
-RESCUE_MIN_LEAD = 3.0
-"""How much likelier (natural log) the phrase must be than the best phrase of any other command.
-
-e**3, twenty times: "resume" heard as "Re-u." is about as close to "redo"
-as to "resume", and near words ("bag", "bat") come out only a few times
-likelier as one command than as another; both are rejected rather than
-acted on.
-"""
-
-RESCUE_MIN_MEAN = -1.75
-"""Lowest mean log-probability per token (the end of text included) of a rescued phrase.
-
-About 0.17 per token: the phrase must also be a good reading of the audio
-in absolute terms, not merely the least bad one.
-"""
-
-RESCUE_MIN_END = math.log(0.67)
-"""Lowest log-probability that the speech ends right after the phrase.
-
-A phrase that explains only the start of the utterance ("what can I say"
-for "what's the weather like today") leaves the decoder expecting more.
-"""
-
 _PHRASES: dict[str, CommandName] = {phrase: name for name, phrases in COMMANDS.items() for phrase in phrases}
 _FILLER_WORDS = sorted((tuple(f.split()) for f in FILLERS), key=len, reverse=True)
 
@@ -374,243 +300,7 @@ def written(phrase: str) -> str:
     return text[:1].upper() + text[1:] + ("?" if words[0] == "what" else ".")
 
 
-_WRITTEN: dict[str, CommandName] = {written(phrase): name for phrase, name in _PHRASES.items()}
-
-
-@runtime_checkable
-class ScoresPhrases(Protocol):
-    duration: float
-
-    def score(self, phrases: list[str]) -> tuple[Sequence[PhraseScoreLike], PhraseScoreLike | None]: ...
-
-
-class PhraseScoreLike(Protocol):
-    """How well one phrase explains the audio (``speech.transcriber.PhraseScore``)."""
-
-    phrase: str
-    logprob: float
-    end: float
-
-    @property
-    def mean(self) -> float: ...
-
-
-def is_fragment(text: str) -> bool:
-    """Does ``text`` hold a word that is not English ("Liator.", "Boc."), as a stumbling decoder writes?"""
-    from wordfreq import zipf_frequency
-
-    return any(zipf_frequency(word, "en", wordlist="small") == 0 for word in normalise(text).split())
-
-
-def rescue(transcript: ScoresPhrases) -> Command | None:
-    """The command the audio says although its transcript is not one, or None (see the module notes).
-
-    ``transcript`` must be able to score phrases on its own audio (Whisper's
-    ``CommandTranscript``); any other transcript is never rescued.
-    """
-    if transcript.duration > RESCUE_MAX_SECONDS or not hasattr(transcript, "score"):
-        return None
-    scores, own = transcript.score(list(_WRITTEN))
-    if not scores or own is None:
-        return None
-    best = max(scores, key=lambda s: s.logprob)
-    name = _WRITTEN[best.phrase]
-    others = [s.logprob for s in scores if _WRITTEN[s.phrase] != name]
-    lead = best.logprob - max(others) if others else math.inf
-    gain = RESCUE_MIN_GAIN_FRAGMENT if is_fragment(own.phrase) else RESCUE_MIN_GAIN
-    if (
-        best.logprob - own.logprob >= gain
-        and lead >= RESCUE_MIN_LEAD
-        and best.mean >= RESCUE_MIN_MEAN
-        and best.end >= RESCUE_MIN_END
-    ):
-        return Command(name, getattr(transcript, "text", ""), round(math.exp(best.mean), 3), rescued=True)
-    return None
-
-
 def spoken_list(names: list[CommandName] | None = None) -> str:
     """The commands as a spoken list: "next, back, ... or no" (the mood numbers only when asked for)."""
     said = [SPOKEN_NAMES[n] for n in (names or [n for n in COMMANDS if n not in MOODS])]
     return said[0] if len(said) == 1 else ", ".join(said[:-1]) + " or " + said[-1]
-
-
-# -- hearing one --------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ListenSettings:
-    """How long the listener waits and how it decides an utterance ended, in seconds."""
-
-    start_timeout: float = 8.0
-    """No speech start within this long: Nothing('timeout')"""
-    end_silence: float = 0.7
-    """Silence after speech that ends the utterance"""
-    early_silence: float = 0.25
-    """Silence after which what was said is transcribed in the background, to act sooner"""
-    max_speech: float = 4.0
-    """Longest utterance; a command is a few words"""
-    pad: float = 0.25
-    """Audio kept before the speech start, so the first sound is not clipped"""
-
-
-@dataclass(frozen=True)
-class Decision:
-    """What the listener decided, with timings for benchmarks and logs."""
-
-    heard: Heard
-    speech_end: float | None = None
-    """Seconds into the stream where the VAD last heard speech"""
-    decided_at: float | None = None
-    """time.monotonic() when the decision was made"""
-    early: bool = False
-    """Decided on the early (background) transcript"""
-
-
-class CommandListener:
-    """Listens for one short utterance on ``recorder`` and turns it into a Command (or not)."""
-
-    def __init__(
-        self,
-        recorder: RecorderLike | Callable[[], RecorderLike] | None,
-        transcriber: TranscriberLike,
-        *,
-        settings: ListenSettings | None = None,
-        vad: VadSettings | None = None,
-        prompt: str | None = COMMAND_PROMPT,
-        threshold: float = MIN_CONFIDENCE,
-        monotonic: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.recorder = recorder
-        self.transcriber = transcriber
-        self.settings = settings or ListenSettings()
-        self.vad = vad
-        self.prompt = prompt
-        self.threshold = threshold
-        self.monotonic = monotonic
-        self._pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="command")
-        self.last: Decision | None = None
-
-    def close(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
-
-    def load(self) -> None:
-        """Load the model now (it takes a second), so the first command is quick."""
-        load = getattr(self.transcriber, "load", None)
-        if load is not None:
-            load()
-        is_fragment("back")  # wordfreq's import and word list, for the first rescue
-
-    def transcribe(self, samples: np.ndarray) -> TranscriptLike:
-        fast = getattr(self.transcriber, "transcribe_command", None)
-        heard: TranscriptLike
-        if fast is not None:
-            heard = fast(samples, 16000, prompt=self.prompt)
-        else:
-            heard = self.transcriber.transcribe(samples, 16000)
-        return heard
-
-    def judge(self, transcript: TranscriptLike) -> Command | NotUnderstood | Nothing:
-        if not transcript.text.strip():
-            return Nothing("noise")
-        heard = match(transcript.text, transcript.confidence, threshold=self.threshold)
-        if isinstance(heard, NotUnderstood) and heard.reason == "unknown" and isinstance(transcript, ScoresPhrases):
-            return rescue(transcript) or heard
-        return heard
-
-    def hear(self, samples: np.ndarray) -> Command | NotUnderstood | Nothing:
-        """Transcribe and judge one utterance (in the background, for the early decision)."""
-        return self.judge(self.transcribe(samples))
-
-    def listen(self, keys: KeySource | None = None, timeout: float | None = None, prompt: str | None = None) -> Heard:
-        """Record until one utterance ends (or the timeout, or a key); the recorder is closed after.
-
-        ``prompt`` replaces the listener's own for this one utterance (MOOD_PROMPT at a check-in).
-        """
-        if prompt is not None:
-            saved, self.prompt = self.prompt, prompt
-            try:
-                return self.listen(keys, timeout)
-            finally:
-                self.prompt = saved
-        recorder = self.recorder() if callable(self.recorder) else self.recorder  # a class or factory: one per listen
-        if recorder is None:
-            raise ValueError("this listener has no recorder: use decide() on chunks")
-        recorder.start()
-        try:
-            # a loaded machine can be slow to deliver the first chunk; a dead device still fails
-            decision = self.decide(recorder.chunks(timeout=5.0), keys=keys, timeout=timeout)
-        finally:
-            recorder.stop()
-        self.last = decision
-        return decision.heard
-
-    def decide(self, chunks: Iterable[Any], *, keys: KeySource | None = None, timeout: float | None = None) -> Decision:
-        """The decision for a stream of recorder chunks (anything with ``samples`` and ``rate``)."""
-        import numpy as np
-
-        from voiceguide.speech.vad import FRAME_SECONDS, RATE, Endpointer, VadSettings
-
-        s = self.settings
-        vad = self.vad or VadSettings(pause=min(0.5, s.end_silence), silence=s.end_silence)
-        endpointer = Endpointer(vad)
-        parts: list[np.ndarray] = []
-        total = 0
-        limit = s.start_timeout if timeout is None else timeout
-        early: tuple[int, concurrent.futures.Future[Command | NotUnderstood | Nothing]] | None = None
-        """(voiced frames when submitted, the background transcription)"""
-
-        def last_voiced() -> int:
-            voiced = endpointer.voiced
-            i = len(voiced)
-            while i > 0 and not voiced[i - 1]:
-                i -= 1
-            return i
-
-        def utterance() -> np.ndarray:
-            first = endpointer.stretches[0].start if endpointer.stretches else None
-            if first is None:
-                starts = [i for i, v in enumerate(endpointer.voiced) if v]
-                first = starts[0] * FRAME_SECONDS if starts else 0.0
-            audio = np.concatenate(parts) if parts else np.zeros(0, np.int16)
-            begin = max(0, int((first - s.pad) * RATE))
-            return audio[begin:]
-
-        def finish(heard: Heard, is_early: bool = False) -> Decision:
-            return Decision(heard, last_voiced() * FRAME_SECONDS, self.monotonic(), is_early)
-
-        for chunk in chunks:
-            samples = chunk.samples
-            if chunk.rate != RATE:
-                from voiceguide.audio.clip import Clip
-
-                samples = Clip(samples, chunk.rate).resampled(RATE).samples
-            parts.append(samples)
-            total += len(samples)
-            endpointer.feed(samples)
-            if keys is not None:
-                key = keys.poll()
-                if key is not None:
-                    return Decision(KeyPressed(key), None, self.monotonic())
-            if not endpointer.heard_speech:
-                if total / RATE >= limit:
-                    return finish(Nothing("timeout"))
-                continue
-            voiced_frames = last_voiced()
-            quiet = (len(endpointer.voiced) - voiced_frames) * FRAME_SECONDS
-            first = endpointer.stretches[0].start if endpointer.stretches else None
-            spoken = voiced_frames * FRAME_SECONDS - (first if first is not None else 0.0)
-            if early is not None and early[0] != voiced_frames:
-                early = None  # they went on talking: that transcript is stale
-            if early is not None and early[1].done():
-                heard = early[1].result()
-                if isinstance(heard, Command):
-                    return finish(heard, True)
-            if quiet >= s.end_silence or spoken >= s.max_speech:
-                if early is not None:  # the same speech: its decision is the whole utterance's
-                    return finish(early[1].result(), True)
-                return finish(self.hear(utterance()))
-            if early is None and quiet >= s.early_silence:
-                early = (voiced_frames, self._pool.submit(self.hear, utterance()))
-        if endpointer.heard_speech:
-            return finish(self.hear(utterance()))
-        return finish(Nothing("timeout"))
