@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -94,6 +95,42 @@ def portaudio() -> Any:
             with quiet_stderr():
                 _instance = pyaudio.PyAudio()
         return _instance
+
+
+def open_stream(*, output: bool, device: int | None, rate: int, frames: int, callback: Any) -> tuple[Any, float]:
+    """A 16-bit mono PyAudio callback stream, not yet started, and the offset from its clock to time.monotonic().
+
+    The caller keeps both before ``start_stream()``, so the first callback
+    already sees them. A device that cannot be opened is DeviceUnavailable.
+    """
+    pyaudio = pyaudio_module()
+    pa = portaudio()
+    side = {"output": True, "output_device_index": device} if output else {"input": True, "input_device_index": device}
+    try:
+        with quiet_stderr():
+            stream = pa.open(
+                format=pyaudio.paInt16,
+                channels=1,
+                rate=rate,
+                frames_per_buffer=frames,
+                stream_callback=callback,
+                start=False,
+                **side,
+            )
+    except (OSError, ValueError) as exc:
+        missing = messages.NO_OUTPUT_DEVICE if output else messages.NO_INPUT_DEVICE
+        raise DeviceUnavailable(f"{missing} ({exc})") from None
+    return stream, time.monotonic() - stream.get_time()
+
+
+def close_stream(stream: Any) -> None:
+    """Stop and close a stream quietly; a device that has gone already is no error here."""
+    with quiet_stderr():
+        try:
+            stream.stop_stream()
+            stream.close()
+        except OSError:
+            pass
 
 
 def terminate() -> None:

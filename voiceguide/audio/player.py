@@ -17,10 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from voiceguide import messages
 from voiceguide.audio.clip import Clip
-from voiceguide.audio.devices import portaudio, pyaudio_module, quiet_stderr
-from voiceguide.errors import DeviceUnavailable
+from voiceguide.audio.devices import close_stream, open_stream, pyaudio_module
 from voiceguide.settings import AudioSettings
 
 
@@ -86,23 +84,13 @@ class Player:
 
     # -- stream ------------------------------------------------------------
     def _open(self) -> None:
-        pyaudio = pyaudio_module()
-        pa = portaudio()
-        try:
-            with quiet_stderr():
-                self._stream = pa.open(
-                    format=pyaudio.paInt16,
-                    channels=1,
-                    rate=self.rate,
-                    output=True,
-                    output_device_index=self.settings.output_device,
-                    frames_per_buffer=self.buffer_frames,
-                    stream_callback=self._callback,
-                    start=False,
-                )
-        except (OSError, ValueError) as exc:
-            raise DeviceUnavailable(f"{messages.NO_OUTPUT_DEVICE} ({exc})") from None
-        self._clock_offset = time.monotonic() - self._stream.get_time()
+        self._stream, self._clock_offset = open_stream(
+            output=True,
+            device=self.settings.output_device,
+            rate=self.rate,
+            frames=self.buffer_frames,
+            callback=self._callback,
+        )
         self._stream.start_stream()
 
     @property
@@ -113,12 +101,7 @@ class Player:
     def close(self) -> None:
         self.stop()
         if self._stream is not None:
-            with quiet_stderr():
-                try:
-                    self._stream.stop_stream()
-                    self._stream.close()
-                except OSError:
-                    pass
+            close_stream(self._stream)
             self._stream = None
 
     def __enter__(self) -> Player:

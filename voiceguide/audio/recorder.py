@@ -13,7 +13,7 @@ import numpy as np
 
 from voiceguide import messages
 from voiceguide.audio.clip import Clip, level_dbfs
-from voiceguide.audio.devices import portaudio, pyaudio_module, quiet_stderr
+from voiceguide.audio.devices import close_stream, open_stream, pyaudio_module
 from voiceguide.errors import DeviceUnavailable
 from voiceguide.settings import AudioSettings
 
@@ -56,34 +56,15 @@ class Recorder:
         self._closed = threading.Event()
 
     def start(self) -> Recorder:
-        pyaudio = pyaudio_module()
-        pa = portaudio()
-        try:
-            with quiet_stderr():
-                self._stream = pa.open(
-                    format=pyaudio.paInt16,
-                    channels=1,
-                    rate=self.rate,
-                    input=True,
-                    input_device_index=self.device,
-                    frames_per_buffer=self.chunk_frames,
-                    stream_callback=self._callback,
-                    start=False,
-                )
-        except (OSError, ValueError) as exc:
-            raise DeviceUnavailable(f"{messages.NO_INPUT_DEVICE} ({exc})") from None
-        self._clock_offset = time.monotonic() - self._stream.get_time()
+        self._stream, self._clock_offset = open_stream(
+            output=False, device=self.device, rate=self.rate, frames=self.chunk_frames, callback=self._callback
+        )
         self._stream.start_stream()
         return self
 
     def stop(self) -> None:
         if self._stream is not None:
-            with quiet_stderr():
-                try:
-                    self._stream.stop_stream()
-                    self._stream.close()
-                except OSError:
-                    pass
+            close_stream(self._stream)
             self._stream = None
         if not self._closed.is_set():
             self._closed.set()
