@@ -14,6 +14,8 @@ import subprocess
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +24,10 @@ SPEAKER = "vg_speaker"
 MIC = "vg_mic"
 SPEAKER_RATE = 48000
 MIC_RATE = 16000
+ECHO_DELAY_MS = 30
+"""The rig's room: what the speaker plays reaches the microphone this much later ..."""
+ECHO_GAIN_DB = -6.0
+"""... and this much quieter"""
 
 _SPEAKER_PROPS = "sink_properties=device.description=vg_speaker"
 DEFAULT_PA = f"""
@@ -173,6 +179,71 @@ class PrivatePulse:
         else:
             threading.Thread(target=feed, daemon=True).start()
         return proc
+
+    # -- the room ------------------------------------------------------------
+    @contextmanager
+    def echo(self, delay_ms: int = ECHO_DELAY_MS, gain_db: float = ECHO_GAIN_DB) -> Iterator[None]:
+        """While it lasts, vg_mic hears vg_speaker ``delay_ms`` later and ``gain_db`` quieter: a room's echo.
+
+        module-loopback with its adaptive rate off (adjust_time=0): with it on,
+        the delay creeps by a millisecond every ten seconds, which no room does.
+        """
+        module = self.pactl(
+            "load-module",
+            "module-loopback",
+            f"source={SPEAKER}.monitor",
+            f"sink={MIC}",
+            f"latency_msec={delay_ms}",
+            "adjust_time=0",
+            "remix=false",
+            "source_dont_move=true",
+            "sink_dont_move=true",
+        ).stdout.strip()
+        try:
+            deadline = time.monotonic() + 5
+            while True:
+                inputs = self.pactl("list", "short", "sink-inputs").stdout.splitlines()
+                found = [line.split()[0] for line in inputs if "module-loopback" in line]
+                if found or time.monotonic() > deadline:
+                    break
+                time.sleep(0.05)
+            if not found:
+                raise PulseError("the echo loopback did not start")
+            self.pactl("set-sink-input-volume", found[0], f"{gain_db}dB")
+            time.sleep(0.3)  # the loopback fills its latency before it carries sound
+            yield
+        finally:
+            self.pactl("unload-module", module, check=False)
+
+    def measure_echo(self, seconds: float = 3.0) -> tuple[float, float]:
+        """(delay in ms, gain in dB) of what vg_mic hears of vg_speaker, by cross-correlating noise.
+
+        Both are recorded from this server's own monitors, so both share its clock.
+        """
+        noise = (np.random.default_rng(16).standard_normal(int(SPEAKER_RATE * seconds)) * 4000).astype(np.int16)
+        speaker = MonitorRecording(self, f"{SPEAKER}.monitor", MIC_RATE).start()
+        mic = MonitorRecording(self, f"{MIC}.monitor", MIC_RATE).start()
+        proc = subprocess.Popen(
+            ["pacat", "--playback", f"--device={SPEAKER}", f"--rate={SPEAKER_RATE}", "--channels=1"]
+            + ["--format=s16le", "--raw", "--latency-msec=20"],
+            env=dict(os.environ, **self.env),
+            stdin=subprocess.PIPE,
+        )
+        proc.communicate(noise.tobytes(), timeout=seconds + 10)
+        time.sleep(0.3)
+        played, played_at = speaker.stop()
+        heard, heard_at = mic.stop()
+        a, b = played.astype(np.float64), heard.astype(np.float64)
+        size = 1 << int(np.ceil(np.log2(len(a) + len(b))))
+        corr = np.fft.irfft(np.fft.rfft(b, size) * np.conj(np.fft.rfft(a, size)), size)
+        lag = int(np.argmax(np.abs(corr)))
+        lag = lag if lag < size // 2 else lag - size
+        delay = lag / MIC_RATE + heard_at - played_at
+        # loudness over the noise itself (the recordings also hold silence before and after)
+        loud_a = np.sort(np.abs(a))[-len(noise) // 3 :]
+        loud_b = np.sort(np.abs(b))[-len(noise) // 3 :]
+        gain = 20 * np.log10(max(np.sqrt(np.mean(loud_b**2)), 1e-3) / np.sqrt(np.mean(loud_a**2)))
+        return delay * 1000, float(gain)
 
 
 class MonitorRecording:

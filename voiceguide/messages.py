@@ -506,3 +506,9 @@ REPORT_NOT_ENCRYPTED = (
 REPORT_WRITTEN = "Wrote a report of {count} entries to {path}. It is not encrypted: keep it somewhere private."
 REPORT_NEEDS_OUT = "The HTML report is written to a file: add --out report.html."
 STATS_SVG_WRITTEN = "Wrote the chart to {path}."
+
+# -- barge-in on speakers (echo cancelling) -------------------------------------
+ECHO_CANCELLER_MISSING = (
+    "The echo canceller is not installed (pip install livekit), so barge-in on speakers is off: "
+    "commands are heard at the listening sound."
+)

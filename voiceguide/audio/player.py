@@ -13,6 +13,7 @@ from __future__ import annotations
 import collections
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -80,6 +81,8 @@ class Player:
         self._last_end = 0.0
         self._clock_offset = 0.0
         self._stream: Any = None
+        self.tap: Callable[[np.ndarray, float], None] | None = None
+        """Called in the audio thread with every buffer as it goes out and when it is heard (echo cancelling)"""
         self._open()
 
     # -- stream ------------------------------------------------------------
@@ -199,4 +202,7 @@ class Player:
             item._finish(when)
         if self.volume != 1.0:
             out = np.clip(out.astype(np.float32) * self.volume, -32768, 32767).astype(np.int16)
+        tap = self.tap
+        if tap is not None:
+            tap(out, start)
         return out.tobytes(), pyaudio.paContinue

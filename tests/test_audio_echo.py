@@ -1,0 +1,101 @@
+"""Echo cancelling on the rig: the private server's room echo, taken out of what the microphone hears."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.pulse import ECHO_DELAY_MS, ECHO_GAIN_DB
+from voiceguide.audio.echo import RATE, EchoReference
+
+
+def test_reference_is_found_by_the_time_it_was_played():
+    reference = EchoReference(48000)
+    block = np.full(480, 1000, np.int16)  # 10 ms at 48 kHz
+    for i in range(100):
+        reference.feed(block, 100.0 + i * 0.01)
+    middle = reference.take(100.5, 160)
+    assert np.allclose(middle, 1000, atol=5)
+    before = reference.take(99.0, 160)
+    assert not before.any()
+
+
+def test_an_underrun_gap_is_silence_in_the_reference():
+    """The device played nothing while it starved: the echo that follows comes that much later."""
+    reference = EchoReference(48000)
+    loud, quiet = np.full(480, 1000, np.int16), np.zeros(480, np.int16)
+    for i in range(50):
+        reference.feed(loud if i % 2 else quiet, 100.0 + i * 0.01)
+    for i in range(20):  # 8 ms late, and on from there
+        reference.feed(np.full(480, 3000, np.int16), 100.508 + i * 0.01)
+    late = reference.take(100.508 + 0.002, 80)
+    assert np.allclose(late, 3000, atol=30)
+    gap = reference.take(100.5005, 80)
+    assert np.abs(gap).max() < 100
+
+
+@pytest.mark.audio
+def test_the_rig_echoes_the_speaker_into_the_microphone(pulse):
+    with pulse.echo():
+        delay, gain = pulse.measure_echo()
+    assert abs(delay - ECHO_DELAY_MS) < 3
+    assert abs(gain - ECHO_GAIN_DB) < 0.5
+    _, silent = pulse.measure_echo(1.0)
+    assert silent < -40  # the room is gone with the rig
+
+
+@pytest.fixture(scope="module")
+def probe():
+    from voiceguide.content import load_article
+    from voiceguide.settings import VoiceSettings
+    from voiceguide.speech.synthesizer import Synthesizer
+
+    sentences = [s.spoken for s in load_article(None).sections[0].sentences][:4]
+    with Synthesizer(VoiceSettings(), notify=lambda line: None) as synth:
+        clips = [synth.render(text) for text in sentences]
+    samples = np.concatenate([c.resampled(48000).samples for c in clips])
+    from voiceguide.audio.clip import Clip
+
+    return Clip(samples, 48000)
+
+
+@pytest.mark.audio
+def test_the_canceller_takes_the_guides_voice_out_of_the_microphone(pulse, probe):
+    from voiceguide.audio.echo import measure_erle
+    from voiceguide.audio.player import Player
+
+    with pulse.echo(), Player() as player:
+        erle, level = measure_erle(player, probe)
+    assert level > -40  # the microphone did hear the guide
+    assert erle >= 25
+
+
+@pytest.mark.audio
+def test_a_voice_over_the_guide_comes_through(pulse, probe):
+    """What is left after cancelling is the person: as loud as before, and the guide far below it."""
+    import threading
+    import time
+
+    from tests.signals import espeak
+    from voiceguide.audio.clip import Clip
+    from voiceguide.audio.echo import EchoCancelledMic
+    from voiceguide.audio.player import Player
+
+    voice, rate = espeak("I would like to stop here for today, thank you.", voice="en-gb")
+    voice = Clip(voice, rate).resampled(RATE).samples
+    with pulse.echo(), Player() as player, EchoCancelledMic(player) as mic:
+        heard: list[np.ndarray] = []
+        recorder = mic.recorder().start()
+        reader = threading.Thread(target=lambda: [heard.append(c.samples) for c in recorder.chunks()], daemon=True)
+        reader.start()
+        playback = player.play(probe)
+        time.sleep(probe.duration / 2)
+        pulse.play_into_mic(voice, RATE)
+        playback.wait(probe.duration + 5)
+        recorder.stop()
+        reader.join(5)
+    cleaned = np.concatenate(heard).astype(np.float64)
+    from voiceguide.speech.transcriber import WhisperTranscriber
+
+    text = WhisperTranscriber().transcribe(cleaned.astype(np.int16), RATE).text.lower()
+    assert "stop here for today" in text

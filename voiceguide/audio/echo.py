@@ -1,0 +1,288 @@
+"""Echo cancellation: take what the Player plays out of what the microphone hears.
+
+The Player hands every buffer it gives the device to an ``EchoReference``
+(``Player.tap``), stamped with the monotonic time its first frame reaches the
+device. For each 10 ms of microphone audio captured at time ``t`` the
+canceller feeds the reference played at ``t`` to WebRTC's echo canceller
+(AEC3, in the ``livekit`` wheel) as the far end, then the microphone frame as
+the near end; AEC3 finds the room's delay (the echo comes later than the
+reference) and subtracts its estimate of the echo. Everything runs in this
+process, so nothing in the person's sound settings changes and nothing is
+left behind after a crash.
+
+``EchoCancelledMic`` keeps one recording stream open for a whole reading and
+hands out short-lived recorders for each utterance the listener waits for,
+so the canceller stays converged between utterances.
+"""
+
+from __future__ import annotations
+
+import collections
+import math
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import numpy as np
+
+from voiceguide import messages
+from voiceguide.audio.recorder import Chunk, Recorder
+from voiceguide.errors import DeviceUnavailable, EngineMissing
+
+RATE = 16000
+"""The canceller works at the recorder's rate"""
+FRAME = RATE // 100
+"""Samples in one 10 ms frame, the only size WebRTC's audio processing takes"""
+HISTORY_SECONDS = 3.0
+"""Reference kept for frames the microphone has not delivered yet"""
+GAP_TOLERANCE = 0.001
+"""Seconds a buffer may start off where the last one ended (timestamps jitter by microseconds; underruns
+leave gaps of 5 to 20 ms, which must be mirrored in the reference or the echo is no longer where AEC3 looks)"""
+
+
+class EchoReference:
+    """What the Player handed to the device, resampled to 16 kHz, addressable by monotonic time.
+
+    ``feed`` runs in the audio callback: it only queues a copy. The consumer
+    resamples and keeps a few seconds, so ``take(t, n)`` returns the samples
+    that were played from time ``t`` on (zeros where nothing is known).
+    """
+
+    def __init__(self, rate_in: int) -> None:
+        self.rate_in = rate_in
+        self._pending: collections.deque[tuple[float, np.ndarray]] = collections.deque()
+        self._buffer = np.zeros(0, dtype=np.float32)
+        self._origin: float | None = None
+        """Monotonic time of self._buffer[0]"""
+        self._expected: float | None = None
+        """Where the next fed block should start, if the stream is continuous"""
+        self._resampler: Any = None
+        self._lock = threading.Lock()
+
+    def feed(self, samples: np.ndarray, start: float) -> None:
+        """One buffer as it goes to the device; ``start`` is when its first frame is heard."""
+        self._pending.append((start, samples.copy()))
+
+    def _absorb(self) -> None:
+        import soxr
+
+        while self._pending:
+            start, block = self._pending.popleft()
+            gap = start - self._expected if self._expected is not None else math.inf
+            if self._resampler is None or not -GAP_TOLERANCE <= gap < 1.0:
+                # the first block, or the stream was restarted: a new stretch
+                self._resampler = soxr.ResampleStream(self.rate_in, RATE, 1, dtype="float32")
+                self._buffer = np.zeros(0, dtype=np.float32)
+                self._origin = start
+            elif gap > GAP_TOLERANCE:
+                # an underrun: the device played silence until this block, and the echo moved with it
+                held = self._resampler.resample_chunk(np.zeros(0, np.float32), last=True)
+                self._resampler = soxr.ResampleStream(self.rate_in, RATE, 1, dtype="float32")
+                assert self._origin is not None
+                end = self._origin + (len(self._buffer) + len(held)) / RATE
+                silence = np.zeros(max(0, round((start - end) * RATE)), np.float32)
+                self._buffer = np.concatenate([self._buffer, held.astype(np.float32), silence])
+            self._expected = start + len(block) / self.rate_in
+            out = self._resampler.resample_chunk(block.astype(np.float32))
+            self._buffer = np.concatenate([self._buffer, out.astype(np.float32)])
+        keep = int(HISTORY_SECONDS * RATE)
+        if self._origin is not None and len(self._buffer) > keep:
+            drop = len(self._buffer) - keep
+            self._buffer = self._buffer[drop:]
+            self._origin += drop / RATE
+
+    def take(self, t: float, n: int) -> np.ndarray:
+        """``n`` samples (float32, int16 scale) played from monotonic time ``t`` on."""
+        with self._lock:
+            self._absorb()
+            out = np.zeros(n, dtype=np.float32)
+            if self._origin is None:
+                return out
+            first = round((t - self._origin) * RATE)
+            lo, hi = max(first, 0), min(first + n, len(self._buffer))
+            if hi > lo:
+                out[lo - first : hi - first] = self._buffer[lo:hi]
+            return out
+
+
+def load_apm() -> Any:
+    """WebRTC's audio processing with the echo canceller on; EngineMissing when the wheel is absent."""
+    try:
+        from livekit.rtc import AudioProcessingModule
+    except ImportError:
+        raise EngineMissing(messages.ECHO_CANCELLER_MISSING) from None
+    return AudioProcessingModule(echo_cancellation=True, high_pass_filter=True)
+
+
+def _frame(samples: np.ndarray) -> Any:
+    from livekit.rtc import AudioFrame
+
+    data = bytearray(np.clip(samples, -32768, 32767).astype("<i2").tobytes())
+    return AudioFrame(data, RATE, 1, FRAME)
+
+
+class EchoCanceller:
+    """Cleans microphone chunks against an EchoReference, 10 ms at a time."""
+
+    def __init__(self, reference: EchoReference) -> None:
+        self.reference = reference
+        self._apm = load_apm()
+        self._carry = np.zeros(0, dtype=np.int16)
+        self._carry_time = 0.0
+        self.heard_energy = 0.0
+        """Sum of squares of what the microphone heard (for ERLE)"""
+        self.left_energy = 0.0
+        """Sum of squares of what was left after cancelling"""
+
+    def process(self, samples: np.ndarray, when: float) -> np.ndarray:
+        """The cleaned samples (int16); ``when`` is the monotonic capture time of samples[0].
+
+        A remainder shorter than 10 ms waits for the next chunk, so the output
+        can lag the input by up to 10 ms.
+        """
+        if len(self._carry):
+            when = self._carry_time
+            samples = np.concatenate([self._carry, samples.astype(np.int16)])
+        frames = len(samples) // FRAME
+        out = np.empty(frames * FRAME, dtype=np.int16)
+        for i in range(frames):
+            near = samples[i * FRAME : (i + 1) * FRAME]
+            far = _frame(self.reference.take(when + i * FRAME / RATE, FRAME))
+            self._apm.process_reverse_stream(far)
+            self._apm.set_stream_delay_ms(0)
+            frame = _frame(near)
+            self._apm.process_stream(frame)
+            cleaned = np.frombuffer(bytes(frame.data), dtype="<i2")
+            out[i * FRAME : (i + 1) * FRAME] = cleaned
+            self.heard_energy += float(np.dot(near.astype(np.float64), near.astype(np.float64)))
+            self.left_energy += float(np.dot(cleaned.astype(np.float64), cleaned.astype(np.float64)))
+        self._carry = samples[frames * FRAME :].astype(np.int16)
+        self._carry_time = when + frames * FRAME / RATE
+        return out
+
+    def reset_energy(self) -> None:
+        self.heard_energy = self.left_energy = 0.0
+
+    @property
+    def erle(self) -> float:
+        """Echo return loss enhancement in dB since the last reset_energy(): how much quieter the echo got"""
+        if self.heard_energy <= 0:
+            return 0.0
+        return 10 * math.log10(self.heard_energy / max(self.left_energy, 1.0))
+
+
+class _Utterance:
+    """One listen's view of an EchoCancelledMic: a RecorderLike over its cleaned chunks."""
+
+    def __init__(self, mic: EchoCancelledMic) -> None:
+        self.mic = mic
+        self.rate = RATE
+
+    def start(self) -> _Utterance:
+        self.mic._begin()
+        return self
+
+    def stop(self) -> None:
+        self.mic._end()
+
+    def chunks(self, timeout: float = 5.0) -> Iterator[Chunk]:
+        while True:
+            try:
+                chunk = self.mic._out.get(timeout=timeout)
+            except queue.Empty:
+                raise DeviceUnavailable(messages.NO_INPUT_DEVICE) from None
+            if chunk is None:
+                return
+            yield chunk
+
+
+class EchoCancelledMic:
+    """The microphone with the Player's echo taken out, open for as long as the ``with`` lasts.
+
+    ``recorder()`` gives one listener's recorder: its chunks start when it is
+    started (older audio is dropped) and end when it is stopped.
+    """
+
+    def __init__(self, player: Any, *, make_recorder: Callable[[], Recorder] = Recorder) -> None:
+        self.player = player
+        self.reference = EchoReference(player.rate)
+        self.canceller = EchoCanceller(self.reference)
+        self._make_recorder = make_recorder
+        self._recorder: Recorder | None = None
+        self._thread: threading.Thread | None = None
+        self._out: queue.Queue[Chunk | None] = queue.Queue()
+        self._listening = False
+        self._lock = threading.Lock()
+        self.error: BaseException | None = None
+
+    def __enter__(self) -> EchoCancelledMic:
+        self.player.tap = self.reference.feed
+        self._recorder = self._make_recorder()
+        self._recorder.start()
+        self._thread = threading.Thread(target=self._run, name="echo-cancel", daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.player.tap = None
+        if self._recorder is not None:
+            self._recorder.stop()
+        if self._thread is not None:
+            self._thread.join(5)
+        self._out.put(None)
+
+    def recorder(self) -> _Utterance:
+        return _Utterance(self)
+
+    def _begin(self) -> None:
+        with self._lock:
+            while not self._out.empty():
+                self._out.get_nowait()
+            self._listening = True
+
+    def _end(self) -> None:
+        with self._lock:
+            self._listening = False
+            self._out.put(None)
+
+    def _run(self) -> None:
+        assert self._recorder is not None
+        index = 0
+        try:
+            for chunk in self._recorder.chunks(timeout=5.0):
+                cleaned = self.canceller.process(chunk.samples, chunk.time)
+                with self._lock:
+                    if self._listening:
+                        self._out.put(Chunk(cleaned, RATE, chunk.time, index))
+                index += 1
+        except Exception as exc:  # a lost microphone ends listening, never the reading
+            self.error = exc
+            with self._lock:
+                self._out.put(None)
+
+
+def measure_erle(player: Any, probe: Any, *, make_recorder: Callable[[], Recorder] = Recorder) -> tuple[float, float]:
+    """Play ``probe`` (a Clip) and return (ERLE in dB over its second half, echo level in dBFS heard then).
+
+    The first half lets the canceller converge, as it does in the first
+    sentence of a reading.
+    """
+    with EchoCancelledMic(player, make_recorder=make_recorder) as mic:
+        time.sleep(0.2)
+        playback = player.play(probe)
+        playback.wait_started(5)
+        started = time.monotonic()
+        time.sleep(probe.duration / 2)
+        mic.canceller.reset_energy()
+        playback.wait(probe.duration + 5)
+        time.sleep(0.3)  # the tail of the echo
+        heard, left = mic.canceller.heard_energy, mic.canceller.left_energy
+        seconds = time.monotonic() - started - probe.duration / 2
+    if mic.error is not None:
+        raise DeviceUnavailable(messages.NO_INPUT_DEVICE)
+    samples = max(1.0, seconds * RATE)
+    level = 10 * math.log10(max(heard / samples, 1e-3) / 32768**2)
+    erle = 10 * math.log10(heard / max(left, 1.0)) if heard > 0 else 0.0
+    return erle, level
