@@ -31,6 +31,15 @@ def test_a_rendered_sentence_says_its_words(synth):
     assert word_error_rate(SENTENCE, heard) <= 0.15, heard
 
 
+def test_a_neural_clip_starts_with_its_first_sound():
+    # the voice puts about 50 ms of digital silence before every sentence; our pauses are our own
+    with Synthesizer(VoiceSettings(voice=NEURAL_VOICE), use_cache=False) as synth:
+        for text in ("Introduction.", SENTENCE):
+            clip = synth.render(text)
+            first_sound = int(np.flatnonzero(np.abs(clip.samples.astype(np.int32)) > 33)[0])  # above -60 dBFS
+            assert first_sound <= round(0.005 * clip.rate) + 1, (text, first_sound / clip.rate)
+
+
 def test_renders_are_cached_by_voice_rate_volume_pitch_and_text(synth, tmp_path):
     first = synth.render(SENTENCE)
     again = synth.render(SENTENCE)
@@ -79,7 +88,9 @@ def test_back_to_back_renders_each_carry_their_own_rate_and_text(tmp_path):
 
 def test_a_killed_worker_is_respawned(synth):
     synth.render("One.")
-    os.kill(synth._worker.proc.pid, signal.SIGKILL)
+    worker = synth._worker.proc
+    os.kill(worker.pid, signal.SIGKILL)
+    worker.wait(10)  # dead and gone before the next sentence, whenever the kernel gets to it
     clip = synth.render("Two sentences later, still speaking.")
     assert clip.duration > 1.0 and synth.respawns == 1
     assert synth.fallback is None and synth.voice == synth.settings.voice  # one crash is not a fallback

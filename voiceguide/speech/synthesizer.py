@@ -64,13 +64,24 @@ class _Worker:
             env=env,
         )
         self._seq = 0
-        hello = self._read(timeout=30)
+        self._ready = False
+
+    def wait_ready(self, timeout: float = 30) -> None:
+        """Wait for the worker's hello (its engine loaded); EngineMissing when it could not start.
+
+        Starting and waiting are apart so that the neural voice loads on the
+        other core while this process does what comes before its first render.
+        """
+        if self._ready:
+            return
+        hello = self._read(timeout)
         if not hello or not hello.get("ok"):
             self.kill()
             detail = str((hello or {}).get("error", "no answer"))
             missing = EngineMissing(f"{messages.FIX_TTS} ({detail})")
             missing.detail = detail  # type: ignore[attr-defined]
             raise missing
+        self._ready = True
 
     def _read(self, timeout: float) -> dict[str, Any] | None:
         result: list[str] = []
@@ -142,8 +153,10 @@ class Synthesizer:
         self._closed = False
         self._models: dict[str, str] = {}
         self._lock = threading.Lock()
+        self._digest_lock = threading.Lock()
         self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="tts")
-        self._pending: dict[str, concurrent.futures.Future[Clip]] = {}
+        self._pending: dict[tuple[str, VoiceSettings], concurrent.futures.Future[Clip]] = {}
+        """Prefetched sentences by (text, settings): render() finds one without computing its key"""
         self.renders = 0
         self.respawns = 0
         self.render_timeout: float | None = None
@@ -181,10 +194,11 @@ class Synthesizer:
         return settings if voice == settings.voice else replace(settings, voice=voice)
 
     def _model_digest(self, voice: str) -> str:
-        if voice not in self._models:
-            model, _config = engines.piper_model(voice)
-            self._models[voice] = engines.model_digest(model, self.cache_dir)
-        return self._models[voice]
+        with self._digest_lock:  # the first time it reads 60 MB: once, whichever thread asks first
+            if voice not in self._models:
+                model, _config = engines.piper_model(voice)
+                self._models[voice] = engines.model_digest(model, self.cache_dir)
+            return self._models[voice]
 
     def _fall_back(self, why: str) -> None:
         if self.fallback is None:
@@ -204,22 +218,35 @@ class Synthesizer:
     def render(self, text: str) -> Clip:
         """The sentence as a Clip (from the cache when it was rendered before)."""
         settings = self.settings
-        key = self.key(text, settings)
-        future = self._pending.pop(key, None)
+        future = self._pending.pop((text, settings), None)
         if future is not None:
             return future.result()
-        return self._render(text, settings, key, self.use_cache)
+        return self._render(text, settings, self.key(text, settings), self.use_cache)
 
     def render_private(self, text: str) -> Clip:
         """Render without reading or writing the cache: a person's own words never land on disk here."""
         return self._render(text, self.settings, self.key(text), False)
 
     def prefetch(self, text: str) -> None:
-        """Start rendering ``text`` in the background (the next sentence while this one plays)."""
+        """Start rendering ``text`` in the background (the next sentence while this one plays).
+
+        Its key is computed there too: the first time, that reads the neural
+        model (60 MB) to hash it, while the voice itself loads in its worker.
+        """
         settings = self.settings
-        key = self.key(text, settings)
-        if key not in self._pending:
-            self._pending[key] = self._pool.submit(self._render, text, settings, key, self.use_cache)
+        if (text, settings) not in self._pending:
+            self._pending[(text, settings)] = self._pool.submit(self._prefetched, text, settings)
+
+    def _prefetched(self, text: str, settings: VoiceSettings) -> Clip:
+        voice = engines.choose(settings.voice).voice
+        if engines.engine_of(voice) == engines.PIPER and voice not in self._models and self.use_cache:
+            # a model this cache has not hashed yet has nothing cached under it (as good as): start the voice now
+            with self._lock:
+                try:
+                    self._start_worker(engines.PIPER, voice)
+                except (EngineMissing, EngineFailed):
+                    pass  # the render below finds the same and falls back to espeak-ng, said once
+        return self._render(text, settings, self.key(text, settings), self.use_cache)
 
     def _render(self, text: str, settings: VoiceSettings, key: str, use_cache: bool) -> Clip:
         cached = self.cache.get(key) if use_cache else None
@@ -301,10 +328,24 @@ class Synthesizer:
             raise SettingsError(messages.UNKNOWN_VOICE.format(voice=voice))
 
     def _ensure_worker(self, engine: str, voice: str) -> _Worker:
+        """The engine's worker, started when there is none (or it died), once it is ready."""
+        worker = self._start_worker(engine, voice)
+        try:
+            worker.wait_ready()
+        except EngineMissing:
+            self._workers.pop(engine, None)
+            raise
+        return worker
+
+    def _start_worker(self, engine: str, voice: str) -> _Worker:
+        """Start the engine's worker when none runs; returns at once, before its engine has loaded."""
         if self._closed:
             raise EngineFailed(messages.TTS_CLOSED)  # a prefetch still running while the session ends
         worker = self._workers.get(engine)
-        if worker is None or worker.proc.poll() is not None:
+        if worker is not None and worker.proc.poll() is not None:
+            self.respawns += 1  # it died between two requests: the same respawn as one dying during a request
+            worker = None
+        if worker is None:
             args: list[str] = []
             if engine == engines.PIPER:
                 try:
