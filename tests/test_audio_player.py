@@ -103,3 +103,18 @@ def test_position_counts_frames_consumed(pulse, player):
     player.stop()
     assert 0.3 < early < later < 1.3
     assert later - early == pytest.approx(0.5, abs=0.1)
+
+
+def test_a_player_opened_in_the_background_plays_and_one_never_taken_is_closed(pulse):
+    from voiceguide.audio.opening import PlayerOpening
+
+    opening = PlayerOpening()
+    with pulse.record_speaker() as rec, opening.player() as player:
+        assert player.play(tone(440, 0.4, volume=0.5)).wait(5)
+        time.sleep(0.2)
+        samples, _ = rec.stop()
+    opening.discard()  # taken: the caller closed it
+    assert [b - a for a, b in loud_segments(samples, SPEAKER_RATE, threshold=0.02)] == [pytest.approx(0.4, abs=0.03)]
+    untaken = PlayerOpening()
+    untaken.discard()  # an error came before the first sound: its device is closed, not left open
+    assert untaken._player is None

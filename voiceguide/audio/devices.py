@@ -77,6 +77,11 @@ def _detach_c_stderr() -> None:
     _detached = True
 
 
+def detach_c_stderr() -> None:
+    """Take fd 2 from C libraries now, in this thread, before PortAudio starts in another one."""
+    _detach_c_stderr()
+
+
 def pyaudio_module() -> Any:
     try:
         import pyaudio

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, TextIO, TypeVar
 from voiceguide.breathing.patterns import BreathPattern
 
 if TYPE_CHECKING:
+    from voiceguide.audio.opening import PlayerOpening
     from voiceguide.breathing.scheduler import RunResult
     from voiceguide.collaborators import TranscriberLike
     from voiceguide.content.model import Article
@@ -100,8 +101,27 @@ def run_reading(
 
     ``notify`` gets the one-line notices (resuming, stopped) for the user.
     """
+    from voiceguide.audio.opening import PlayerOpening
+
+    if section is not None:
+        article.section(section)  # an unknown section fails before any device opens
+    # the device opens in a thread while the first sentence is found, in the cache or from the engine
+    opening = PlayerOpening()
+    try:
+        return _read_aloud(article, section, from_start, voice, notify, opening)
+    finally:
+        opening.discard()
+
+
+def _read_aloud(
+    article: Article,
+    section: int | None,
+    from_start: bool,
+    voice: VoiceSettings,
+    notify: Notify,
+    opening: PlayerOpening,
+) -> ReadResult:
     from voiceguide import messages
-    from voiceguide.audio.player import Player
     from voiceguide.content.navigation import Position
     from voiceguide.errors import DeviceUnavailable
     from voiceguide.journal.store import Journal
@@ -110,8 +130,6 @@ def run_reading(
     from voiceguide.ui.keys import TerminalKeys
     from voiceguide.ui.reading_view import make_reading_view
 
-    if section is not None:
-        article.section(section)  # an unknown section fails before any device opens
     with Synthesizer(voice, notify=notify) as synth, Journal.open() as journal:
         start = None if from_start else saved_position(article, journal)
         if start is not None and section is not None and start.section != section:
@@ -125,7 +143,7 @@ def run_reading(
         # the engine starts (and checks the voice) while the device opens
         synth.prefetch(first_text)
         try:
-            player = Player()
+            player = opening.player()
         except DeviceUnavailable:
             synth.render(first_text)  # an unknown voice is the first thing to fix
             raise

@@ -188,6 +188,8 @@ class ReadSession:
         self.on_spoken = on_spoken
         self.paused = False
         self._result = ReadResult(Position(1, 0), False)
+        self._view_section: int | None = None
+        self._view_started = False
 
     # -- the reading loop ----------------------------------------------------
     def run(self, start: Position | None = None, *, section: int | None = None) -> ReadResult:
@@ -202,7 +204,7 @@ class ReadSession:
         position = clamp(self.article, start or Position(1, 0))
         result = self._result = ReadResult(position, False)
         announced: int | None = None
-        self.view.start(self.article, section)
+        self._view_section, self._view_started = section, False
         try:
             while True:
                 try:
@@ -271,25 +273,47 @@ class ReadSession:
         return moved
 
     def _announce(self, section: Section) -> None:
-        self.view.section(section)
-        self._play("title", Position(section.number, 0), section.spoken_title, section.title)
+        self._play(
+            "title",
+            Position(section.number, 0),
+            section.spoken_title,
+            section.title,
+            show=lambda: self.view.section(section),
+        )
         self._gap(self.pauses.block)
 
     def _read_sentence(self, position: Position) -> None:
         sentence = sentence_at(self.article, position)
         following = None if is_article_end(self.article, position) else next_sentence(self.article, position)
-        self.view.sentence(self.article, position)
         self._play(
             "sentence",
             position,
             sentence.spoken,
             sentence.text,
             prefetch=sentence_at(self.article, following).spoken if following else None,
+            show=lambda: self.view.sentence(self.article, position),
         )
 
-    def _play(self, kind: str, position: Position, spoken: str, shown: str, prefetch: str | None = None) -> None:
+    def _show(self, update: Callable[[], None]) -> None:
+        """Update the view, starting it with the first sound: drawing it never delays that sound."""
+        if not self._view_started:
+            self._view_started = True
+            self.view.start(self.article, self._view_section)
+        update()
+
+    def _play(
+        self,
+        kind: str,
+        position: Position,
+        spoken: str,
+        shown: str,
+        prefetch: str | None = None,
+        show: Callable[[], None] | None = None,
+    ) -> None:
         clip = self.synth.render(spoken)
         playback = self.player.play(clip)
+        if show is not None:
+            self._show(show)  # the text appears as its sound starts
         record = Spoken(kind, position, shown, self.clock.monotonic())
         self._result.spoken.append(record)
         if self.on_spoken is not None:

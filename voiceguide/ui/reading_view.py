@@ -106,9 +106,8 @@ class LiveReadingView:
     """A panel redrawn on every event: title, neighbouring sentences, the current one in bold."""
 
     def __init__(self, console: Console | None = None) -> None:
-        from rich.console import Console
-
-        self.console = console or Console()
+        self.console = console
+        """rich's Console, made in start(): rich loads once the first sentence is playing, not before"""
         self._live: Live | None = None
         self._article: Article | None = None
         self._position: Position | None = None
@@ -116,9 +115,12 @@ class LiveReadingView:
         self._status = ""
 
     def start(self, article: Article, section: int | None) -> None:
+        from rich.console import Console
         from rich.live import Live
 
         self._article = article
+        if self.console is None:
+            self.console = Console()
         live = Live(self._render(), console=self.console, auto_refresh=False, transient=False)
         live.start()
         self._live = live
