@@ -38,6 +38,16 @@ def whisper():
     return transcriber
 
 
+@pytest.fixture(scope="module")
+def judge():
+    """Whisper base, for the tests that hang on one word: tiny.en hears "i'm an iverisk" for "not a naive risk"."""
+    from voiceguide.speech.models import BASE
+
+    transcriber = WhisperTranscriber(BASE)
+    transcriber.load()
+    return transcriber
+
+
 def heard(whisper, clip) -> str:
     return whisper.transcribe(clip.samples, clip.rate).text
 
@@ -174,8 +184,8 @@ def test_private_renders_never_touch_the_cache(tmp_path):
         ("We'll explore heartfelt ways to rebuild trust.", "heartfelt"),
     ],
 )
-def test_the_default_list_says_the_bundled_articles_hard_words(tmp_path, whisper, text, word):
+def test_the_default_list_says_the_bundled_articles_hard_words(tmp_path, judge, text, word):
     with Synthesizer(VoiceSettings(voice=NEURAL_VOICE), cache_dir=tmp_path) as synth:
         assert word in synth.lexicon.entries  # the defaults, with no file of the person's own
-        said = heard(whisper, synth.render(text)).lower()
+        said = heard(judge, synth.render(text)).lower()
     assert word in said.replace(",", " ").replace(".", " ").split(), said
