@@ -106,6 +106,7 @@ def main() -> None:
     if unknown:
         parser.error(f"unknown step {', '.join(unknown)}: choose from {', '.join(STEPS)}")
     os.environ.setdefault("VOICEGUIDE_HOME", tempfile.mkdtemp(prefix="vg-bench-"))
+    compile_package()
 
     from tests.pulse import PrivatePulse
 
@@ -123,6 +124,19 @@ def main() -> None:
     if args.check and over:
         print(f"over budget: {', '.join(r.budget.what for r in over)}", file=sys.stderr)
         sys.exit(1)
+
+
+def compile_package() -> None:
+    """Byte-compile voiceguide as pip does when it installs it, so commands start as an installed one does.
+
+    An editable install under PYTHONDONTWRITEBYTECODE (set on the shared machines) never writes
+    its .pyc files and compiles every module on every start: 37 ms more before `read` plays.
+    """
+    import compileall
+
+    import voiceguide
+
+    compileall.compile_dir(os.path.dirname(voiceguide.__file__), quiet=1)
 
 
 def print_table(rows: list[Row]) -> None:
