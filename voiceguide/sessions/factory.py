@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from voiceguide.breathing.scheduler import RunResult
     from voiceguide.collaborators import TranscriberLike
     from voiceguide.content.model import Article
+    from voiceguide.content.navigation import Position
     from voiceguide.journal.models import Entry
     from voiceguide.journal.store import Journal
     from voiceguide.sessions.breathe import CueMode
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from voiceguide.sessions.read import ReadResult
     from voiceguide.sessions.reflect import ReflectResult
     from voiceguide.settings import VoiceSettings
+    from voiceguide.speech.synthesizer import Synthesizer
     from voiceguide.speech.transcriber import WhisperTranscriber
 
 T = TypeVar("T", bound="TranscriberLike")
@@ -121,50 +123,69 @@ def _read_aloud(
     notify: Notify,
     opening: PlayerOpening,
 ) -> ReadResult:
+    from voiceguide.content.navigation import Position
+    from voiceguide.speech.synthesizer import Synthesizer
+
+    with Synthesizer(voice, notify=notify) as synth:
+        if from_start:  # the first sentence is known: its clip loads, or its engine starts, before anything else
+            synth.prefetch(_spoken_at(article, Position(section or 1, 0)))
+        from voiceguide.journal.store import Journal
+
+        with Journal.open() as journal:
+            return _read_from(article, section, from_start, notify, opening, synth, journal)
+
+
+def _spoken_at(article: Article, position: Position) -> str:
+    """What is said first when reading starts at ``position``: the section's title, or the sentence."""
+    current = article.sections[position.section - 1]
+    return current.spoken_title if position.sentence == 0 else current.sentences[position.sentence].spoken
+
+
+def _read_from(
+    article: Article,
+    section: int | None,
+    from_start: bool,
+    notify: Notify,
+    opening: PlayerOpening,
+    synth: Synthesizer,
+    journal: Journal,
+) -> ReadResult:
     from voiceguide import messages
     from voiceguide.content.navigation import Position
     from voiceguide.errors import DeviceUnavailable
-    from voiceguide.journal.store import Journal
     from voiceguide.sessions.read import ReadSession, progress_key, saved_position
-    from voiceguide.speech.synthesizer import Synthesizer
     from voiceguide.ui.keys import TerminalKeys
     from voiceguide.ui.reading_view import make_reading_view
 
-    with Synthesizer(voice, notify=notify) as synth, Journal.open() as journal:
-        start = None if from_start else saved_position(article, journal)
-        if start is not None and section is not None and start.section != section:
-            start = None
-        first = start or Position(section or 1, 0)
-        first_text = (
-            article.sections[first.section - 1].spoken_title
-            if first.sentence == 0
-            else article.sections[first.section - 1].sentences[first.sentence].spoken
+    start = None if from_start else saved_position(article, journal)
+    if start is not None and section is not None and start.section != section:
+        start = None
+    first_text = _spoken_at(article, start or Position(section or 1, 0))
+    # the engine starts (and checks the voice) while the device opens
+    synth.prefetch(first_text)
+    try:
+        player = opening.player()
+    except DeviceUnavailable:
+        synth.render(first_text)  # an unknown voice is the first thing to fix
+        raise
+    with player, TerminalKeys() as keys:
+        if start is not None:
+            notify(messages.READ_RESUMING.format(section=start.section, sentence=start.sentence + 1))
+        session = ReadSession(
+            article, player=player, synthesizer=synth, view=make_reading_view(), keys=keys, progress=journal
         )
-        # the engine starts (and checks the voice) while the device opens
-        synth.prefetch(first_text)
+        started = time.monotonic()
         try:
-            player = opening.player()
-        except DeviceUnavailable:
-            synth.render(first_text)  # an unknown voice is the first thing to fix
-            raise
-        with player, TerminalKeys() as keys:
-            if start is not None:
-                notify(messages.READ_RESUMING.format(section=start.section, sentence=start.sentence + 1))
-            session = ReadSession(
-                article, player=player, synthesizer=synth, view=make_reading_view(), keys=keys, progress=journal
-            )
-            started = time.monotonic()
-            try:
-                result = session.run(start, section=section)
-                player.wait(2)
-            finally:
-                journal.add_listening(time.monotonic() - started, article=progress_key(article))
-        if not result.finished:
-            notify(messages.READ_STOPPED.format(section=result.position.section, sentence=result.position.sentence + 1))
-        elif section is not None:
-            notify(messages.READ_FINISHED_SECTION.format(number=section))
-        else:
-            notify(messages.READ_FINISHED_ARTICLE)
+            result = session.run(start, section=section)
+            player.wait(2)
+        finally:
+            journal.add_listening(time.monotonic() - started, article=progress_key(article))
+    if not result.finished:
+        notify(messages.READ_STOPPED.format(section=result.position.section, sentence=result.position.sentence + 1))
+    elif section is not None:
+        notify(messages.READ_FINISHED_SECTION.format(number=section))
+    else:
+        notify(messages.READ_FINISHED_ARTICLE)
     return result
 
 

@@ -36,9 +36,6 @@ import time
 import wave
 from typing import Any, TextIO
 
-from voiceguide.settings import PITCH, RATE, VOLUME
-from voiceguide.speech.engines import espeak_rate, length_scale
-
 WORKER_NICENESS = 5
 """Added to the neural worker's niceness: it uses every core while it renders"""
 
@@ -75,6 +72,9 @@ class _Renderer:
 
     def _apply(self, req: dict[str, Any]) -> None:
         """Voice (checked against the list once), rate, volume and pitch of ``req``."""
+        from voiceguide.settings import PITCH, RATE, VOLUME
+        from voiceguide.speech.engines import espeak_rate
+
         voice = req.get("voice")
         if voice and voice != self._voice:
             if self._voice_ids is None:
@@ -207,6 +207,9 @@ class PiperRenderer:
 
     def render(self, req: dict[str, Any]) -> int:
         import numpy as np
+
+        from voiceguide.settings import RATE, VOLUME
+        from voiceguide.speech.engines import length_scale
 
         settings = self._config(
             length_scale=length_scale(float(req.get("rate", RATE.default))),

@@ -27,15 +27,17 @@ import wave
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from voiceguide import messages
-from voiceguide.audio.clip import Clip, read_wav
 from voiceguide.errors import EngineFailed, EngineMissing, SettingsError
 from voiceguide.settings import VoiceSettings, ensure_private_dir, user_paths
 from voiceguide.speech import engines
 from voiceguide.speech.cache import DEFAULT_CACHE_MB, SpeechCache
 from voiceguide.speech.lexicon import Lexicon, load_lexicon
+
+if TYPE_CHECKING:  # numpy loads with the first clip read, not with this module: a reading's engine starts first
+    from voiceguide.audio.clip import Clip
 
 ENGINE = engines.ESPEAK
 DEFAULT_VOICE = engines.ESPEAK_VOICE
@@ -249,6 +251,8 @@ class Synthesizer:
         return self._render(text, settings, self.key(text, settings), self.use_cache)
 
     def _render(self, text: str, settings: VoiceSettings, key: str, use_cache: bool) -> Clip:
+        from voiceguide.audio.clip import read_wav
+
         cached = self.cache.get(key) if use_cache else None
         if cached is not None:
             try:
@@ -303,6 +307,8 @@ class Synthesizer:
                 tmp.unlink(missing_ok=True)
                 raise EngineFailed(messages.TTS_FAILED.format(text=text[:40]))
         self.renders += 1
+        from voiceguide.audio.clip import read_wav
+
         return read_wav(tmp)
 
     def voices(self) -> list[Voice]:
