@@ -132,15 +132,7 @@ def model_digest(model: Path, cache_dir: Path) -> str:
     rendered by the old one; rehashing 60 MB on every start would cost more
     than the start itself.
     """
-    stat = model.stat()
-    stamp = f"{model.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
-    index = cache_dir / "models.json"
-    try:
-        known = json.loads(index.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        known = {}
-    if not isinstance(known, dict):
-        known = {}
+    stamp, known = _known_digests(model, cache_dir)
     digest = known.get(stamp)
     if isinstance(digest, str):
         return digest
@@ -151,6 +143,7 @@ def model_digest(model: Path, cache_dir: Path) -> str:
     digest = sha.hexdigest()[:32]
     known = {k: v for k, v in known.items() if not k.startswith(f"{model.resolve()}|")}
     known[stamp] = digest
+    index = cache_dir / "models.json"
     try:
         ensure_private_dir(cache_dir)
         tmp = index.with_name(f".{index.name}.{os.getpid()}")
@@ -159,6 +152,24 @@ def model_digest(model: Path, cache_dir: Path) -> str:
     except OSError:
         pass  # an unwritable cache only means hashing again next time
     return digest
+
+
+def known_digest(model: Path, cache_dir: Path) -> str | None:
+    """The model's hash when ``cache_dir`` remembers it for this very file, without reading the model."""
+    stamp, known = _known_digests(model, cache_dir)
+    digest = known.get(stamp)
+    return digest if isinstance(digest, str) else None
+
+
+def _known_digests(model: Path, cache_dir: Path) -> tuple[str, dict[str, object]]:
+    """The model file's stamp (path, size, mtime) and the hashes remembered in ``cache_dir``."""
+    stat = model.stat()
+    stamp = f"{model.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
+    try:
+        known = json.loads((cache_dir / "models.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        known = {}
+    return stamp, known if isinstance(known, dict) else {}
 
 
 def length_scale(rate: float) -> float:

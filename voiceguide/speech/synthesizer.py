@@ -241,14 +241,23 @@ class Synthesizer:
 
     def _prefetched(self, text: str, settings: VoiceSettings) -> Clip:
         voice = engines.choose(settings.voice).voice
-        if engines.engine_of(voice) == engines.PIPER and voice not in self._models and self.use_cache:
-            # a model this cache has not hashed yet has nothing cached under it (as good as): start the voice now
+        if engines.engine_of(voice) == engines.PIPER and not self._digest_known(voice):
+            # a model this cache has never hashed has nothing cached under it: the voice starts loading now
             with self._lock:
                 try:
                     self._start_worker(engines.PIPER, voice)
                 except (EngineMissing, EngineFailed):
                     pass  # the render below finds the same and falls back to espeak-ng, said once
         return self._render(text, settings, self.key(text, settings), self.use_cache)
+
+    def _digest_known(self, voice: str) -> bool:
+        if voice in self._models:
+            return True
+        try:
+            model, _config = engines.piper_model(voice)
+            return engines.known_digest(model, self.cache_dir) is not None
+        except (engines.NeuralUnavailable, OSError):
+            return True  # nothing to start: the render falls back, said once
 
     def _render(self, text: str, settings: VoiceSettings, key: str, use_cache: bool) -> Clip:
         from voiceguide.audio.clip import read_wav
