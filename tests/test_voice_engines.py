@@ -182,6 +182,7 @@ def test_private_renders_never_touch_the_cache(tmp_path):
     [
         ("Embrace trust as a courageous choice, not a naive risk.", "naive"),
         ("We'll explore heartfelt ways to rebuild trust.", "heartfelt"),
+        ("Childhood wounds cast long shadows, creating barriers that feel impossible to dismantle.", "barriers"),
     ],
 )
 def test_the_default_list_says_the_bundled_articles_hard_words(tmp_path, judge, text, word):

@@ -25,9 +25,10 @@ FILE_NAME = "pronunciations.toml"
 DEFAULTS: dict[str, str] = {
     "naive": "nye-eev",
     "heartfelt": "heart-felt",
+    "barriers": "barry-ers",
 }
-"""Words of the bundled article the neural voice says wrongly (as "an eve" and "heartwell": the bundled
-Whisper model heard them so in most renders, and in none once respelled)"""
+"""Words of the bundled article the neural voice says wrongly (as "an eve", "heartwell" and "bears": the
+bundled Whisper models heard them so in most renders, and in none once respelled)"""
 _WORD = re.compile(r"^[^\s\"=#\[\]]+( [^\s\"=#\[\]]+)*$")
 
 
