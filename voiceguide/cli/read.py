@@ -91,7 +91,7 @@ def read(
         check_output(to_file, force=force)
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-        from voiceguide.sessions.factory import render_reading
+        from voiceguide.sessions.reading import render_reading
 
         with Progress(
             TextColumn("{task.description}"),
@@ -112,6 +112,6 @@ def read(
             )
         click.echo(messages.READ_WROTE_FILE.format(path=to_file, seconds=seconds))
         return
-    from voiceguide.sessions.factory import run_reading
+    from voiceguide.sessions.reading import run_reading
 
     run_reading(art, section=section, from_start=from_start, voice=settings, notify=click.echo)
