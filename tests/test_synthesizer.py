@@ -40,6 +40,14 @@ def test_a_neural_clip_starts_with_its_first_sound():
             assert first_sound <= round(0.005 * clip.rate) + 1, (text, first_sound / clip.rate)
 
 
+def test_the_neural_voice_renders_a_reading_the_same_way_every_time():
+    takes = []
+    for _ in range(2):
+        with Synthesizer(VoiceSettings(voice=NEURAL_VOICE), use_cache=False) as synth:
+            takes.append([synth.render(text).samples for text in ("Introduction.", SENTENCE)])
+    assert all(np.array_equal(a, b) for a, b in zip(*takes, strict=True))
+
+
 def test_renders_are_cached_by_voice_rate_volume_pitch_and_text(synth, tmp_path):
     first = synth.render(SENTENCE)
     again = synth.render(SENTENCE)

@@ -241,12 +241,16 @@ def _load_voice(model: str, config: str) -> Any:
 
     with open(config, encoding="utf-8") as f:
         voice_config = PiperConfig.from_dict(json.load(f))
+    onnxruntime.set_seed(VOICE_SEED)  # before the session: its noise generators take the seed when made
     options = onnxruntime.SessionOptions()
     options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
     session = onnxruntime.InferenceSession(model, sess_options=options, providers=["CPUExecutionProvider"])
     return PiperVoice(session=session, config=voice_config)
 
 
+VOICE_SEED = 0
+"""Seed of the noise the neural voice draws as it renders: the same sentences in the same order sound
+the same in every run (an article gives the same file twice), not a new take each time"""
 LEAD_SILENCE = 33
 """Samples quieter than this (-60 dBFS) before the first sound are the voice's lead-in, not speech"""
 LEAD_KEEP = 0.005
