@@ -1,8 +1,30 @@
-"""Shared fixtures: a private user dir for every test, and the private audio server."""
+"""Shared fixtures: a private user dir for every test, and the private audio server (one per worker)."""
 
 from __future__ import annotations
 
 import pytest
+
+REAL_AUDIO_FIXTURES = frozenset(
+    {"pulse", "models", "transcriber", "whisper", "whisper_listener", "judge", "synth", "speech"}
+)
+"""Fixtures that bring the private audio server, Whisper or speech renders: a test using one is `audio`"""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """`-m "not audio"` is the fast set, and the long tests start first.
+
+    A test is `audio` when it is marked so, is `slow` (seconds of real time),
+    or uses a fixture of REAL_AUDIO_FIXTURES. With parallel workers the longest
+    tests start first, so none of them is left to run alone at the end.
+    """
+    for item in items:
+        if item.get_closest_marker("slow") or REAL_AUDIO_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.audio)
+
+    def weight(item: pytest.Item) -> int:
+        return 0 if item.get_closest_marker("slow") else 1 if item.get_closest_marker("audio") else 2
+
+    items.sort(key=weight)  # stable: within each part, the files' own order
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,7 @@ from voiceguide.speech.commands import COMMANDS
 from voiceguide.speech.listener import CommandListener
 from voiceguide.speech.transcriber import WhisperTranscriber
 
-pytestmark = pytest.mark.audio
+pytestmark = [pytest.mark.audio, pytest.mark.live]
 
 
 @pytest.fixture(scope="module")

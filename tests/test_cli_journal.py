@@ -383,6 +383,7 @@ def test_an_encrypted_jrnl_journals_password_is_typed_hidden_and_a_wrong_one_imp
     assert messages.JOURNAL_IMPORTED.format(added=2, skipped=0) in right.lines()[-1]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("delay", [0.3, 0.8, 1.5, 3.0])
 def test_an_import_killed_at_any_moment_leaves_all_or_nothing(tmp_path, delay):
     import signal

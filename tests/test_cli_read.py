@@ -184,6 +184,7 @@ def test_unknown_voice_is_one_line(pulse):
     assert messages.UNKNOWN_VOICE.format(voice="nosuch") in line
 
 
+@pytest.mark.audio  # the audio stack, looked for and not found
 def test_no_output_device_suggests_to_file_or_text():
     env = {"PULSE_SERVER": "unix:/nowhere", "AUDIODEV": "null"}
     line = one_line_error(run_voiceguide("read", "--section", "1", env=env))

@@ -30,6 +30,7 @@ def said(section) -> str:
 
 
 @pytest.mark.audio
+@pytest.mark.live
 def test_read_section_two_in_the_neural_voice_is_heard_word_for_word(pulse, transcriber):
     section = ARTICLE.sections[1]
     with pulse.record_speaker() as rec:

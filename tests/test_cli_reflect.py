@@ -196,6 +196,7 @@ def test_from_file_imports_common_formats(tmp_path, name, codec, fmt):
     assert messages.REFLECT_SAVED.format(id=entry.id) in result.stdout
 
 
+@pytest.mark.audio  # Whisper or a speech render
 def test_from_file_of_silence_saves_nothing(tmp_path):
     from voiceguide.audio.clip import Clip, write_wav
 
@@ -264,6 +265,7 @@ def _passage_with_a_thinking_pause() -> tuple[np.ndarray, int]:
 
 
 @pytest.mark.audio
+@pytest.mark.live
 def test_live_entry_ends_as_accurate_as_the_same_audio_from_a_file(pulse, tmp_path):
     from tests.pulse import MIC, MIC_RATE, MonitorRecording
     from voiceguide.audio.clip import Clip, write_wav
@@ -326,6 +328,7 @@ def test_a_kill_during_the_final_pass_is_finished_on_the_next_start(pulse):
     assert messages.REFLECT_FINISHED_FINAL.split("{")[0] not in again.stderr
 
 
+@pytest.mark.audio  # Whisper or a speech render
 def test_in_noise_the_default_final_model_makes_half_the_errors_of_tiny_en(tmp_path):
     from tests.signals import coloured_noise, mix_at_snr
     from voiceguide.audio.clip import Clip, write_wav

@@ -75,6 +75,7 @@ def test_without_the_extra_the_neural_voice_asked_for_gives_way_once(without_neu
     assert read_wav(out).duration > 20
 
 
+@pytest.mark.audio  # Whisper or a speech render
 def test_pitch_with_the_neural_voice_says_it_does_not_apply(tmp_path):
     out = tmp_path / "one.wav"
     result = run_voiceguide("read", "--section", "1", "--to-file", str(out), "--pitch", "30")
@@ -86,6 +87,7 @@ def test_pitch_with_the_neural_voice_says_it_does_not_apply(tmp_path):
     assert espeak.returncode == 0 and "pitch" not in espeak.stderr
 
 
+@pytest.mark.audio  # the speech engines list their voices
 def test_config_set_voice_chooses_and_refuses_a_voice_that_does_not_exist(voiceguide_home):
     assert run_voiceguide("config", "set", "voice", "gmw/en-us").returncode == 0
     bad = run_voiceguide("config", "set", "voice", "piper:nobody")

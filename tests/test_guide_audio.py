@@ -191,6 +191,7 @@ def _converse(pulse, article, commands, reflections, *args, timeout=240):
 
 @pytest.mark.audio
 @pytest.mark.slow
+@pytest.mark.live
 def test_spoken_guide_through_two_sections_and_resume(pulse, tmp_path, voiceguide_home):
     article = tmp_path / "steps.md"
     article.write_text(ARTICLE)

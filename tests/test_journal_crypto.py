@@ -419,6 +419,7 @@ def test_breathe_and_read_open_the_encrypted_journal_through_the_factory(pulse):
         proc.communicate(timeout=20)
 
 
+@pytest.mark.audio  # Whisper or a speech render
 def test_retranscribe_works_encrypted():
     script = "I am learning to trust again, one honest conversation at a time."
     samples, rate = espeak(script)
@@ -553,6 +554,7 @@ def test_doctor_reports_the_privacy_state():
     assert locked.ok and not locked.required and messages.DOCTOR_PRIVACY_ENCRYPTED in locked.detail
 
 
+@pytest.mark.audio  # doctor checks the audio server too
 def test_doctor_fails_on_files_others_can_read():
     from voiceguide.sessions.doctor import check_privacy
 
@@ -579,6 +581,7 @@ def test_doctor_says_when_an_encrypted_journal_cannot_be_opened_here(monkeypatch
 # reflect, encrypted
 
 
+@pytest.mark.audio  # Whisper or a speech render
 def test_reflect_from_a_file_saves_into_the_encrypted_journal(tmp_path):
     from voiceguide.audio.clip import Clip, write_wav
 

@@ -86,7 +86,7 @@ def test_the_report_is_an_output_path_like_any_export(tmp_path):
     assert export("--out", str(inside)).returncode == 1 and not inside.exists()
 
 
-@pytest.mark.parametrize("entries", [0, 1, 20_000])
+@pytest.mark.parametrize("entries", [0, 1, pytest.param(20_000, marks=pytest.mark.slow)])
 def test_stats_and_the_report_on_empty_small_and_imported_journals(tmp_path, entries):
     from benchmarks.journal_scale import jrnl_text
 
@@ -146,6 +146,7 @@ def page_requests(page: Path, folder: Path) -> list[str]:
     ]
 
 
+@pytest.mark.slow  # a headless browser
 def test_the_report_renders_in_a_browser_with_no_network_request_and_its_charts(tmp_path):
     import av
     import numpy as np

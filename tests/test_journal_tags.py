@@ -125,6 +125,7 @@ def test_jrnls_own_tag_journals_keep_the_tags_jrnl_finds(journal, name, tags):
     assert journal.tags() == tags
 
 
+@pytest.mark.audio  # Whisper
 def test_a_tag_spoken_into_a_reflection_is_saved_as_a_tag(journal):
     from tests.signals import espeak
     from voiceguide.audio.clip import Clip

@@ -39,6 +39,7 @@ def test_parts_that_do_not_match_the_release_are_never_assembled(voiceguide_home
     assert not (voiceguide_home / "cache" / "models" / models.BASE_DIR).exists()
 
 
+@pytest.mark.audio  # Whisper or a speech render
 def test_config_model_base_is_what_doctor_and_the_journal_use(tmp_path):
     from tests.signals import espeak
     from voiceguide.audio.clip import Clip, write_wav

@@ -229,6 +229,7 @@ def test_unix_sockets_and_loopback_are_allowed(watched):
 # the commands
 
 
+@pytest.mark.audio  # Whisper or a speech render
 def test_read_as_text_and_to_a_file_stays_offline(watched, tmp_path):
     article = tmp_path / "short.md"
     article.write_text("# Trust\n\nTrust grows slowly. It grows in small steps.\n")

@@ -8,6 +8,8 @@ import sys
 import textwrap
 import time
 
+import pytest
+
 from voiceguide.speech.cache import EVICT_TO, MB, SpeechCache
 
 
@@ -92,6 +94,7 @@ def cached_bytes(home) -> tuple[int, int]:
     return len(files), sum(p.stat().st_size for p in files)
 
 
+@pytest.mark.audio  # Whisper or a speech render
 def test_rendering_never_grows_the_cache_past_cache_mb(voiceguide_home, tmp_path):
     from tests.cli_helpers import run_voiceguide
 

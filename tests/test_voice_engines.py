@@ -170,6 +170,7 @@ def test_an_engine_that_dies_mid_reading_gives_way_to_espeak_ng_and_the_reading_
     assert word_error_rate(said, heard(whisper, read_wav(tmp_path / "rest.wav"))) <= 0.3
 
 
+@pytest.mark.audio  # a speech render
 def test_private_renders_never_touch_the_cache(tmp_path):
     with Synthesizer(VoiceSettings(voice=NEURAL_VOICE), cache_dir=tmp_path) as s:
         clip = s.render_private("What I said in my journal.")
