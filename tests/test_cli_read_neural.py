@@ -41,10 +41,9 @@ def test_read_section_two_in_the_neural_voice_is_heard_word_for_word(pulse, tran
     heard = transcriber.transcribe(Clip(samples, SPEAKER_RATE).resampled(16000).samples, 16000).text
     wer = word_error_rate(said(section), heard)
     print(f"section 2 from the speaker: WER {wer:.3f}; heard: {heard}")
-    # Through the speaker this machine measures 0.05-0.085 idle and up to 0.13 loaded: playback drops a few
-    # sounds ("comforty"). The same section to a file is within 0.05 (the whole-article test below holds
-    # that). 0.12 still fails on a wrong engine, silence or garbled playback.
-    assert wer <= 0.12, heard
+    # the bar, as for the file: the seeded voice plays the same clips every run, and Whisper base
+    # hears them at 2.7-4.3 % from the speaker on a loaded machine (a late callback can still cut a gap)
+    assert wer <= 0.05, heard
 
 
 @pytest.mark.slow
