@@ -73,7 +73,7 @@ def _paced_entry(speech: np.ndarray, live, final) -> dict[str, float | str]:
 def _streamed_fast(speech: np.ndarray, transcriber) -> str:
     from voiceguide.speech.streaming import StreamingTranscription
 
-    stream = StreamingTranscription(transcriber.transcribe, context=True)
+    stream = StreamingTranscription(transcriber.transcribe_piece, context=True)
     for i in range(0, len(speech), 1600):
         stream.feed(speech[i : i + 1600])
         stream._idle.wait(30)  # as a live thread keeps up: the same pieces, without waiting a minute
@@ -117,7 +117,7 @@ def _invented_words(transcriber, clips: list[np.ndarray]) -> int:
     words = 0
     for clip in clips:
         words += len(transcriber.transcribe(clip, 16000).text.split())
-        stream = StreamingTranscription(transcriber.transcribe, context=True)
+        stream = StreamingTranscription(transcriber.transcribe_piece, context=True)
         for i in range(0, len(clip), 1600):
             stream.feed(clip[i : i + 1600])
         words += len(stream.finish(timeout=120).text.split())

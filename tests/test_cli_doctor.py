@@ -25,7 +25,7 @@ def test_doctor_passes_with_the_audio_server_up(pulse):
     ):
         assert name in result.stdout
     assert "offline" in result.stdout
-    assert "live and commands: tiny.en" in result.stdout and "final pass: base" in result.stdout
+    assert "commands: tiny.en" in result.stdout and "spoken entries: base" in result.stdout
     assert "Traceback" not in result.stderr
 
 

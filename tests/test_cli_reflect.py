@@ -288,7 +288,7 @@ def test_live_entry_ends_as_accurate_as_the_same_audio_from_a_file(pulse, tmp_pa
     with Journal.open() as journal:
         [streamed] = journal.history(entry.id)
         assert journal.unfinished_recordings(include_live=True) == []
-    assert streamed.text_pass == "streamed" and streamed.model == "tiny.en"
+    assert streamed.text_pass == "streamed" and streamed.model == "base"
     path = write_wav(tmp_path / "same.wav", Clip(same_audio, MIC_RATE))
     imported = run_voiceguide("reflect", "--from-file", str(path))
     assert imported.returncode == 0, imported.stderr

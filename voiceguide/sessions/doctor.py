@@ -99,7 +99,7 @@ def check_neural() -> str:
 
 
 def check_model() -> str:
-    """The models in use: live pieces and commands, and the final pass (each loaded once to check it)."""
+    """The models in use: voice commands, and spoken entries (streamed and final pass; each loaded once)."""
     from voiceguide import config
     from voiceguide.sessions.factory import make_final_transcriber
     from voiceguide.speech.transcriber import WhisperTranscriber
@@ -108,7 +108,7 @@ def check_model() -> str:
     live = WhisperTranscriber(model)
     final = make_final_transcriber("whisper", model, live) or live
     parts = []
-    for role, transcriber in (("live and commands", live), ("final pass", final)):
+    for role, transcriber in (("commands", live), ("spoken entries", final)):
         started = time.perf_counter()
         transcriber.load()
         took = time.perf_counter() - started

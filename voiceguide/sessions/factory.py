@@ -142,6 +142,26 @@ def make_final_transcriber(engine: str, model: str | None, live: T) -> T | Whisp
         return live  # base could not be assembled: the live model still makes a better whole-entry pass
 
 
+def _reflect_models(
+    engine: str, model: str | None, live: TranscriberLike
+) -> tuple[TranscriberLike, TranscriberLike | None]:
+    """(live, final) transcribers for a spoken entry, loaded: one Whisper model for both where it can be.
+
+    The default final model (base) streams the pieces too, on windows as
+    long as each piece, so it is ready as soon as tiny.en would be; one
+    model in memory instead of two keeps `reflect` within its memory
+    budget (the README has the measurements). If it cannot load, the live
+    model streams and its text is the entry.
+    """
+    final = make_final_transcriber(engine, model, live)
+    if final is not None and final is not live:
+        if _loaded(final) is not None:
+            return final, final
+        final = None
+    live.load()
+    return live, _loaded(final)
+
+
 def _loaded(transcriber: TranscriberLike | None) -> TranscriberLike | None:
     """The final-pass transcriber loaded, or None when it cannot load: the streamed text is then the entry."""
     from voiceguide.errors import VoiceguideError
@@ -215,8 +235,7 @@ def run_reflect(
         Synthesizer(voice, notify=notify) as synth,
         concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="model-load") as pool,
     ):
-        loading = pool.submit(transcriber.load)  # the models load while the prompt is spoken
-        final_loading = pool.submit(lambda: _loaded(make_final_transcriber(engine, model, transcriber)))
+        loading = pool.submit(_reflect_models, engine, model, transcriber)  # loaded while the prompt is spoken
         prompt, article_key, section = _where(article_path, prompt, section, journal, default_prompt=True)
         notify(messages.REFLECT_PROMPT.format(prompt=prompt))
         with Player() as player, TerminalKeys() as keys:
@@ -236,8 +255,7 @@ def run_reflect(
                 article=article_key,
                 section=section,
             )
-            loading.result()
-            session.final_transcriber = final_loading.result()
+            session.transcriber, session.final_transcriber = loading.result()
             result = session.run()
         if result.final is not None:
             from voiceguide.sessions.final_pass import finish_with_spinner

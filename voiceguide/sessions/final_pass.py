@@ -25,6 +25,8 @@ from voiceguide.speech.vad import RATE
 
 if TYPE_CHECKING:
     from voiceguide.journal.store import Journal
+    from voiceguide.speech.vad import Stretch
+    from voiceguide.speech.windows import WindowedTranscription
 
 
 class FinalPass:
@@ -38,11 +40,17 @@ class FinalPass:
         pcm: bytes,
         transcriber: TranscriberLike,
         closing_phrases: Sequence[str] = (),
+        *,
+        windows: WindowedTranscription | None = None,
+        stretches: Sequence[Stretch] = (),
+        voiced: Sequence[bool] = (),
     ) -> None:
         self.journal, self.entry_id, self.recording_id = journal, entry_id, recording_id
         self.pcm = pcm
         self.transcriber = transcriber
         self.closing_phrases = tuple(closing_phrases)
+        self.windows, self.stretches, self.voiced = windows, tuple(stretches), tuple(voiced)
+        """The pass already under way window by window while the entry was recorded, and the VAD's findings"""
         self.transcript: Transcript | None = None
         self.entry: Any | None = None
         """The entry after the pass (final text, or the streamed text when the pass heard nothing)"""
@@ -69,8 +77,12 @@ class FinalPass:
         from voiceguide.sessions.reflect import strip_closing_phrase, whole_recording
 
         try:
-            samples = np.frombuffer(self.pcm, dtype="<i2").astype(np.int16)
-            transcript = strip_closing_phrase(whole_recording(self.transcriber)(samples, RATE), self.closing_phrases)
+            if self.windows is not None:
+                whole = self.windows.finish(self.stretches, len(self.pcm) / 2 / RATE, self.voiced)
+            else:
+                samples = np.frombuffer(self.pcm, dtype="<i2").astype(np.int16)
+                whole = whole_recording(self.transcriber)(samples, RATE)
+            transcript = strip_closing_phrase(whole, self.closing_phrases)
             self.transcript = transcript
             self.entry = apply_final_text(self.journal, self.entry_id, self.recording_id, transcript)
         except BaseException as error:  # the recording stays: the next start finishes the pass

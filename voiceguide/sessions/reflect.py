@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from voiceguide.journal.models import Entry
     from voiceguide.journal.store import Journal
     from voiceguide.sessions.final_pass import FinalPass
+    from voiceguide.speech.windows import WindowedTranscription
 
 CLOSING_PHRASES = ("that's all", "that is all", "end entry")
 TRAILING_WORDS = ("and", "but", "because", "so")
@@ -38,6 +39,9 @@ TRAILING_WORDS = ("and", "but", "because", "so")
 PATIENCE = 2.0
 """After a sentence left unfinished, the silence that ends an entry is this many times --silence"""
 ENTER_KEYS = ("\n", "\r")
+PIECES_FIRST = 10.0
+"""Seconds a final-pass window waits at most for the streamed pieces to be transcribed: they go first, so
+the streamed text is saved about a second after the person stops"""
 SAVE_EVERY = 1.0
 """Seconds of audio per chunk written to the journal while recording"""
 
@@ -187,6 +191,7 @@ class ReflectSession:
         self._seq = 0
         self._unsaved = bytearray()
         self._audio: EntryAudio | None = None
+        self._windows: WindowedTranscription | None = None
 
     # -- the whole entry ------------------------------------------------------
     def run(self) -> ReflectResult:
@@ -196,12 +201,13 @@ class ReflectSession:
         cue = earcon("record_start")
         self.player.play(cue).wait(cue.duration + 2)
         stream = StreamingTranscription(
-            self.transcriber.transcribe,
+            getattr(self.transcriber, "transcribe_piece", None) or self.transcriber.transcribe,
             vad=self.vad,
             engine=self.transcriber.engine,
             model=getattr(self.transcriber, "model_name", ""),
             context=self.transcriber.engine == "whisper",
         )
+        self._windows = self._final_windows(stream)
         self._recording = self.journal.begin_recording(RATE, self.prompt, self.article, self.section)
         ended_by = "interrupt"
         try:
@@ -213,6 +219,8 @@ class ReflectSession:
         except BaseException:
             self._stop_recording(stream)
             stream.close()
+            if self._windows is not None:
+                self._windows.close()
             raise  # the chunks stay in the journal; the next start recovers them
         self._stop_recording(stream)
         stopped = self.clock.monotonic()
@@ -225,6 +233,22 @@ class ReflectSession:
             self.player.play(cue).wait(cue.duration + 2)
         return result
 
+    def _final_windows(self, stream: StreamingTranscription) -> WindowedTranscription | None:
+        """The final pass, run window by window while the person talks (Whisper), or None."""
+        read = getattr(self.final_transcriber, "transcribe_window", None)
+        if read is None:
+            return None
+        from voiceguide.speech.windows import WindowedTranscription
+
+        return WindowedTranscription(
+            read,
+            stream.audio,
+            pause=self.vad.pause,
+            engine=getattr(self.final_transcriber, "engine", "whisper"),
+            model=getattr(self.final_transcriber, "model_name", ""),
+            first=lambda: stream.wait_idle(PIECES_FIRST),
+        )
+
     def _record(self, stream: StreamingTranscription) -> str:
         self.recorder.start()
         if self.view is not None:
@@ -233,6 +257,10 @@ class ReflectSession:
         for chunk in self.recorder.chunks():
             samples = chunk.samples if chunk.rate == RATE else _resample(chunk.samples, chunk.rate)
             stream.feed(samples)
+            if self._windows is not None:
+                self._windows.update(
+                    stream.endpointer.stretches, stream.endpointer.seconds, stream.endpointer.voiced, stream.open_since
+                )
             self._keep(samples)
             if self.view is not None:
                 self.view.update(stream.seconds, chunk.level, stream.endpointer.in_speech, stream.latest_text)
@@ -284,6 +312,8 @@ class ReflectSession:
             transcript = strip_closing_phrase(transcript, self.closing_phrases)
         if transcript is None or not transcript.text.strip():
             stream.close()
+            if self._windows is not None:
+                self._windows.close()
             self.journal.discard_recording(self._recording)
             return ReflectResult(None, transcript, ended_by, seconds, stopped)
         entry = save_entry(
@@ -303,7 +333,15 @@ class ReflectSession:
             from voiceguide.sessions.final_pass import FinalPass
 
             final = FinalPass(
-                self.journal, entry.id, self._recording, stream.pcm(), self.final_transcriber, self.closing_phrases
+                self.journal,
+                entry.id,
+                self._recording,
+                stream.pcm(),
+                self.final_transcriber,
+                self.closing_phrases,
+                windows=self._windows,
+                stretches=list(stream.endpointer.stretches),
+                voiced=list(stream.endpointer.voiced),
             )
         return ReflectResult(entry, transcript, ended_by, seconds, stopped, saved, final)
 

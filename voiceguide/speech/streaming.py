@@ -91,6 +91,11 @@ class StreamingTranscription:
         return self.endpointer.heard_speech
 
     @property
+    def open_since(self) -> float | None:
+        """Where the stretch of speech still going started (seconds), or None in a pause."""
+        return self.endpointer.stretch_start if self.endpointer.in_speech else None
+
+    @property
     def ended(self) -> bool:
         """The VAD heard speech and then the set silence."""
         return self.endpointer.ended
@@ -99,6 +104,12 @@ class StreamingTranscription:
         """Everything recorded so far, as int16 little-endian bytes."""
         with self._lock:
             return bytes(self._pcm)
+
+    def audio(self, start: int, end: int) -> np.ndarray:
+        """Samples ``start`` to ``end`` of the recording so far (int16)."""
+        with self._lock:
+            raw = bytes(self._pcm[max(0, start) * 2 : max(0, end) * 2])
+        return np.frombuffer(raw, dtype="<i2").astype(np.int16)
 
     def feed(self, samples: np.ndarray) -> list[VadEvent]:
         with self._lock:
@@ -194,6 +205,10 @@ class StreamingTranscription:
     def latest_text(self) -> str:
         """The text of the most recently transcribed piece."""
         return self.pieces[-1].transcript.text if self.pieces else ""
+
+    def wait_idle(self, timeout: float) -> bool:
+        """Until every piece handed over so far is transcribed (False after ``timeout`` seconds)."""
+        return self._idle.wait(timeout)
 
     @property
     def caught_up(self) -> bool:

@@ -39,6 +39,9 @@ favours cannot win anyway.
 # context, a greedy pass rarely loops.
 _models: dict[tuple[str, str], object] = {}
 _models_lock = threading.Lock()
+_decoding = threading.Lock()
+"""One transcription at a time in the process: the encoder's attention over a 30 s window needs 50-70 MB
+while it runs, and the live pieces and the final pass each running one at once would need both"""
 
 
 @dataclass(frozen=True)
@@ -164,8 +167,14 @@ def context_prompt(text: str) -> str | None:
     return " ".join(words[-PROMPT_WORDS:]) or None
 
 
-TRIM_MARGIN = 1.0
-"""Seconds kept before the first and after the last speech of a whole recording"""
+SEED = 13
+"""Of the sampling in the final pass's fallback"""
+FINAL_BEAM = 1
+"""Beam size of the final pass over a whole recording"""
+FINAL_TEMPERATURES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+"""Whisper's own fallback for the final pass: a window decoded with low confidence (mean log-probability
+under -1) or looping (compression ratio over 2.4) is decoded again, less greedily. A window is at most
+30 s, so a retry costs one window, not the entry."""
 
 
 def invented(
@@ -227,6 +236,9 @@ class WhisperTranscriber:
                     from faster_whisper import WhisperModel
                 except ImportError:
                     raise EngineMissing(messages.FIX_MODEL) from None
+                from voiceguide.speech.features import BlockFeatures, keep_heap_small, release_free_memory
+
+                keep_heap_small()
                 started = time.perf_counter()
                 try:
                     model = WhisperModel(
@@ -238,12 +250,28 @@ class WhisperTranscriber:
                     )
                 except Exception as exc:
                     raise EngineMissing(f"{messages.FIX_MODEL} ({exc})") from None
+                extractor = model.feature_extractor
+                model.feature_extractor = BlockFeatures(
+                    feature_size=extractor.mel_filters.shape[0],
+                    sampling_rate=extractor.sampling_rate,
+                    hop_length=extractor.hop_length,
+                    chunk_length=extractor.chunk_length,
+                    n_fft=extractor.n_fft,
+                )
+                release_free_memory()  # the load's fp16 copy of the weights
                 self.load_seconds = time.perf_counter() - started
                 _models[key] = model
         return model
 
     def transcribe(
-        self, samples: np.ndarray, rate: int = 16000, prompt: str | None = None, *, beam_size: int = 1
+        self,
+        samples: np.ndarray,
+        rate: int = 16000,
+        prompt: str | None = None,
+        *,
+        beam_size: int = 1,
+        vad_filter: bool = True,
+        temperature: float | tuple[float, ...] = 0.0,
     ) -> Transcript:
         """Text of int16 (or float) mono audio at ``rate``.
 
@@ -267,38 +295,93 @@ class WhisperTranscriber:
         stretches = speech_stretches(pcm) if len(pcm) >= 16000 else None
         model = self.load()
         try:
-            segments, _info = model.transcribe(
-                audio,
-                language="en",
-                beam_size=beam_size,
-                vad_filter=True,
-                temperature=0.0,
-                condition_on_previous_text=False,
-                without_timestamps=False,
-                initial_prompt=prompt or None,
-            )
-            kept = tuple(
-                Segment(round(s.start, 2), round(s.end, 2), s.text.strip(), round(float(np.exp(s.avg_logprob)), 3))
-                for s in segments
-                if not invented(s.text, s.start, s.end, s.no_speech_prob, stretches, s.avg_logprob)
-            )
+            with _decoding:
+                if isinstance(temperature, tuple):
+                    import ctranslate2
+
+                    ctranslate2.set_random_seed(SEED)  # a retry samples: the same audio gives the same text
+                return self._decode(model, audio, stretches, prompt, beam_size, vad_filter, temperature)
+        except EngineFailed:
+            raise
         except Exception as exc:
             raise EngineFailed(f"Transcription failed: {exc}. Run `voiceguide doctor`.") from None
+
+    def _decode(
+        self,
+        model: Any,
+        audio: np.ndarray,
+        stretches: Sequence[Stretch] | None,
+        prompt: str | None,
+        beam_size: int,
+        vad_filter: bool,
+        temperature: float | tuple[float, ...],
+    ) -> Transcript:
+        segments, _info = model.transcribe(
+            audio,
+            language="en",
+            beam_size=beam_size,
+            vad_filter=vad_filter,
+            temperature=temperature,
+            condition_on_previous_text=False,
+            without_timestamps=False,
+            initial_prompt=prompt or None,
+        )
+        kept = tuple(
+            Segment(round(s.start, 2), round(s.end, 2), s.text.strip(), round(float(np.exp(s.avg_logprob)), 3))
+            for s in segments
+            if not invented(s.text, s.start, s.end, s.no_speech_prob, stretches, s.avg_logprob)
+        )
         text = " ".join(s.text for s in kept).strip()
         return Transcript(text, kept, self.engine, self.model_name, len(audio) / 16000)
 
+    def transcribe_piece(self, samples: np.ndarray, rate: int = 16000, prompt: str | None = None) -> Transcript:
+        """A streamed piece (cut by our VAD), on an encoder window as long as the piece (``pieces``)."""
+        from voiceguide.speech.pieces import LONGEST, decode_piece
+        from voiceguide.speech.vad import speech_stretches
+
+        audio = samples.astype(np.float32) / 32768.0 if samples.dtype == np.int16 else samples.astype(np.float32)
+        if rate != 16000:
+            import soxr
+
+            audio = soxr.resample(audio, rate, 16000)
+        seconds = len(audio) / 16000
+        if seconds > LONGEST:
+            return self.transcribe(audio, 16000, prompt)
+        pcm = np.clip(audio * 32768.0, -32768, 32767).astype(np.int16)
+        stretches = speech_stretches(pcm) if len(pcm) >= 16000 else None
+        model = self.load()
+        try:
+            got = decode_piece(model, audio, prompt)
+        except Exception as exc:
+            raise EngineFailed(f"Transcription failed: {exc}. Run `voiceguide doctor`.") from None
+        if got.looped:
+            return self.transcribe(audio, 16000, prompt)
+        kept: tuple[Segment, ...] = ()
+        if not invented(got.text, 0.0, seconds, got.no_speech_prob, stretches, got.avg_logprob):
+            kept = (Segment(0.0, round(seconds, 2), got.text, round(float(np.exp(got.avg_logprob)), 3)),)
+        return Transcript(kept[0].text if kept else "", kept, self.engine, self.model_name, seconds)
+
+    def transcribe_window(self, samples: np.ndarray, rate: int = 16000, prompt: str | None = None) -> Transcript:
+        """One window of a whole recording (at most 30 s, cut at pauses by ``voiceguide.speech.windows``).
+
+        The window is Whisper's whole input, so faster-whisper's own VAD
+        (another model in memory, and a second opinion that drops quiet
+        words in noise) is not used; ``invented`` still holds every segment
+        to the speech our VAD heard.
+        """
+        return self.transcribe(
+            samples, rate, prompt, beam_size=FINAL_BEAM, vad_filter=False, temperature=FINAL_TEMPERATURES
+        )
+
     def transcribe_recording(self, samples: np.ndarray, rate: int = 16000) -> Transcript:
-        """A whole recording (the final pass, --from-file, recovery), from just before its first speech.
+        """A whole recording (the final pass, --from-file, recovery), window by window as the live final pass.
 
         Whisper reads 30 s windows, and where they fall decides some words:
-        the same speech after a little more silence could come back
-        different. Starting TRIM_MARGIN seconds before the first speech the
-        VAD hears (and ending as long after the last) gives the same windows
-        for the same speech however long the silence around it was.
+        cutting them at the pauses the VAD hears, the same way live and
+        from a file, gives the same text for the same speech however long
+        the silence around it was.
         """
-        from dataclasses import replace
-
-        from voiceguide.speech.vad import speech_stretches
+        from voiceguide.speech.windows import transcribe_windows
 
         if rate != 16000:
             import soxr
@@ -307,15 +390,7 @@ class WhisperTranscriber:
             samples = np.clip(audio * 32768.0, -32768, 32767).astype(np.int16)
         elif samples.dtype != np.int16:
             samples = np.clip(samples * 32768.0, -32768, 32767).astype(np.int16)
-        stretches = speech_stretches(samples) if len(samples) else []
-        if not stretches:
-            return Transcript("", (), self.engine, self.model_name, len(samples) / 16000)
-        start = max(0, int((stretches[0].start - TRIM_MARGIN) * 16000))
-        end = min(len(samples), int((stretches[-1].end + TRIM_MARGIN) * 16000))
-        got = self.transcribe(samples[start:end], 16000)
-        shift = start / 16000
-        segments = tuple(replace(x, start=round(x.start + shift, 2), end=round(x.end + shift, 2)) for x in got.segments)
-        return Transcript(got.text, segments, self.engine, self.model_name, len(samples) / 16000)
+        return transcribe_windows(samples, self.transcribe_window, engine=self.engine, model=self.model_name)
 
     def transcribe_command(
         self, samples: np.ndarray, rate: int = 16000, prompt: str | None = None

@@ -116,6 +116,11 @@ class Endpointer:
         return self._frames * FRAME_SECONDS
 
     @property
+    def stretch_start(self) -> float:
+        """Seconds where the current (or last) stretch of speech started."""
+        return self._stretch_start
+
+    @property
     def silent_for(self) -> float:
         """Seconds since the last speech (0 while speaking or before any speech)."""
         if self.in_speech or not self.heard_speech:

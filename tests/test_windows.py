@@ -1,0 +1,98 @@
+"""The final pass window by window: cut at pauses, the same live as over the whole recording, in bounded memory."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.signals import espeak, word_error_rate
+from voiceguide.audio.clip import Clip
+from voiceguide.speech.vad import FRAME_SECONDS, Endpointer, Stretch, VadSettings
+from voiceguide.speech.windows import MARGIN, TARGET, WINDOW, WindowedTranscription, plan_windows
+
+PAUSE = VadSettings().pause
+
+
+def _talk(seconds: float, speech: float = 3.0, gap: float = 1.0) -> list[Stretch]:
+    out, t = [], 1.0
+    while t + speech <= seconds:
+        out.append(Stretch(t, t + speech))
+        t += speech + gap
+    return out
+
+
+def _live(stretches: list[Stretch], seconds: float, voiced: list[bool] | None = None) -> list:
+    """What a live recording hands over, checked every 0.1 s: the stretches closed by then and the one still open."""
+    handed: list = []
+    for k in range(int(seconds * 10) + 1):
+        now = k / 10
+        closed = [s for s in stretches if s.end + PAUSE <= now]
+        going = next((s.start for s in stretches if s.start <= now < s.end + PAUSE), None)
+        planned = plan_windows(closed, now, pause=PAUSE, final=False, voiced=voiced or (), open_since=going)
+        assert planned[: len(handed)] == handed, "a window once cut never changes"
+        handed = planned
+    return handed
+
+
+def test_windows_are_cut_at_pauses_within_whispers_window_and_cover_all_speech():
+    stretches = _talk(100)
+    windows = plan_windows(stretches, 101, pause=PAUSE, final=True)
+    assert len(windows) >= 4
+    for w in windows:
+        assert w.end - w.start <= WINDOW
+        assert not any(s.start < w.end - MARGIN < s.end for s in stretches), "cut inside speech"
+    for w in windows[:-1]:
+        assert w.end - w.start >= TARGET
+    for s in stretches:
+        assert any(w.start <= s.start and s.end <= w.end for w in windows), s
+
+
+def test_the_windows_cut_live_are_the_windows_cut_over_the_whole_recording():
+    stretches = _talk(100, speech=4.5, gap=0.8)
+    live = _live(stretches, 100)
+    whole = plan_windows(stretches, 100, pause=PAUSE, final=True)
+    assert live == whole[: len(live)] and len(live) == len(whole) - 1, "only the last window is left at the end"
+
+
+def test_speech_without_a_pause_is_cut_at_a_breath_and_at_the_window_when_there_is_none():
+    stretches = [Stretch(0.5, 70.0)]
+    voiced = [True] * int(71 / FRAME_SECONDS)
+    breath = int(20.0 / FRAME_SECONDS)
+    voiced[breath : breath + 6] = [False] * 6
+    live = _live(stretches, 71, voiced)
+    whole = plan_windows(stretches, 71, pause=PAUSE, final=True, voiced=voiced)
+    assert live == whole[: len(live)] and len(live) >= 2, "cut while the person still talks"
+    assert whole[0].end == pytest.approx(20.0 + 2.5 * FRAME_SECONDS, abs=0.05)
+    assert whole[1].end - whole[1].start == pytest.approx(WINDOW)
+
+
+def test_block_features_are_faster_whispers_features():
+    from faster_whisper.feature_extractor import FeatureExtractor
+
+    from voiceguide.speech.features import BlockFeatures
+
+    samples, rate = espeak("A minute of speech would do, but a few seconds show the same thing.")
+    audio = Clip(samples, rate).resampled(16000).samples.astype(np.float32) / 32768
+    audio = np.concatenate([audio, audio, audio])
+    assert np.array_equal(BlockFeatures()(audio), FeatureExtractor()(audio))
+
+
+def test_the_final_pass_run_live_reads_the_entry_as_the_whole_recording_does(models):
+    from benchmarks.reflect import MINUTE_OF_REFLECTION, _speech
+
+    base = next(m for m in models if m.model_name == "base")
+    speech = np.concatenate([np.zeros(16000, np.int16), _speech(), np.zeros(16000, np.int16)])
+    endpointer = Endpointer(VadSettings())
+    passes = WindowedTranscription(base.transcribe_window, lambda a, b: speech[a:b], model="base")
+    for i in range(0, len(speech), 1600):
+        endpointer.feed(speech[i : i + 1600])
+        going = endpointer.stretch_start if endpointer.in_speech else None
+        passes.update(endpointer.stretches, endpointer.seconds, endpointer.voiced, going)
+    handed_live = len(passes.windows)
+    endpointer.flush()
+    live = passes.finish(endpointer.stretches, len(speech) / 16000, endpointer.voiced)
+    whole = base.transcribe_recording(speech, 16000)
+    assert handed_live >= 2 and len(passes.windows) == handed_live + 1
+    assert live.text == whole.text
+    assert word_error_rate(MINUTE_OF_REFLECTION, live.text) <= 0.08, live.text
+    assert [round(s.start) for s in live.segments] == sorted(round(s.start) for s in live.segments)
