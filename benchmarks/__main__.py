@@ -170,7 +170,7 @@ STEPS: dict[str, Step] = {
     "commands": lambda pulse, runs: bench_commands(),
     "commands_base": lambda pulse, runs: bench_commands(model="base"),
     "reflect": lambda pulse, runs: [step() for step in reflect_steps(runs)],
-    "accuracy": lambda pulse, runs: bench_accuracy(),
+    "accuracy": lambda pulse, runs: bench_accuracy(max(1, runs)),
     "live_memory": lambda pulse, runs: bench_live_memory(),
     "journal": lambda pulse, runs: bench_journal_scale(runs),
     "journal_years": lambda pulse, runs: bench_journal_years(runs),

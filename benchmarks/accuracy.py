@@ -15,6 +15,7 @@ and breathing, in stretches of 2 to 60 s, through both passes.
 from __future__ import annotations
 
 import os
+import statistics
 import tempfile
 import time
 
@@ -124,24 +125,49 @@ def _invented_words(transcriber, clips: list[np.ndarray]) -> int:
     return words
 
 
-def bench_accuracy() -> list[Row]:
+def _natural_speech() -> np.ndarray:
+    """The same minute read by the neural voice (Piper's joe), a short breath between sentences, at 16 kHz."""
+    from piper import PiperVoice
+
+    from benchmarks.reflect import MINUTE_OF_REFLECTION
+    from voiceguide.audio.clip import Clip
+    from voiceguide.speech.engines import piper_model
+
+    model, config = piper_model()
+    voice = PiperVoice.load(str(model), config_path=str(config))
+    parts, rate = [], 22050
+    for chunk in voice.synthesize(MINUTE_OF_REFLECTION):
+        rate = chunk.sample_rate
+        parts += [chunk.audio_int16_array, np.zeros(int(0.25 * rate), np.int16)]
+    samples: np.ndarray = Clip(np.concatenate(parts), rate).resampled(16000).samples
+    return samples
+
+
+def bench_accuracy(runs: int = 1) -> list[Row]:
     from benchmarks.reflect import MINUTE_OF_REFLECTION
     from tests.signals import coloured_noise, mix_at_snr
+    from voiceguide.speech import models
     from voiceguide.speech.transcriber import WhisperTranscriber
 
     clean = _speech()
     noisy = mix_at_snr(clean, coloured_noise(len(clean) / 16000, exponent=1.0, seed=5), SNR)
+    natural = _natural_speech()
+    natural_noisy = mix_at_snr(natural, coloured_noise(len(natural) / 16000, exponent=1.0, seed=5), SNR)
     reference = MINUTE_OF_REFLECTION
     transcribers = {name: WhisperTranscriber(name) for name in MODELS}
     for transcriber in transcribers.values():
         transcriber.load()
     rows: list[Row] = []
     clips = _not_speech()
+    finals: dict[tuple[str, str], float] = {}
+    paced_by_model = {}
     with tempfile.TemporaryDirectory() as folder:
         for name, t in transcribers.items():
-            paced = _paced_entry(clean, t, t)
+            paced_runs = [_paced_entry(clean, t, t) for _ in range(runs)]
+            paced_by_model[name] = paced_runs
+            paced = paced_runs[0]
             streamed_noisy = _streamed_fast(noisy, t)
-            final_noisy = t.transcribe(noisy, 16000).text
+            final_noisy = t.transcribe_recording(noisy, 16000).text
             filed = {
                 kind: _from_file(a, t, folder, f"{name}-{kind}.wav") for kind, a in (("clean", clean), ("noisy", noisy))
             }
@@ -153,6 +179,8 @@ def bench_accuracy() -> list[Row]:
                 ("final", "noisy"): _wer(reference, final_noisy),
                 ("--from-file", "noisy"): _wer(reference, filed["noisy"]),
             }
+            finals[(name, "espeak-ng")] = figures[("final", "noisy")]
+            finals[(name, "piper")] = _wer(reference, t.transcribe_recording(natural_noisy, 16000).text)
             for kind in ("clean", "noisy"):
                 gap = figures[("final", kind)] - figures[("--from-file", kind)]
                 detail = ", ".join(
@@ -160,18 +188,36 @@ def bench_accuracy() -> list[Row]:
                 )
                 where = f"; pink noise {SNR:g} dB SNR" if kind == "noisy" else "; 60 s espeak-ng, paced"
                 rows.append(Row(f"wer_gap_{name}_{kind}", gap, note="WER " + detail + where))
-            rows.append(Row(f"first_text_{name}", float(paced["first"]), note=f"live pieces and final pass {name}"))
-            rows.append(Row(f"final_text_{name}", float(paced["final_at"]), note="after the streamed text was saved"))
+            firsts = [float(p["first"]) for p in paced_runs]
+            final_ats = [float(p["final_at"]) for p in paced_runs]
+            rows.append(Row(f"first_text_{name}", statistics.median(firsts), note=f"{name} streams; {_spread(firsts)}"))
+            rows.append(
+                Row(f"final_text_{name}", statistics.median(final_ats), note=f"{name} final pass; {_spread(final_ats)}")
+            )
             invented = _invented_words(t, clips)
             rows.append(Row(f"invented_{name}", invented, note=f"{len(clips)} stretches of 2-60 s, both passes"))
-        default = _paced_entry(clean, transcribers["tiny.en"], transcribers["base"])
-        words = (
-            f"WER streamed {_wer(reference, str(default['streamed'])):.1f} %, "
-            f"final {_wer(reference, str(default['final'])):.1f} %"
-        )
-        rows.append(Row("first_text_default", float(default["first"]), note="tiny.en live, base final; " + words))
-        rows.append(Row("final_text_default", float(default["final_at"]), note="tiny.en live, base final"))
+        default = models.final_default()
+        runs_default = paced_by_model[default]
+        words = f"WER streamed {_wer(reference, str(runs_default[0]['streamed'])):.1f} %"
+        firsts = [float(p["first"]) for p in runs_default]
+        final_ats = [float(p["final_at"]) for p in runs_default]
+        note = f"{default} streams and finishes (one model); "
+        rows.append(Row("first_text_default", statistics.median(firsts), note=note + words))
+        rows.append(Row("final_text_default", statistics.median(final_ats), note=note + _spread(final_ats)))
+        for voice in ("espeak-ng", "piper"):
+            base, tiny = finals[(default, voice)], finals[("tiny.en", voice)]
+            rows.append(
+                Row(
+                    f"noise_ratio_{voice}",
+                    base / max(tiny, 1e-9),
+                    note=f"final text in pink noise {SNR:g} dB: {default} {base:.1f} %, tiny.en {tiny:.1f} % WER",
+                )
+            )
     return rows
+
+
+def _spread(values: list[float]) -> str:
+    return f"median of {len(values)}, {min(values):.2f}-{max(values):.2f} s"
 
 
 _MEMORY_PROBE = """
@@ -180,7 +226,7 @@ from benchmarks.accuracy import _paced_entry
 from benchmarks.reflect import _speech
 from voiceguide.speech.transcriber import WhisperTranscriber
 live, final = (WhisperTranscriber(name) for name in sys.argv[1:3])
-entry = _paced_entry(_speech(20.0), live, final)
+entry = _paced_entry(_speech(60.0), live, final)
 assert entry["final"], entry
 """
 _LAUNCHER = (
@@ -207,7 +253,7 @@ def bench_live_memory() -> list[Row]:
             check=True,
         )
         peak = int(out.stdout.strip().splitlines()[-1]) / 1024
-        rows.append(Row(f"live_memory_{live}_{final}", peak, note="max RSS, 20 s entry paced, Whisper only"))
+        rows.append(Row(f"live_memory_{live}_{final}", peak, note="max RSS, 60 s entry paced, Whisper only"))
     return rows
 
 

@@ -302,25 +302,35 @@ def test_live_entry_ends_as_accurate_as_the_same_audio_from_a_file(pulse, tmp_pa
 
 @pytest.mark.audio
 def test_a_kill_during_the_final_pass_is_finished_on_the_next_start(pulse):
-    samples, rate = espeak(LONG_TALK)
-    run = Reflecting("--prompt", "What is on your mind?", "--silence", "2")
+    """The entry ends at --max-minutes while the person talks on, so its last window is read only after it is saved.
+
+    (Ended by a pause, the final pass has usually read every window by
+    the time the entry is saved, and there is nothing left to kill.)
+    """
+    samples, rate = espeak(REFLECTION + " " + LONG_TALK)
+    run = Reflecting("--prompt", "What is on your mind?", "--max-minutes", "0.25")
     run.wait_listening()
-    pulse.play_into_mic(samples, rate, wait=True)
-    deadline = time.monotonic() + 30
-    while messages.REFLECT_FINISHING not in "".join(run.err):
-        assert time.monotonic() < deadline and run.proc.poll() is None, "".join(run.err)
-        time.sleep(0.02)
+    talking = pulse.play_into_mic(samples, rate, wait=False)
+    try:
+        deadline = time.monotonic() + 40
+        while messages.REFLECT_FINISHING not in "".join(run.err):
+            assert time.monotonic() < deadline and run.proc.poll() is None, "".join(run.err)
+            time.sleep(0.01)
+        run.proc.send_signal(signal.SIGKILL)
+        run.proc.wait(10)
+    finally:
+        talking.kill()
+        talking.wait(5)
     with Journal.open() as journal:
         [streamed] = journal.list()
-    run.proc.send_signal(signal.SIGKILL)
-    run.proc.wait(10)
     assert streamed.text_pass == "streamed" and streamed.text.strip(), "the streamed text is saved first"
     after = run_voiceguide("journal", "list")
     assert after.returncode == 0, after.stderr
     assert messages.REFLECT_FINISHED_FINAL.split("{")[0] in after.stderr, after.stderr
     entry, audio = _only_entry()
     assert entry.id == streamed.id and entry.text_pass == "final" and audio is not None
-    assert word_error_rate(LONG_TALK, entry.text) <= 0.15, entry.text
+    heard = " ".join(REFLECTION.split()[: len(entry.text.split())])
+    assert word_error_rate(heard, entry.text) <= 0.15, entry.text
     with Journal.open() as journal:
         assert [(h.text, h.text_pass) for h in journal.history(entry.id)] == [(streamed.text, "streamed")]
         assert journal.unfinished_recordings(include_live=True) == []
@@ -330,19 +340,25 @@ def test_a_kill_during_the_final_pass_is_finished_on_the_next_start(pulse):
 
 @pytest.mark.audio  # Whisper or a speech render
 def test_in_noise_the_default_final_model_makes_half_the_errors_of_tiny_en(tmp_path):
-    from tests.signals import coloured_noise, mix_at_snr
+    """A natural voice (the neural one) in pink noise at 10 dB SNR, in three files with three draws of the noise.
+
+    One draw of noise over one passage decides only a dozen words either
+    way; three give the comparison enough words to hold on any machine.
+    """
+    from tests.signals import coloured_noise, mix_at_snr, neural
     from voiceguide.audio.clip import Clip, write_wav
 
     spoken = REFLECTION + " " + LONG_TALK
-    samples, rate = espeak(spoken)
-    noisy = mix_at_snr(samples, coloured_noise(len(samples) / rate, rate, exponent=1.0, seed=5), 10.0)
-    path = write_wav(tmp_path / "kitchen.wav", Clip(noisy, rate))
-    errors = {}
-    for model in (None, "tiny.en"):
-        result = run_voiceguide("reflect", "--from-file", str(path), *(["--model", model] if model else []))
-        assert result.returncode == 0, result.stderr
-        with Journal.open() as journal:
-            entry = journal.list()[0]
-        errors[entry.model] = word_error_rate(spoken, entry.text)
-    assert set(errors) == {"base", "tiny.en"}
-    assert errors["base"] <= errors["tiny.en"] / 2, errors
+    samples, rate = neural(spoken)
+    errors: dict[str, list[float]] = {"base": [], "tiny.en": []}
+    for seed in (5, 6, 7):
+        noisy = mix_at_snr(samples, coloured_noise(len(samples) / rate, rate, exponent=1.0, seed=seed), 10.0)
+        path = write_wav(tmp_path / f"kitchen-{seed}.wav", Clip(noisy, rate))
+        for model in (None, "tiny.en"):
+            result = run_voiceguide("reflect", "--from-file", str(path), *(["--model", model] if model else []))
+            assert result.returncode == 0, result.stderr
+            with Journal.open() as journal:
+                entry = journal.list()[0]
+            errors[entry.model].append(word_error_rate(spoken, entry.text))
+    assert all(len(e) == 3 for e in errors.values()), errors
+    assert sum(errors["base"]) <= sum(errors["tiny.en"]) / 2, errors
