@@ -67,21 +67,6 @@ def espeak(text: str, voice: str = "en-us", wpm: int = 160) -> tuple[np.ndarray,
     return clip.samples, clip.rate
 
 
-def neural(text: str, breath: float = 0.25) -> tuple[np.ndarray, int]:
-    """Speech rendered by the neural voice (Piper's joe), a short breath between sentences, as the test's "person"."""
-    from piper import PiperVoice
-
-    from voiceguide.speech.engines import piper_model
-
-    model, config = piper_model()
-    voice = PiperVoice.load(str(model), config_path=str(config))
-    parts, rate = [], 22050
-    for chunk in voice.synthesize(text):
-        rate = chunk.sample_rate
-        parts += [chunk.audio_int16_array, np.zeros(int(breath * rate), np.int16)]
-    return np.concatenate(parts), rate
-
-
 def word_error_rate(reference: str, hypothesis: str) -> float:
     import re
 
