@@ -322,7 +322,7 @@ class WhisperTranscriber:
             beam_size=beam_size,
             vad_filter=vad_filter,
             temperature=temperature,
-            condition_on_previous_text=False,
+            condition_on_previous_text=isinstance(temperature, tuple),  # the final pass, as Whisper reads a file
             without_timestamps=False,
             initial_prompt=prompt or None,
         )
