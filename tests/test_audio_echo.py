@@ -60,6 +60,7 @@ def probe():
 
 
 @pytest.mark.audio
+@pytest.mark.live
 def test_the_canceller_takes_the_guides_voice_out_of_the_microphone(pulse, probe):
     from voiceguide.audio.echo import measure_erle
     from voiceguide.audio.player import Player
@@ -71,6 +72,7 @@ def test_the_canceller_takes_the_guides_voice_out_of_the_microphone(pulse, probe
 
 
 @pytest.mark.audio
+@pytest.mark.live
 def test_a_voice_over_the_guide_comes_through(pulse, probe):
     """What is left after cancelling is the person: as loud as before, and the guide far below it."""
     import threading
