@@ -32,6 +32,7 @@ class PlayerOpening:
 
     def _open(self) -> None:
         try:
+            devices.portaudio()  # first: 35-50 ms without the GIL, while the caller imports numpy and reads its clip
             from voiceguide.audio.player import Player
 
             self._player = Player(self._settings)
