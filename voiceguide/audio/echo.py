@@ -194,6 +194,8 @@ class _Utterance:
             except queue.Empty:
                 raise DeviceUnavailable(messages.NO_INPUT_DEVICE) from None
             if chunk is None:
+                if self.mic.error is not None:
+                    raise DeviceUnavailable(messages.NO_INPUT_DEVICE)
                 return
             yield chunk
 

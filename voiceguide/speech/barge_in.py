@@ -1,19 +1,24 @@
 """Barge-in: voice commands heard while the guide is reading, delivered as reading keys.
 
-Only for headphones (``--barge-in``): with speakers the microphone would hear
-the guide itself. A background thread keeps listening for one short
-utterance after another; a recognised command becomes the key the reading
-session already understands, so voice and keys share one code path.
+A background thread keeps listening for one short utterance after another;
+a recognised command becomes the key the reading session already
+understands, so voice and keys share one code path. On speakers the
+microphone hears the guide too: ``speaker_barge_in`` listens through the
+echo canceller (``audio.echo``), which takes what the Player plays out of
+what the microphone hears. The first sound of a voice ducks the guide, so
+the rest of the command is heard over a quieter echo.
 """
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import threading
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from voiceguide.collaborators import KeySource
+from voiceguide.speech.listener import ListenSettings
 
 if TYPE_CHECKING:
     from voiceguide.speech.commands import Command
@@ -32,6 +37,12 @@ COMMAND_KEYS: dict[str, str] = {
 }
 """Commands that steer a reading, and the key each one stands for"""
 
+BARGE_IN_LISTEN = ListenSettings(end_silence=0.5, early_silence=0.2)
+"""A command over the reading is cut sooner than at the listening sound: the guide is still talking"""
+
+DUCK_GAIN = 0.25
+"""The guide's volume while someone speaks over it (-12 dB): the echo drops with it"""
+
 
 class VoiceKeys:
     """A key source: terminal keys first, then keys from spoken commands."""
@@ -42,17 +53,24 @@ class VoiceKeys:
         keys: KeySource | None = None,
         window: float = 1.0,
         on_heard: Callable[[Command], object] | None = None,
+        player: Any = None,
     ) -> None:
         self.listener = listener
         self.keys = keys
         self.window = window
         self.on_heard = on_heard
+        self.player = player
+        """A Player to duck while someone speaks, or None"""
+        self._volume: float | None = None
+        self._restore_on_poll = False
         self._queue: queue.Queue[str] = queue.Queue()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.error: BaseException | None = None
 
     def __enter__(self) -> VoiceKeys:
+        if self.player is not None:
+            self.listener.on_speech = self._duck
         self._thread = threading.Thread(target=self._listen, name="barge-in", daemon=True)
         self._thread.start()
         return self
@@ -61,6 +79,17 @@ class VoiceKeys:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(self.window + 6)
+        self.listener.on_speech = None
+        self._unduck()
+
+    def _duck(self) -> None:
+        if self.player is not None and self._volume is None:
+            self._volume = self.player.volume
+            self.player.volume = self._volume * DUCK_GAIN
+
+    def _unduck(self) -> None:
+        if self.player is not None and self._volume is not None:
+            self.player.volume, self._volume = self._volume, None
 
     def _listen(self) -> None:
         from voiceguide.speech.commands import Command
@@ -77,13 +106,44 @@ class VoiceKeys:
                 self._queue.put(COMMAND_KEYS[heard.name])
                 if self.on_heard is not None:
                     self.on_heard(heard)
+            else:
+                self._unduck()  # not a command: the guide goes on at its own volume
 
     def poll(self, timeout: float = 0.0) -> str | None:
+        if self._restore_on_poll:  # the session acted on the last command (it stopped or paused the player)
+            self._restore_on_poll = False
+            self._unduck()
         if self.keys is not None:
             key = self.keys.poll()
             if key is not None:
                 return key
         try:
-            return self._queue.get_nowait()
+            key = self._queue.get_nowait()
         except queue.Empty:
             return None
+        self._restore_on_poll = True
+        return key
+
+
+@contextlib.contextmanager
+def speaker_barge_in(
+    player: Any, transcriber: Any, keys: KeySource | None, notify: Callable[[str], object] | None = None
+) -> Iterator[KeySource | None]:
+    """Keys with echo-cancelled voice commands while the guide reads; just ``keys`` where no canceller runs."""
+    from voiceguide.audio.echo import EchoCancelledMic
+    from voiceguide.errors import VoiceguideError
+    from voiceguide.speech.listener import CommandListener
+
+    try:
+        mic = EchoCancelledMic(player)
+    except VoiceguideError as exc:
+        if notify is not None:
+            notify(str(exc))
+        yield keys
+        return
+    listener = CommandListener(mic.recorder, transcriber, settings=BARGE_IN_LISTEN)
+    try:
+        with mic, VoiceKeys(listener, keys, player=player) as voice:
+            yield voice
+    finally:
+        listener.close()

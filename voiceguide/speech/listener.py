@@ -86,6 +86,8 @@ class CommandListener:
         self.monotonic = monotonic
         self._pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="command")
         self.last: Decision | None = None
+        self.on_speech: Callable[[], object] | None = None
+        """Called once per utterance as soon as the voice detector hears speech (barge-in ducks the guide)"""
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
@@ -155,6 +157,7 @@ class CommandListener:
         limit = s.start_timeout if timeout is None else timeout
         early: tuple[int, concurrent.futures.Future[Command | NotUnderstood | Nothing]] | None = None
         """(voiced frames when submitted, the background transcription)"""
+        started = False
 
         def last_voiced() -> int:
             voiced = endpointer.voiced
@@ -192,6 +195,10 @@ class CommandListener:
                 if total / RATE >= limit:
                     return finish(Nothing("timeout"))
                 continue
+            if not started:
+                started = True
+                if self.on_speech is not None:
+                    self.on_speech()
             voiced_frames = last_voiced()
             quiet = (len(endpointer.voiced) - voiced_frames) * FRAME_SECONDS
             first = endpointer.stretches[0].start if endpointer.stretches else None
