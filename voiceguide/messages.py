@@ -512,3 +512,24 @@ ECHO_CANCELLER_MISSING = (
     "The echo canceller is not installed (pip install livekit), so barge-in on speakers is off: "
     "commands are heard at the listening sound."
 )
+DOCTOR_ECHO_PROBE = (
+    "This is a test of the echo canceller.",
+    "Voice guide plays these sentences and listens to how much of them the microphone hears,",
+    "so that you can say stop, pause or next while it reads.",
+)
+"""Played by `doctor` to measure echo cancelling: about eight seconds, half to converge, half to measure"""
+DOCTOR_BARGE_IN_ON = (
+    "on: the echo canceller took {erle:.0f} dB off the guide's voice (heard at {level:.0f} dBFS); "
+    "commands work while it reads"
+)
+DOCTOR_BARGE_IN_NO_ECHO = (
+    "on: the microphone does not hear the speakers ({level:.0f} dBFS: headphones?); commands work while it reads"
+)
+DOCTOR_BARGE_IN_WEAK = (
+    "the echo canceller took only {erle:.0f} dB off the guide's voice (at least {need:.0f} dB is safe)"
+)
+DOCTOR_BARGE_IN_OFF = "off (config barge_in = false): commands are heard at the listening sound"
+FIX_BARGE_IN = (
+    "barge-in on speakers may mishear the guide: use headphones, turn the speakers down or the microphone "
+    "away from them, or `voiceguide config set barge_in false`"
+)

@@ -37,6 +37,8 @@ FRAME = RATE // 100
 """Samples in one 10 ms frame, the only size WebRTC's audio processing takes"""
 HISTORY_SECONDS = 3.0
 """Reference kept for frames the microphone has not delivered yet"""
+RECENT_FRAMES = 300
+"""Frames (3 s) over which the canceller's present state is judged"""
 GAP_TOLERANCE = 0.001
 """Seconds a buffer may start off where the last one ended (timestamps jitter by microseconds; underruns
 leave gaps of 5 to 20 ms, which must be mirrored in the reference or the echo is no longer where AEC3 looks)"""
@@ -135,6 +137,8 @@ class EchoCanceller:
         """Sum of squares of what the microphone heard (for ERLE)"""
         self.left_energy = 0.0
         """Sum of squares of what was left after cancelling"""
+        self.recent: collections.deque[tuple[float, float]] = collections.deque(maxlen=RECENT_FRAMES)
+        """(heard, left) energy of each of the last frames, for the canceller's state just now"""
 
     def process(self, samples: np.ndarray, when: float) -> np.ndarray:
         """The cleaned samples (int16); ``when`` is the monotonic capture time of samples[0].
@@ -156,11 +160,24 @@ class EchoCanceller:
             self._apm.process_stream(frame)
             cleaned = np.frombuffer(bytes(frame.data), dtype="<i2")
             out[i * FRAME : (i + 1) * FRAME] = cleaned
-            self.heard_energy += float(np.dot(near.astype(np.float64), near.astype(np.float64)))
-            self.left_energy += float(np.dot(cleaned.astype(np.float64), cleaned.astype(np.float64)))
+            heard = float(np.dot(near.astype(np.float64), near.astype(np.float64)))
+            left = float(np.dot(cleaned.astype(np.float64), cleaned.astype(np.float64)))
+            self.heard_energy += heard
+            self.left_energy += left
+            self.recent.append((heard, left))
         self._carry = samples[frames * FRAME :].astype(np.int16)
         self._carry_time = when + frames * FRAME / RATE
         return out
+
+    def holding(self, need_db: float, unheard_dbfs: float) -> bool:
+        """Is the echo cancelled by at least ``need_db`` over the last seconds, or too quiet to matter?"""
+        frames = list(self.recent)
+        if not frames:
+            return False
+        heard = sum(h for h, _ in frames)
+        left = sum(x for _, x in frames)
+        level = 10 * math.log10(max(heard / (len(frames) * FRAME), 1e-3) / 32768**2)
+        return level < unheard_dbfs or 10 * math.log10(heard / max(left, 1.0)) >= need_db
 
     def reset_energy(self) -> None:
         self.heard_energy = self.left_energy = 0.0

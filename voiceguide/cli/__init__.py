@@ -84,7 +84,7 @@ JOURNAL_COMMANDS = ("read", "breathe", "reflect", "guide", "journal", "checkin")
 (all but `journal lock`, which must not unlock it)"""
 VOICE_KEYS = {"voice": "voice", "rate": "rate", "volume": "volume"}
 SAVED_DEFAULTS = {
-    "read": VOICE_KEYS,
+    "read": {**VOICE_KEYS, "barge_in": "barge_in"},
     "breathe": VOICE_KEYS,
     "reflect": {**VOICE_KEYS, "model": "model"},
     "guide": {

@@ -51,7 +51,7 @@ if TYPE_CHECKING:
     "--barge-in/--no-barge-in",
     show_default=True,
     envvar="VOICEGUIDE_BARGE_IN",
-    help="Listen for commands between sentences (headphones).",
+    help="Listen for commands while reading aloud (speakers too: the guide's own voice is cancelled).",
 )
 @engine_options
 @voice_options

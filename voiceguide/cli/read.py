@@ -43,6 +43,13 @@ def sections(article: str | None) -> None:
 )
 @click.option("--text", "as_text", is_flag=True, help="Print the sentences instead of speaking them.")
 @click.option("--force", is_flag=True, help="With --to-file: overwrite a file that already exists.")
+@click.option(
+    "--barge-in/--no-barge-in",
+    default=True,
+    show_default=True,
+    envvar="VOICEGUIDE_BARGE_IN",
+    help="Listen for next, back, repeat, pause, resume, slower, faster and stop while reading.",
+)
 @voice_options
 def read(
     article: str | None,
@@ -51,6 +58,7 @@ def read(
     to_file: str | None,
     as_text: bool,
     force: bool,
+    barge_in: bool,
     voice: str | None,
     rate: int,
     pitch: int,
@@ -114,4 +122,4 @@ def read(
         return
     from voiceguide.sessions.reading import run_reading
 
-    run_reading(art, section=section, from_start=from_start, voice=settings, notify=click.echo)
+    run_reading(art, section=section, from_start=from_start, voice=settings, notify=click.echo, barge_in=barge_in)

@@ -63,6 +63,34 @@ def check_input() -> str:
     return f"{device.name} ({chunk.rate} Hz, level {chunk.level:.0f} dBFS)"
 
 
+def check_barge_in() -> str:
+    """Play a probe and measure how much of its echo the canceller takes out (ERLE); say whether barge-in is on."""
+    from voiceguide import config
+    from voiceguide.audio.clip import Clip
+    from voiceguide.audio.echo import load_apm, measure_erle
+    from voiceguide.audio.player import Player
+    from voiceguide.settings import VoiceSettings
+    from voiceguide.speech.barge_in import ECHO_UNHEARD, ERLE_SAFE
+    from voiceguide.speech.synthesizer import Synthesizer
+
+    if not config.effective()["barge_in"]:
+        return messages.DOCTOR_BARGE_IN_OFF
+    load_apm()  # EngineMissing names the package
+    voice = os.environ.get("VOICEGUIDE_VOICE") or str(config.effective()["voice"])
+    with Synthesizer(VoiceSettings(voice=voice), notify=lambda line: None) as synth:
+        parts = [synth.render(text) for text in messages.DOCTOR_ECHO_PROBE]
+    with Player() as player:
+        import numpy as np
+
+        probe = Clip(np.concatenate([p.resampled(player.rate).samples for p in parts]), player.rate)
+        erle, level = measure_erle(player, probe)
+    if level < ECHO_UNHEARD:
+        return messages.DOCTOR_BARGE_IN_NO_ECHO.format(level=level)
+    if erle < ERLE_SAFE:
+        raise VoiceguideError(messages.DOCTOR_BARGE_IN_WEAK.format(erle=erle, need=ERLE_SAFE))
+    return messages.DOCTOR_BARGE_IN_ON.format(erle=erle, level=level)
+
+
 def check_tts() -> str:
     """Which voice and engine will speak, and why; the test phrase rendered with it."""
     from voiceguide import config
@@ -235,6 +263,7 @@ def run_checks(online: bool = False) -> list[Check]:
     checks.append(_run("input device", check_input, messages.FIX_INPUT_DEVICE))
     checks.append(_run("speech engine", check_tts, messages.FIX_TTS))
     checks.append(_run("neural voice", check_neural, messages.FIX_NEURAL, required=False))
+    checks.append(_run("barge-in on speakers", check_barge_in, messages.FIX_BARGE_IN, required=False))
     checks.append(_run("transcription model", check_model, messages.FIX_MODEL))
     checks.append(_run("data directory", check_data_dir, messages.FIX_DATA_DIR.format(path=user_paths().data)))
     checks.append(_run("journal", check_journal, messages.FIX_JOURNAL_DAMAGED))

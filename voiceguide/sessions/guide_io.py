@@ -255,9 +255,9 @@ def spoken_steps(
     def read_section(number: int) -> float | None:
         import contextlib
 
-        from voiceguide.speech.barge_in import VoiceKeys
+        from voiceguide.speech.barge_in import speaker_barge_in
 
-        listening = VoiceKeys(io.listener, keys) if barge_in else contextlib.nullcontext(keys)
+        listening = speaker_barge_in(player, transcriber, keys, io.notify) if barge_in else contextlib.nullcontext(keys)
         with listening as reading_keys:
             session = ReadSession(
                 article,

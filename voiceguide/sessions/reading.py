@@ -8,10 +8,12 @@ journal opens, and the rest of the session loads while it plays.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from voiceguide.audio.opening import PlayerOpening
@@ -27,7 +29,13 @@ Notify = Callable[[str], None]
 
 
 def run_reading(
-    article: Article, *, section: int | None, from_start: bool, voice: VoiceSettings, notify: Notify
+    article: Article,
+    *,
+    section: int | None,
+    from_start: bool,
+    voice: VoiceSettings,
+    notify: Notify,
+    barge_in: bool = False,
 ) -> ReadResult:
     """Read ``article`` aloud on the real Player, resuming where the last reading stopped.
 
@@ -40,7 +48,7 @@ def run_reading(
     # the device opens in a thread while the first sentence is found, in the cache or from the engine
     opening = PlayerOpening()
     try:
-        return _read_aloud(article, section, from_start, voice, notify, opening)
+        return _read_aloud(article, section, from_start, voice, notify, opening, barge_in)
     finally:
         opening.discard()
 
@@ -52,6 +60,7 @@ def _read_aloud(
     voice: VoiceSettings,
     notify: Notify,
     opening: PlayerOpening,
+    barge_in: bool = False,
 ) -> ReadResult:
     from voiceguide.content.navigation import Position
     from voiceguide.speech.synthesizer import Synthesizer
@@ -62,7 +71,7 @@ def _read_aloud(
         from voiceguide.journal.store import Journal
 
         with Journal.open() as journal:
-            return _read_from(article, section, from_start, notify, opening, synth, journal)
+            return _read_from(article, section, from_start, notify, opening, synth, journal, barge_in)
 
 
 def _spoken_at(article: Article, position: Position) -> str:
@@ -79,6 +88,7 @@ def _read_from(
     opening: PlayerOpening,
     synth: Synthesizer,
     journal: Journal,
+    barge_in: bool = False,
 ) -> ReadResult:
     from voiceguide import messages
     from voiceguide.content.navigation import Position
@@ -98,7 +108,7 @@ def _read_from(
     except DeviceUnavailable:
         synth.render(first_text)  # an unknown voice is the first thing to fix
         raise
-    with player, TerminalKeys() as keys:
+    with player, TerminalKeys() as terminal, _listening(barge_in, player, terminal, notify) as keys:
         if start is not None:
             notify(messages.READ_RESUMING.format(section=start.section, sentence=start.sentence + 1))
         session = ReadSession(
@@ -117,6 +127,16 @@ def _read_from(
     else:
         notify(messages.READ_FINISHED_ARTICLE)
     return result
+
+
+def _listening(barge_in: bool, player: Any, keys: Any, notify: Notify) -> AbstractContextManager[Any]:
+    """The reading's keys: with voice commands through the echo canceller (barge-in), or just the terminal's."""
+    if not barge_in:
+        return contextlib.nullcontext(keys)
+    from voiceguide.speech.barge_in import speaker_barge_in
+    from voiceguide.speech.transcriber import WhisperTranscriber
+
+    return speaker_barge_in(player, WhisperTranscriber(), keys, notify)
 
 
 def render_reading(

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import queue
 import threading
+import time
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +41,14 @@ COMMAND_KEYS: dict[str, str] = {
 BARGE_IN_LISTEN = ListenSettings(end_silence=0.5, early_silence=0.2)
 """A command over the reading is cut sooner than at the listening sound: the guide is still talking"""
 
+FIRST_SOUND_WAIT = 2.0
+"""Seconds the listening thread waits for the reading's first sound before it opens the microphone"""
+
+ERLE_SAFE = 25.0
+"""dB the canceller must have been taking off the guide's voice, before a voice began, for its command to count"""
+ECHO_UNHEARD = -60.0
+"""dBFS: a microphone hearing less of the speakers than this hears no echo to mistake (headphones)"""
+
 DUCK_GAIN = 0.25
 """The guide's volume while someone speaks over it (-12 dB): the echo drops with it"""
 
@@ -54,6 +63,7 @@ class VoiceKeys:
         window: float = 1.0,
         on_heard: Callable[[Command], object] | None = None,
         player: Any = None,
+        prepare: Callable[[], bool] | None = None,
     ) -> None:
         self.listener = listener
         self.keys = keys
@@ -61,6 +71,11 @@ class VoiceKeys:
         self.on_heard = on_heard
         self.player = player
         """A Player to duck while someone speaks, or None"""
+        self.prepare = prepare
+        self.safe: Callable[[], bool] | None = None
+        """Asked at the first sound of a voice: may a command heard now be acted on?"""
+        self._safe_now = True
+        """Run first in the listening thread (opening the microphone); False ends listening"""
         self._volume: float | None = None
         self._restore_on_poll = False
         self._queue: queue.Queue[str] = queue.Queue()
@@ -83,6 +98,7 @@ class VoiceKeys:
         self._unduck()
 
     def _duck(self) -> None:
+        self._safe_now = self.safe() if self.safe is not None else True
         if self.player is not None and self._volume is None:
             self._volume = self.player.volume
             self.player.volume = self._volume * DUCK_GAIN
@@ -94,6 +110,13 @@ class VoiceKeys:
     def _listen(self) -> None:
         from voiceguide.speech.commands import Command
 
+        try:
+            if self.prepare is not None and not self.prepare():
+                return
+        except Exception as exc:  # a microphone or model that will not open ends barge-in, never the reading
+            self.error = exc
+            return
+
         while not self._stop.is_set():
             try:
                 heard = self.listener.listen(keys=None, timeout=self.window)
@@ -102,7 +125,7 @@ class VoiceKeys:
                 return
             if self._stop.is_set():
                 return
-            if isinstance(heard, Command) and heard.name in COMMAND_KEYS:
+            if isinstance(heard, Command) and heard.name in COMMAND_KEYS and self._safe_now:
                 self._queue.put(COMMAND_KEYS[heard.name])
                 if self.on_heard is not None:
                     self.on_heard(heard)
@@ -128,22 +151,42 @@ class VoiceKeys:
 @contextlib.contextmanager
 def speaker_barge_in(
     player: Any, transcriber: Any, keys: KeySource | None, notify: Callable[[str], object] | None = None
-) -> Iterator[KeySource | None]:
-    """Keys with echo-cancelled voice commands while the guide reads; just ``keys`` where no canceller runs."""
-    from voiceguide.audio.echo import EchoCancelledMic
-    from voiceguide.errors import VoiceguideError
+) -> Iterator[KeySource]:
+    """Keys with echo-cancelled voice commands while the guide reads.
+
+    The canceller, the microphone and the model open in the listening thread
+    once the first sentence plays, so the reading starts as fast as without
+    them. Where the canceller cannot run, ``notify`` hears why and only the
+    keys work, as before.
+    """
     from voiceguide.speech.listener import CommandListener
 
+    opened: list[Any] = []
+
+    def open_mic() -> bool:
+        from voiceguide.audio.echo import EchoCancelledMic
+        from voiceguide.errors import VoiceguideError
+
+        deadline = time.monotonic() + FIRST_SOUND_WAIT
+        while not player.busy and time.monotonic() < deadline:
+            time.sleep(0.02)
+        try:
+            mic = EchoCancelledMic(player)
+            mic.__enter__()
+        except VoiceguideError as exc:
+            if notify is not None:
+                notify(str(exc))
+            return False
+        opened.append(mic)
+        listener.load()
+        voice.safe = lambda: mic.canceller.holding(ERLE_SAFE, ECHO_UNHEARD)
+        return True
+
+    listener = CommandListener(lambda: opened[0].recorder(), transcriber, settings=BARGE_IN_LISTEN)
     try:
-        mic = EchoCancelledMic(player)
-    except VoiceguideError as exc:
-        if notify is not None:
-            notify(str(exc))
-        yield keys
-        return
-    listener = CommandListener(mic.recorder, transcriber, settings=BARGE_IN_LISTEN)
-    try:
-        with mic, VoiceKeys(listener, keys, player=player) as voice:
+        with VoiceKeys(listener, keys, player=player, prepare=open_mic) as voice:
             yield voice
     finally:
+        for mic in opened:
+            mic.__exit__(None, None, None)
         listener.close()
