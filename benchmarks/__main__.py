@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.table import Table
 
 from benchmarks.accuracy import bench_accuracy, bench_live_memory
+from benchmarks.barge_in import bench_barge_in
 from benchmarks.breathing import bench_breathing_cues
 from benchmarks.commands import bench_commands
 from benchmarks.journal_crypto import bench_journal_crypto
@@ -169,6 +170,7 @@ STEPS: dict[str, Step] = {
     "breathe": lambda pulse, runs: bench_breathing_cues(pulse, max(1, runs // 3)),
     "commands": lambda pulse, runs: bench_commands(),
     "commands_base": lambda pulse, runs: bench_commands(model="base"),
+    "barge_in": lambda pulse, runs: bench_barge_in(pulse, max(2, runs // 3)),
     "reflect": lambda pulse, runs: [step() for step in reflect_steps(runs)],
     "accuracy": lambda pulse, runs: bench_accuracy(max(1, runs)),
     "live_memory": lambda pulse, runs: bench_live_memory(),

@@ -40,6 +40,15 @@ BUDGETS: dict[str, Budget] = {
     "commands_recognised": Budget("voice commands recognised", 95, "%", higher_is_better=True),
     "commands_false": Budget("false accepts on ordinary sentences", 2, "%"),
     "command_latency": Budget("voice command: end of speech to action", 600, "ms"),
+    "barge_in_recognised_0db": Budget(
+        "barge-in commands recognised over the reading, 0 dB speech-to-echo", 90, "%", True
+    ),
+    "barge_in_recognised_10db": Budget(
+        "barge-in commands recognised over the reading, -10 dB speech-to-echo", 0, "%", True
+    ),
+    "barge_in_false_per_hour": Budget("barge-in: actions per hour of reading with no one speaking", 0, "/h"),
+    "barge_in_erle": Budget("echo return loss enhancement on the rig (30 ms, -6 dB)", 25, "dB", True),
+    "barge_in_to_silence": Budget("barge-in: end of the command to the guide silent", 700, "ms"),
     "breath_onset_p95": Budget("`breathe`: cue onset error, 95th percentile", 20, "ms"),
     "breath_onset_max": Budget("`breathe`: cue onset error, worst", 50, "ms"),
     "breath_length": Budget("`breathe`: session length off its plan", 100, "ms"),
