@@ -39,6 +39,12 @@ HISTORY_SECONDS = 3.0
 """Reference kept for frames the microphone has not delivered yet"""
 RECENT_FRAMES = 300
 """Frames (3 s) over which the canceller's present state is judged"""
+PLAYED_DBFS = -50.0
+"""A frame the player sent out louder than this carries the guide's voice"""
+CONVERGE_FRAMES = 150
+"""Frames of the guide's voice (1.5 s) AEC3 needs to find the room's delay and echo"""
+MIN_PLAYED_FRAMES = 50
+"""Frames of the guide's voice (half a second) below which the canceller's state is not judged"""
 GAP_TOLERANCE = 0.001
 """Seconds a buffer may start off where the last one ended (timestamps jitter by microseconds; underruns
 leave gaps of 5 to 20 ms, which must be mirrored in the reference or the echo is no longer where AEC3 looks)"""
@@ -137,8 +143,10 @@ class EchoCanceller:
         """Sum of squares of what the microphone heard (for ERLE)"""
         self.left_energy = 0.0
         """Sum of squares of what was left after cancelling"""
-        self.recent: collections.deque[tuple[float, float]] = collections.deque(maxlen=RECENT_FRAMES)
-        """(heard, left) energy of each of the last frames, for the canceller's state just now"""
+        self.played_frames = 0
+        """Frames of the guide's voice the canceller has seen"""
+        self.recent: collections.deque[tuple[float, float, float]] = collections.deque(maxlen=RECENT_FRAMES)
+        """(played, heard, left) energy of each of the last frames, for the canceller's state just now"""
 
     def process(self, samples: np.ndarray, when: float) -> np.ndarray:
         """The cleaned samples (int16); ``when`` is the monotonic capture time of samples[0].
@@ -153,7 +161,8 @@ class EchoCanceller:
         out = np.empty(frames * FRAME, dtype=np.int16)
         for i in range(frames):
             near = samples[i * FRAME : (i + 1) * FRAME]
-            far = _frame(self.reference.take(when + i * FRAME / RATE, FRAME))
+            played = self.reference.take(when + i * FRAME / RATE, FRAME)
+            far = _frame(played)
             self._apm.process_reverse_stream(far)
             self._apm.set_stream_delay_ms(0)
             frame = _frame(near)
@@ -164,16 +173,26 @@ class EchoCanceller:
             left = float(np.dot(cleaned.astype(np.float64), cleaned.astype(np.float64)))
             self.heard_energy += heard
             self.left_energy += left
-            self.recent.append((heard, left))
+            energy = float(np.dot(played, played))
+            self.recent.append((energy, heard, left))
+            if energy > FRAME * (32768 * 10 ** (PLAYED_DBFS / 20)) ** 2:
+                self.played_frames += 1
         self._carry = samples[frames * FRAME :].astype(np.int16)
         self._carry_time = when + frames * FRAME / RATE
         return out
 
     def holding(self, need_db: float, unheard_dbfs: float) -> bool:
-        """Is the echo cancelled by at least ``need_db`` over the last seconds, or too quiet to matter?"""
-        frames = list(self.recent)
-        if not frames:
-            return False
+        """Is the echo cancelled by at least ``need_db`` over the last seconds, or too quiet to matter?
+
+        Only frames in which the guide was sounding count: in its pauses
+        there is no echo, and the room's noise is not an echo left over.
+        """
+        floor = FRAME * (32768 * 10 ** (PLAYED_DBFS / 20)) ** 2
+        frames = [(heard, left) for played, heard, left in self.recent if played > floor]
+        if self.played_frames < CONVERGE_FRAMES:
+            return False  # the canceller has not heard enough of the guide to know the room yet
+        if len(frames) < MIN_PLAYED_FRAMES:
+            return True  # the guide has hardly spoken lately: nothing of it to mistake for a command
         heard = sum(h for h, _ in frames)
         left = sum(x for _, x in frames)
         level = 10 * math.log10(max(heard / (len(frames) * FRAME), 1e-3) / 32768**2)

@@ -72,10 +72,10 @@ class VoiceKeys:
         self.player = player
         """A Player to duck while someone speaks, or None"""
         self.prepare = prepare
+        """Run first in the listening thread (opening the microphone); False ends listening"""
         self.safe: Callable[[], bool] | None = None
         """Asked at the first sound of a voice: may a command heard now be acted on?"""
         self._safe_now = True
-        """Run first in the listening thread (opening the microphone); False ends listening"""
         self._volume: float | None = None
         self._restore_on_poll = False
         self._queue: queue.Queue[str] = queue.Queue()
@@ -183,8 +183,9 @@ def speaker_barge_in(
         return True
 
     listener = CommandListener(lambda: opened[0].recorder(), transcriber, settings=BARGE_IN_LISTEN)
+    voice = VoiceKeys(listener, keys, player=player, prepare=open_mic)
     try:
-        with VoiceKeys(listener, keys, player=player, prepare=open_mic) as voice:
+        with voice:
             yield voice
     finally:
         for mic in opened:
