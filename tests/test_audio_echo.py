@@ -101,3 +101,35 @@ def test_a_voice_over_the_guide_comes_through(pulse, probe):
 
     text = WhisperTranscriber().transcribe(cleaned.astype(np.int16), RATE).text.lower()
     assert "stop here for today" in text
+
+
+def _simulated_room(mic_of, seconds: float = 6.0):
+    """An EchoCanceller fed as the devices would: speech-like noise played, ``mic_of(played)`` heard."""
+    from voiceguide.audio.echo import EchoCanceller
+
+    rng = np.random.default_rng(7)
+    reference = EchoReference(48000)
+    canceller = EchoCanceller(reference)
+    envelope = np.repeat(rng.uniform(0.2, 1.0, int(seconds * 4)), 48000 // 4)  # syllable-like loudness
+    played48 = (rng.standard_normal(len(envelope)) * 3000 * envelope).astype(np.int16)
+    for i in range(0, len(played48), 480):
+        reference.feed(played48[i : i + 480], 100.0 + i / 48000)
+    from voiceguide.audio.clip import Clip
+
+    played = Clip(played48, 48000).resampled(RATE).samples
+    heard = mic_of(played)
+    for i in range(0, len(heard) - 1600, 1600):
+        canceller.process(heard[i : i + 1600], 100.0 + i / RATE)
+    return canceller
+
+
+def test_a_voice_the_canceller_cannot_explain_is_not_held_for_cancelled():
+    """Loud sound at the microphone that is not the played reference (no echo path to learn): not safe."""
+    rng = np.random.default_rng(3)
+    canceller = _simulated_room(lambda x: (rng.standard_normal(len(x)) * 2000).astype(np.int16))
+    assert not canceller.holding(25, -60)
+
+
+def test_a_microphone_that_hears_nothing_of_the_speakers_is_safe():
+    canceller = _simulated_room(lambda x: np.zeros(len(x), np.int16))
+    assert canceller.holding(25, -60)
