@@ -188,7 +188,7 @@ class EchoCanceller:
         there is no echo, and the room's noise is not an echo left over.
         """
         floor = FRAME * (32768 * 10 ** (PLAYED_DBFS / 20)) ** 2
-        frames = [(heard, left) for played, heard, left in self.recent if played > floor]
+        frames = [(heard, left) for played, heard, left in list(self.recent) if played > floor]
         if self.played_frames < CONVERGE_FRAMES:
             return False  # the canceller has not heard enough of the guide to know the room yet
         if len(frames) < MIN_PLAYED_FRAMES:
