@@ -65,3 +65,74 @@ class _TerminalKeys:
 def test_pressed_keys_still_work_during_barge_in(pulse, listener):
     with VoiceKeys(listener, _TerminalKeys(["]"])) as keys:
         assert keys.poll() == "]"
+
+
+class _ScriptedListener:
+    """Hears the given outcomes one per listen, calling on_speech first as the VAD would."""
+
+    def __init__(self, outcomes) -> None:
+        self.outcomes = list(outcomes)
+        self.on_speech = None
+        self.volumes: list[float] = []
+        self.player = None
+
+    def listen(self, keys=None, timeout=None):
+        import time as _time
+
+        from voiceguide.speech.commands import Nothing
+
+        if not self.outcomes:
+            _time.sleep(0.05)
+            return Nothing("timeout")
+        heard = self.outcomes.pop(0)
+        if self.on_speech is not None:
+            self.on_speech()
+            self.volumes.append(self.player.volume)
+        return heard
+
+
+class _Volume:
+    volume = 0.8
+
+
+def _keys_from(outcomes, safe=None) -> tuple[list[str | None], _ScriptedListener, _Volume]:
+    player = _Volume()
+    listener = _ScriptedListener(outcomes)
+    listener.player = player
+    got: list[str | None] = []
+    keys = VoiceKeys(listener, player=player)
+    keys.safe = safe
+    with keys:
+        deadline = time.monotonic() + 2
+        while listener.outcomes and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(0.1)
+        got.append(keys.poll())
+        got.append(keys.poll())
+    return got, listener, player
+
+
+def test_a_voice_ducks_the_guide_and_a_command_restores_it_once_acted_on():
+    from voiceguide.speech.barge_in import DUCK_GAIN
+    from voiceguide.speech.commands import Command, CommandName
+
+    got, listener, player = _keys_from([Command(CommandName.STOP, "Stop.")])
+    assert got == ["q", None]
+    assert listener.volumes == [pytest.approx(0.8 * DUCK_GAIN)]
+    assert player.volume == 0.8
+
+
+def test_speech_that_is_no_command_gives_the_guide_its_volume_back():
+    from voiceguide.speech.commands import NotUnderstood
+
+    got, listener, player = _keys_from([NotUnderstood("I wonder", 0.9)])
+    assert got == [None, None]
+    assert player.volume == 0.8
+
+
+def test_a_command_heard_while_the_canceller_is_not_holding_is_dropped():
+    from voiceguide.speech.commands import Command, CommandName
+
+    got, _listener, player = _keys_from([Command(CommandName.NEXT, "Next.")], safe=lambda: False)
+    assert got == [None, None]
+    assert player.volume == 0.8
