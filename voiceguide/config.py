@@ -48,7 +48,9 @@ KEYS: dict[str, Key] = {
             "Whisper model for every pass: tiny.en, base or a model directory "
             "(empty: tiny.en while you speak and for commands, base for the final pass)",
         ),
-        Key("barge_in", bool, True, "Listen for commands while reading aloud (the echo canceller takes the guide out)"),
+        Key(
+            "barge_in", bool, False, "Listen for commands while reading aloud (the echo canceller takes the guide out)"
+        ),
         Key("checkin", bool, True, "Ask how you feel, from one to five, at the start and end of `guide`"),
         Key("article_mb", float, ARTICLE_MB.default, ARTICLE_MB.help, ARTICLE_MB.low, ARTICLE_MB.high),
         Key("cache_mb", float, CACHE_MB.default, CACHE_MB.help + " (0: keep none)", CACHE_MB.low, CACHE_MB.high),

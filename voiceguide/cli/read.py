@@ -45,7 +45,7 @@ def sections(article: str | None) -> None:
 @click.option("--force", is_flag=True, help="With --to-file: overwrite a file that already exists.")
 @click.option(
     "--barge-in/--no-barge-in",
-    default=True,
+    default=False,
     show_default=True,
     envvar="VOICEGUIDE_BARGE_IN",
     help="Listen for next, back, repeat, pause, resume, slower, faster and stop while reading.",
