@@ -86,7 +86,7 @@ def _from_file(speech: np.ndarray, transcriber, folder: str, name: str) -> str:
     from voiceguide.speech.decode import decode_audio_file
 
     path = write_wav(os.path.join(folder, name), Clip(speech, 16000))
-    return transcriber.transcribe(decode_audio_file(path), 16000).text
+    return transcriber.transcribe_recording(decode_audio_file(path), 16000).text  # as `reflect --from-file`
 
 
 def _not_speech(minutes: float = 10.0) -> list[np.ndarray]:
