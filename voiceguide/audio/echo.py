@@ -37,10 +37,13 @@ FRAME = RATE // 100
 """Samples in one 10 ms frame, the only size WebRTC's audio processing takes"""
 HISTORY_SECONDS = 3.0
 """Reference kept for frames the microphone has not delivered yet"""
-RECENT_FRAMES = 300
-"""Frames (3 s) over which the canceller's present state is judged"""
+RECENT_FRAMES = 360
+"""Frames (3.6 s) over which the canceller's present state is judged (the last 0.6 s left out)"""
 PLAYED_DBFS = -50.0
 """A frame the player sent out louder than this carries the guide's voice"""
+ONSET_FRAMES = 60
+"""The last frames (0.6 s: the voice detector's start window and a chunk) are left out of the judgement:
+they hold the start of the voice being judged, which the canceller rightly leaves in"""
 CONVERGE_FRAMES = 150
 """Frames of the guide's voice (1.5 s) AEC3 needs to find the room's delay and echo"""
 MIN_PLAYED_FRAMES = 50
@@ -188,7 +191,8 @@ class EchoCanceller:
         there is no echo, and the room's noise is not an echo left over.
         """
         floor = FRAME * (32768 * 10 ** (PLAYED_DBFS / 20)) ** 2
-        frames = [(heard, left) for played, heard, left in list(self.recent) if played > floor]
+        recent = list(self.recent)[:-ONSET_FRAMES]  # the voice that asks is not an echo left over
+        frames = [(heard, left) for played, heard, left in recent if played > floor]
         if self.played_frames < CONVERGE_FRAMES:
             return False  # the canceller has not heard enough of the guide to know the room yet
         if len(frames) < MIN_PLAYED_FRAMES:
