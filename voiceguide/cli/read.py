@@ -83,6 +83,13 @@ def read(
     if to_file and as_text:
         raise click.UsageError(messages.READ_TEXT_AND_FILE)
     settings = voice_settings(voice, rate, volume, pitch)
+    if not (as_text or to_file):
+        from voiceguide.sessions.reading import run_reading
+
+        run_reading(
+            article, section=section, from_start=from_start, voice=settings, notify=click.echo, barge_in=barge_in
+        )
+        return
     art = load_article(article)
     if section is not None:
         art.section(section)
@@ -119,7 +126,3 @@ def read(
                 notify=lambda line: bar.console.print(line, markup=False, highlight=False),
             )
         click.echo(messages.READ_WROTE_FILE.format(path=to_file, seconds=seconds))
-        return
-    from voiceguide.sessions.reading import run_reading
-
-    run_reading(art, section=section, from_start=from_start, voice=settings, notify=click.echo, barge_in=barge_in)

@@ -29,7 +29,7 @@ Notify = Callable[[str], None]
 
 
 def run_reading(
-    article: Article,
+    path: str | Path | None,
     *,
     section: int | None,
     from_start: bool,
@@ -37,17 +37,21 @@ def run_reading(
     notify: Notify,
     barge_in: bool = False,
 ) -> ReadResult:
-    """Read ``article`` aloud on the real Player, resuming where the last reading stopped.
+    """Read the article at ``path`` (default: the bundled one) aloud on the real Player, resuming where
+    the last reading stopped.
 
-    ``notify`` gets the one-line notices (resuming, stopped) for the user.
+    The device starts opening before the article is even read; ``notify`` gets the one-line notices
+    (resuming, stopped) for the user.
     """
     from voiceguide.audio.opening import PlayerOpening
+    from voiceguide.sessions.factory import load_article
 
-    if section is not None:
-        article.section(section)  # an unknown section fails before any device opens
-    # the device opens in a thread while the first sentence is found, in the cache or from the engine
+    # the device opens in a thread while the article is read and its first sentence found
     opening = PlayerOpening()
     try:
+        article = load_article(path)
+        if section is not None:
+            article.section(section)  # an unknown section fails before anything is heard
         return _read_aloud(article, section, from_start, voice, notify, opening, barge_in)
     finally:
         opening.discard()
