@@ -11,7 +11,7 @@ pytestmark = pytest.mark.audio
 
 
 def test_doctor_passes_with_the_audio_server_up(pulse):
-    result = run_voiceguide("doctor")
+    result = run_voiceguide("doctor", env={"COLUMNS": "400"})  # no row wrapped mid-phrase
     assert result.returncode == 0, result.stdout + result.stderr
     assert messages.DOCTOR_ALL_GOOD in result.stdout
     for name in (

@@ -136,9 +136,10 @@ def test_a_stale_kept_key_falls_back_to_the_passphrase(journal_path):
 @pytest.mark.slow
 @needs_keyring
 def test_doctor_reports_the_unlock_cache(journal_path):
-    on = run_voiceguide("doctor")
+    wide = {"COLUMNS": "400"}  # one line per check, however long the temporary paths in the other rows
+    on = run_voiceguide("doctor", env=wide)
     assert "stays unlocked 5 min" in " ".join(on.stdout.split())
-    off = run_voiceguide("doctor", env={keycache.ENV_VAR: "0"})
+    off = run_voiceguide("doctor", env={keycache.ENV_VAR: "0", **wide})
     assert "every command" in " ".join(off.stdout.split())
 
 
