@@ -6,6 +6,7 @@ import json
 import os
 import stat
 import time
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -310,8 +311,8 @@ def test_an_encrypted_jrnl_journal_takes_its_password_from_the_environment_and_n
     right = invoke_voiceguide("journal", "import", source, env={"VOICEGUIDE_JRNL_PASSWORD": password}, input="")
     assert right.returncode == 0, right.stderr
     assert [e["text"] for e in _entries_json()] == [
-        "Life is good. But I'm better.",
-        "My first entry. Everything is alright",
+        "Life is good.\nBut I'm better.",
+        "My first entry.\nEverything is alright",
     ]
     home = Path(os.environ["VOICEGUIDE_HOME"])
     for path in home.rglob("*"):
@@ -326,6 +327,29 @@ def test_a_journal_that_jrnl_would_date_now_stops_unless_asked():
     assert "Traceback" not in stopped.stderr and _entries_json() == []
     now = invoke_voiceguide("journal", "import", "--date-fallback", "now", source)
     assert now.returncode == 0 and messages.JOURNAL_IMPORTED.format(added=1, skipped=0) in now.stdout
+    time.sleep(1.1)  # "now" is another second: the entry is known by its text, not by the date it got
+    again = invoke_voiceguide("journal", "import", "--date-fallback", "now", source)
+    assert again.returncode == 0 and messages.JOURNAL_IMPORTED.format(added=0, skipped=1) in again.stdout
+    assert len(_entries_json()) == 1
+
+
+def test_a_natural_date_stops_naming_its_line_unless_read_as_jrnl_reads_it(tmp_path):
+    source = tmp_path / "natural.txt"
+    source.write_text("[2024-01-02 09:15] Written then.\n\n[yesterday 14:00] Written the day before I read it.\n")
+    stopped = invoke_voiceguide("journal", "import", str(source))
+    problem = messages.JOURNAL_JRNL_RELATIVE_DATE.format(date="yesterday 14:00")
+    assert stopped.returncode == 1 and _entries_json() == []
+    assert stopped.stderr.strip() == "Error: " + messages.JOURNAL_JRNL_BAD_LINE.format(
+        source=source, line=3, problem=problem
+    )
+    for added in (2, 0):
+        now = invoke_voiceguide("journal", "import", "--date-fallback", "now", str(source))
+        assert messages.JOURNAL_IMPORTED.format(added=added, skipped=2 - added) in now.stdout
+    newest = _entries_json()[0]
+    written = datetime.fromisoformat(newest["created"]) + timedelta(minutes=newest["utc_offset_minutes"])
+    yesterday = datetime.now().astimezone() - timedelta(days=1)
+    assert newest["text"] == "Written the day before I read it."
+    assert written.strftime("%Y-%m-%d %H:%M") == yesterday.strftime("%Y-%m-%d 14:00")
 
 
 def test_dry_run_says_what_would_come_and_writes_nothing():

@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 import time
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from jrnl.journals.Journal import Journal as JrnlJournal
 
+from tests.test_journal_jrnl import text_of
 from voiceguide import messages
 from voiceguide.errors import JournalImportError
 from voiceguide.journal import Entry, Journal
@@ -21,7 +24,9 @@ from voiceguide.journal.exchange import (
     import_jrnl_file,
     parse_jrnl,
 )
+from voiceguide.journal.incoming import text_key
 
+DATA = Path(__file__).parent / "data" / "jrnl" / "journals"
 INDIA = timezone(timedelta(hours=5, minutes=30))
 
 
@@ -97,19 +102,19 @@ def test_markdown_export_reads_like_a_diary(journal):
     assert "Tomorrow I will walk." in document
 
 
-def test_jrnl_export_puts_the_first_sentence_on_the_date_line(journal):
+def test_jrnl_export_writes_each_text_as_it_is_after_its_date(journal):
     add_three(journal)
-    assert export_jrnl(journal.list()) == (
+    exported = export_jrnl(journal.list())
+    assert exported == (
         "[2026-11-26 08:05] Call mum\n"
         "\n"
-        "[2026-11-27 16:32] I felt calm today.\n"
-        "Breathing slowly helped.\n"
+        "[2026-11-27 16:32] I felt calm today. Breathing slowly helped.\n"
         "\n"
         "Tomorrow I will walk.\n"
         "\n"
-        "[2026-11-28 21:00] Is trust a choice?\n"
-        "Maybe it is.\n"
+        "[2026-11-28 21:00] Is trust a choice? Maybe it is.\n"
     )
+    assert [e.text.strip() for e in JrnlJournal("export")._parse(exported)] == [e.text for e in journal.list()[::-1]]
 
 
 def test_jrnl_round_trip_keeps_dates_and_text(journal, fresh, local_zone):
@@ -206,4 +211,35 @@ def test_a_starred_jrnl_entry_exported_and_imported_again_adds_nothing(fresh):
     assert "[2024-01-02 09:15] Morning pages. *\nWalked the dog.\n" in exported
     again = import_jrnl(fresh, exported)
     assert (again.added, again.skipped) == (0, 2)
-    assert [e.text for e in fresh.list()] == ["Plain.", "Morning pages. Walked the dog.\n\n#starred"]
+    assert [e.text for e in fresh.list()] == ["Plain.", "Morning pages.\nWalked the dog.\n\n#starred"]
+
+
+def test_a_jrnl_entry_keeps_the_line_breaks_after_its_title_through_import_and_export(fresh, journal):
+    written = DATA / "basic_onefile.journal"
+    first = import_jrnl_file(fresh, written)
+    theirs = JrnlJournal("onefile", journal=str(written)).open().entries
+    assert [e.text for e in fresh.list()[::-1]] == [text_of(e) + ("\n\n#starred" if e.starred else "") for e in theirs]
+    assert fresh.list()[-1].text.startswith("Entry the first.\n\nLorem @ipsum")
+    exported = export_jrnl(fresh.list())
+    assert exported == written.read_text()  # jrnl's own file, back byte for byte
+    again = import_jrnl(fresh, exported)
+    assert (first.added, again.added, again.skipped) == (3, 0, 3)
+    assert import_jrnl(journal, exported).added == 3 and [e.text for e in journal.list()] == [
+        e.text for e in fresh.list()
+    ]
+
+
+def test_a_journal_imported_before_the_line_breaks_were_kept_does_not_come_in_again(tmp_path):
+    """Earlier versions joined a sentence-ending title and its body with a space, and keyed the entry on that."""
+    written = DATA / "basic_onefile.journal"
+    theirs = JrnlJournal("onefile", journal=str(written)).open().entries
+    with Journal.open(tmp_path / "journal.db") as old:
+        for entry in theirs:
+            title, body = entry.title, entry.body
+            text = title + (" " if body and title.endswith(".") else "\n" if body else "") + body
+            old.add_entry(text, kind="note", created=entry.date, import_key=text_key("jrnl", entry.date, text))
+        assert old.list()[-1].text.startswith("Entry the first. Lorem @ipsum")  # the old way, as stored then
+    with Journal.open(tmp_path / "journal.db") as reopened:
+        again = import_jrnl_file(reopened, written)
+        assert (again.added, again.skipped) == (0, 3)
+        assert len(reopened.list()) == 3

@@ -22,7 +22,7 @@ from voiceguide.errors import JournalImportError
 from voiceguide.journal.dayone import read_dayone_classic
 from voiceguide.journal.incoming import DateFallback
 from voiceguide.journal.jrnl_source import pick_journal, read_config, read_journal
-from voiceguide.journal.jrnl_text import JrnlOptions, join_title, parse_jrnl
+from voiceguide.journal.jrnl_text import JrnlOptions, parse_jrnl
 
 DATA = Path(__file__).parent / "data" / "jrnl" / "journals"
 LITTLE_ENDIAN = "%d.%m.%Y %H:%M"
@@ -41,8 +41,17 @@ def timeformat_of(name: str) -> str:
     return LITTLE_ENDIAN if "little_endian" in name else "%Y-%m-%d %H:%M"
 
 
+def text_of(entry) -> str:
+    """jrnl's own ``entry.text`` with its star taken off the first line (as jrnl's Entry._parse_text does), stripped."""
+    text = entry.text
+    lines = text.splitlines()
+    if lines and lines[0].strip().endswith("*"):
+        text = lines[0].strip("\n *") + "\n" + "\n".join(lines[1:])
+    return text.strip()
+
+
 def as_jrnl_reads(entries) -> list[tuple[datetime, str, bool]]:
-    return [(e.date, join_title(e.title, e.body), e.starred) for e in entries]
+    return [(e.date, text_of(e), e.starred) for e in entries]
 
 
 def as_we_read(entries) -> list[tuple[datetime, str, bool]]:
@@ -83,7 +92,7 @@ def test_a_journal_without_dates_stops_unless_dated_now_as_jrnl_does():
     before = datetime.now().replace(microsecond=0)
     [ours] = read_journal(path, JrnlOptions(fallback=DateFallback.NOW), password=str)
     [theirs] = JrnlJournal("u", journal=str(path)).open().entries
-    assert ours.text == join_title(theirs.title, theirs.body)
+    assert ours.text == text_of(theirs)
     assert before <= ours.when <= datetime.now() and abs(ours.when - theirs.date) < timedelta(seconds=5)
 
 
@@ -138,7 +147,7 @@ def test_a_folder_day_file_dates_its_entries_even_with_a_time_only_format(tmp_pa
     theirs = Folder("f", journal=str(tmp_path), timeformat="%H:%M").open()
     assert as_we_read(ours) == as_jrnl_reads(theirs.entries)
     assert [e.when for e in ours] == [datetime(2021, 3, 4, 7, 30), datetime(2021, 3, 4, 21, 5)]
-    assert ours[1].starred and ours[1].stored_text() == "Late. with a body\n\n#starred"
+    assert ours[1].starred and ours[1].stored_text() == "Late.\nwith a body\n\n#starred"
 
 
 HEADINGS = [
@@ -285,7 +294,7 @@ def test_any_text_reads_as_entries_or_one_clear_line(lines, fallback):
         assert str(error).startswith("any.txt line ") and "\n" not in str(error)
         return
     for entry in entries:
-        assert isinstance(entry.when, datetime) and entry.key.startswith("jrnl:")
+        assert isinstance(entry.when, datetime) and entry.key.startswith(("jrnl:", "jrnl-today:"))
         assert entry.text == entry.text.strip()
 
 
@@ -296,3 +305,30 @@ def test_a_dry_run_counts_tags_with_the_journals_own_tag_symbols():
     seen = preview(parse_jrnl(text), "+")
     assert (seen.count, seen.first, seen.last) == (2, datetime(2020, 1, 1, 10), datetime(2020, 1, 2, 10))
     assert seen.tags == [("+anna", 2), ("#starred", 1)]  # @park is not a tag in a journal whose symbol is +
+
+
+NATURAL = ["yesterday 14:00", "last monday", "10:30 meeting", "tomorrow 9am", "3 days ago", "in 2 weeks", "noon today"]
+
+
+@pytest.mark.parametrize("heading", NATURAL)
+def test_a_natural_date_stops_with_its_line_unless_read_as_jrnl_reads_it_today(heading):
+    text = f"[2019-01-01 09:00] Before.\n\n[{heading}] The entry\nbody\n"
+    theirs = JrnlJournal("natural")._parse(text)
+    assert len(theirs) == 2  # jrnl starts a new entry there, dated from today
+    with pytest.raises(JournalImportError) as caught:
+        parse_jrnl(text, "j.txt")
+    problem = messages.JOURNAL_JRNL_RELATIVE_DATE.format(date=heading)
+    assert str(caught.value) == messages.JOURNAL_JRNL_BAD_LINE.format(source="j.txt", line=3, problem=problem)
+    ours = parse_jrnl(text, options=JrnlOptions(fallback=DateFallback.NOW))
+    assert [(e.text, e.starred) for e in ours] == [(text_of(e), e.starred) for e in theirs]
+    assert ours[0].when == theirs[0].date and abs(ours[1].when - theirs[1].date) < timedelta(seconds=5)
+
+
+def test_a_date_without_a_year_just_over_four_weeks_ahead_is_last_years_as_in_jrnl():
+    ahead = datetime.now() + timedelta(days=28, hours=12)
+    text = f"[2019-01-01 09:00] Before.\n\n[{ahead:%d %B %H:%M}] Ahead\n"
+    [*_, theirs] = JrnlJournal("ahead")._parse(text)
+    *_, ours = parse_jrnl(text, options=JrnlOptions(fallback=DateFallback.NOW))
+    assert ours.when == theirs.date
+    if ahead.year == datetime.now().year:  # in December the date is in January, long past this year
+        assert ours.when.year == ahead.year - 1

@@ -205,6 +205,10 @@ JOURNAL_JRNL_NO_YEAR = (
     "{date!r} has no year, and jrnl would give it the year it is read in: "
     "write the year in the file, or accept that with --date-fallback now"
 )
+JOURNAL_JRNL_RELATIVE_DATE = (
+    "{date!r} is a date relative to the day jrnl reads the journal: "
+    "write the date in the file, or accept jrnl's reading of it today with --date-fallback now"
+)
 JOURNAL_JRNL_NO_DATED_ENTRY = (
     "no dated entry at all (first text {text!r}), and jrnl would date it all now: "
     "put a date line above it, or accept that with --date-fallback now"

@@ -23,7 +23,7 @@ from typing import Any
 from voiceguide import messages
 from voiceguide.errors import JournalImportError
 from voiceguide.journal.incoming import Incoming, text_key
-from voiceguide.journal.jrnl_text import EARLIEST_DATE, LATEST_DATE
+from voiceguide.journal.jrnl_dates import EARLIEST_DATE, LATEST_DATE
 
 MEDIA = re.compile(r"!\[[^\]]*\]\(dayone-moment:[^)]*\)[ \t]*\n?")
 ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|~])")

@@ -19,9 +19,10 @@ from pathlib import Path
 
 from voiceguide import messages
 from voiceguide.journal.connection import guarded
-from voiceguide.journal.incoming import STARRED_TAG, Incoming, text_key
+from voiceguide.journal.incoming import STARRED_TAG, Incoming, jrnl_key
+from voiceguide.journal.jrnl_dates import DEFAULT_TIME_FORMAT
 from voiceguide.journal.jrnl_source import read_text
-from voiceguide.journal.jrnl_text import DEFAULT_TIME_FORMAT, parse_jrnl, split_title
+from voiceguide.journal.jrnl_text import parse_jrnl
 from voiceguide.journal.models import Entry
 from voiceguide.journal.store import Journal
 from voiceguide.journal.timestamps import stamp
@@ -63,17 +64,19 @@ def export_markdown(entries: Iterable[Entry], title: str = messages.JOURNAL_EXPO
 
 
 def export_jrnl(entries: Iterable[Entry]) -> str:
-    """jrnl's plain-text format: ``[YYYY-MM-DD HH:MM] Title`` then the body, oldest first.
+    """jrnl's plain-text format: ``[YYYY-MM-DD HH:MM] `` then the text as it is, oldest first.
 
-    A star kept as a last ``#starred`` line goes back to jrnl's `` *``, so a
-    journal imported, exported and imported again adds nothing.
+    jrnl takes the first sentence as the title. A star kept as a last
+    ``#starred`` line goes back to jrnl's `` *`` at the end of the first line,
+    so a journal imported, exported and imported again adds nothing.
     """
     blocks = []
     for entry in _oldest_first(entries):
-        starred = entry.text.endswith(STAR_LINE) and bool(entry.text[: -len(STAR_LINE)].strip())
-        title, body = split_title(entry.text[: -len(STAR_LINE)] if starred else entry.text)
-        heading = f"[{entry.local_time.strftime(JRNL_TIME_FORMAT)}] {title}".rstrip() + (" *" if starred else "")
-        blocks.append(heading + ("\n" + body if body else "") + "\n")
+        text = entry.text.strip()
+        starred = text.endswith(STAR_LINE) and bool(text[: -len(STAR_LINE)].strip())
+        first, newline, rest = (text[: -len(STAR_LINE)].rstrip() if starred else text).partition("\n")
+        heading = f"[{entry.local_time.strftime(JRNL_TIME_FORMAT)}] {first}" + (" *" if starred else "")
+        blocks.append(heading + newline + rest + "\n")
     return "\n".join(blocks)
 
 
@@ -118,20 +121,22 @@ IMPORT_CACHE_KIB = 128 * 1024
 """Page cache while an import fills the search index (SQLite takes the memory only as pages are used)"""
 INSERT_IMPORTED = """
     INSERT INTO entries (created, utc_offset_minutes, kind, text, words, import_key, needs_transcription)
-    VALUES (?, ?, 'note', ?, ?, ?, 0)
+    SELECT ?, ?, 'note', ?, ?, ?, 0
+    WHERE NOT EXISTS (SELECT 1 FROM entries WHERE import_key = ?)
     ON CONFLICT (import_key) DO NOTHING
 """
+"""A key already present, or the key an earlier version gave the same entry: nothing is added"""
 
 
 @guarded
 def _add_imported(journal: Journal, entries: list[Incoming]) -> int:
     """One statement for all rows; keys already present add nothing. Returns how many were added."""
 
-    def rows() -> Iterator[tuple[str, int, str, int, str]]:
+    def rows() -> Iterator[tuple[str, int, str, int, str, str]]:
         for entry in entries:
             created, offset = stamp(entry.when)
             text = entry.stored_text()
-            yield created, offset, text, len(text.split()), entry.key
+            yield created, offset, text, len(text.split()), entry.key, entry.old_key or entry.key
 
     with journal.transaction() as db:
         before = db.execute("PRAGMA cache_size").fetchone()[0]
@@ -152,8 +157,8 @@ def import_entries(journal: Journal, entries: list[Incoming]) -> ImportResult:
 
 
 def import_key(when: datetime, text: str) -> str:
-    """Same date and text, same key: what makes a repeated import add nothing."""
-    return text_key("jrnl", when, text)
+    """Same date and words, same key: what makes a repeated import add nothing."""
+    return jrnl_key(when, text)
 
 
 def import_jrnl(journal: Journal, text: str, *, source: str = "the jrnl text") -> ImportResult:

@@ -28,6 +28,8 @@ class Incoming:
     text: str
     key: str
     """Same source entry, same key: what makes a repeated import add nothing"""
+    old_key: str | None = None
+    """The key earlier versions gave the same entry, if another: an entry imported then is not added again"""
     starred: bool = False
     tags: tuple[str, ...] = field(default_factory=tuple)
     """Tags to add to the text, written the way jrnl and Day One tag words"""
@@ -48,6 +50,21 @@ def text_key(prefix: str, when: datetime, text: str) -> str:
     """A key from the date and the text: the same entry read twice gets the same key."""
     digest = hashlib.sha256(f"{when.isoformat(timespec='seconds')}\n{text}".encode()).hexdigest()
     return f"{prefix}:{digest}"
+
+
+BY_TODAY = "jrnl-today:"
+"""The key of an entry whose date jrnl gives by the day the journal is read"""
+
+
+def jrnl_key(when: datetime, text: str) -> str:
+    """A jrnl entry's key: its date and its words (line breaks and spaces between them do not count)."""
+    return text_key("jrnl", when, " ".join(text.split()))
+
+
+def by_today_key(heading: str, text: str) -> str:
+    """An entry dated by the day it is read: its heading and words, so reading it another day adds nothing."""
+    digest = hashlib.sha256(f"[{heading}]\n{' '.join(text.split())}".encode()).hexdigest()
+    return BY_TODAY + digest
 
 
 def line_error(source: object, line: int, problem: str) -> JournalImportError:
