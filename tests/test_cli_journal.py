@@ -352,6 +352,23 @@ def test_a_natural_date_stops_naming_its_line_unless_read_as_jrnl_reads_it(tmp_p
     assert written.strftime("%Y-%m-%d %H:%M") == yesterday.strftime("%Y-%m-%d 14:00")
 
 
+def test_list_and_show_print_each_entrys_time_on_the_clock_where_it_was_written(tmp_path):
+    from tests.test_journal_dayone import day_one_zip
+
+    berlin = {"TZ": "Europe/Berlin"}
+    source = tmp_path / "summer.txt"
+    source.write_text("[2013-06-09 15:39] Written in Berlin in summer.\n")  # 13:39 UTC
+    assert run_voiceguide("journal", "import", str(source), env=berlin).returncode == 0
+    export = day_one_zip(tmp_path)  # among them, an entry written at 01:30 in New York (06:30 UTC)
+    assert run_voiceguide("journal", "import", "--format", "dayone", str(export), env=berlin).returncode == 0
+    listed = run_voiceguide("journal", "list", env=berlin).stdout
+    assert "2013-06-09 15:39  note" in listed and "2024-03-10 01:30  note" in listed
+    assert "13:39" not in listed and "06:30" not in listed
+    [line] = [line for line in listed.splitlines() if "Written in Berlin" in line]
+    shown = run_voiceguide("journal", "show", line.split()[0], env=berlin).stdout
+    assert shown.splitlines()[0] == f"Entry {line.split()[0]} · note · 2013-06-09 15:39"
+
+
 def test_dry_run_says_what_would_come_and_writes_nothing():
     result = invoke_voiceguide("journal", "import", "--dry-run", str(JRNL_DATA / "tags.journal"))
     assert result.returncode == 0, result.stderr

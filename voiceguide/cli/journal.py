@@ -40,7 +40,8 @@ def open_journal() -> Journal:
 
 
 def local_time(entry: Entry) -> str:
-    return str(entry.created_at.strftime("%Y-%m-%d %H:%M"))
+    """The clock time where and when the entry was written (this machine's zone, TZ respected, for its own)."""
+    return str(entry.local_time.strftime("%Y-%m-%d %H:%M"))
 
 
 def _entry_line(entry: Entry) -> str:
