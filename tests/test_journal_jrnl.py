@@ -26,7 +26,39 @@ from voiceguide.journal.jrnl_text import JrnlOptions, parse_jrnl
 
 DATA = Path(__file__).parent / "data" / "jrnl" / "journals"
 LITTLE_ENDIAN = "%d.%m.%Y %H:%M"
-PLAIN = sorted(p.name for p in DATA.glob("*.journal") if "encrypted" not in p.name)
+JRNL_4_6_JOURNALS = {
+    # tests/data/journals/ of jrnl v4.6, every entry: what the tests below run over
+    "basic_dayone.dayone",
+    "basic_encrypted.journal",
+    "basic_folder",
+    "basic_onefile.journal",
+    "brackets.journal",
+    "bug153.dayone",
+    "bug780.dayone",
+    "dayone.dayone",
+    "dayone_empty.dayone",
+    "deletion.journal",
+    "deletion_filters.journal",
+    "empty_folder",
+    "encrypted.journal",
+    "encrypted_jrnl-1-9-5.journal",
+    "encrypted_v3.journal",
+    "encrypted_v3_legacy_header.journal",
+    "little_endian_dates.journal",
+    "markdown-headings-335.journal",
+    "mostlyreadabledates.journal",
+    "multiline-tags.journal",
+    "multiline.journal",
+    "simple.journal",
+    "simple_jrnl-1-9-5.journal",
+    "simple_jrnl-1-9-5_little_endian_dates.journal",
+    "tags-216.journal",
+    "tags-237.journal",
+    "tags.journal",
+    "unreadabledates.journal",
+    "work.journal",
+}
+PLAIN = sorted(n for n in JRNL_4_6_JOURNALS if n.endswith(".journal") and "encrypted" not in n)
 LEGACY = {"simple_jrnl-1-9-5.journal", "simple_jrnl-1-9-5_little_endian_dates.journal"}
 PASSWORDS = {
     "basic_encrypted.journal": ("test", Jrnlv2Encryption),
@@ -59,8 +91,11 @@ def as_we_read(entries) -> list[tuple[datetime, str, bool]]:
     return [(e.when, e.text, e.starred) for e in sorted(entries, key=lambda e: e.when)]
 
 
-def test_every_plain_test_journal_of_jrnl_is_in_the_test_data():
-    assert len(PLAIN) == 17 and len(PASSWORDS) == 5
+def test_every_test_journal_of_jrnl_is_in_the_test_data_and_read_here():
+    assert {path.name for path in DATA.iterdir()} == JRNL_4_6_JOURNALS
+    folders = {"basic_folder", "empty_folder"}
+    read = set(PLAIN) | set(PASSWORDS) | folders | set(DAYONE_CLASSIC) | {"bug153.dayone"}
+    assert read == JRNL_4_6_JOURNALS and (len(PLAIN), len(PASSWORDS), len(DAYONE_CLASSIC)) == (17, 5, 4)
 
 
 @pytest.mark.parametrize("name", [n for n in PLAIN if n not in LEGACY and n != "unreadabledates.journal"])
@@ -252,7 +287,7 @@ def test_a_missing_jrnl_config_says_how_to_name_it(tmp_path):
     assert str(caught.value) == messages.JRNL_CONFIG_MISSING.format(path=tmp_path / "nowhere.yaml")
 
 
-DAYONE_CLASSIC = sorted(p.name for p in DATA.glob("*.dayone") if p.name != "bug153.dayone")
+DAYONE_CLASSIC = sorted(n for n in JRNL_4_6_JOURNALS if n.endswith(".dayone") and n != "bug153.dayone")
 
 
 @pytest.mark.parametrize("name", DAYONE_CLASSIC)
