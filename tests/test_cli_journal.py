@@ -453,6 +453,46 @@ def test_an_import_killed_at_any_moment_leaves_all_or_nothing(tmp_path, delay):
     assert len(_entries_json()) == 5001
 
 
+def test_an_import_that_fills_the_disk_part_way_leaves_the_journal_exactly_as_it_was(tmp_path):
+    """The journal may grow by 1 MiB only (RLIMIT_FSIZE, as on a full disk): the 5,000 entries need more."""
+    import resource
+    import sqlite3
+    import subprocess
+    import sys
+
+    source = tmp_path / "big.txt"
+    source.write_text(
+        "\n".join(f"[2020-01-01 00:00] Entry {k}.\n" + "word " * 60 + f"number{k}\n" for k in range(5000))
+    )
+    assert run_voiceguide("journal", "add", "Written before the import.").returncode == 0
+    database = Path(os.environ["VOICEGUIDE_HOME"]) / "data" / "journal.db"
+
+    def dump() -> list[str]:
+        with sqlite3.connect(database) as db:
+            return list(db.iterdump())
+
+    before = dump()
+
+    def full_at_one_mebibyte() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (1 << 20, 1 << 20))
+
+    full = subprocess.run(
+        [sys.executable, "-m", "voiceguide", "journal", "import", str(source)],
+        capture_output=True,
+        text=True,
+        preexec_fn=full_at_one_mebibyte,
+        timeout=120,
+    )
+    assert full.returncode == 1 and full.stdout == ""
+    assert (
+        full.stderr.startswith(f"Error: The journal {database} could not be written") and full.stderr.count("\n") == 1
+    )
+    assert dump() == before
+    assert run_voiceguide("journal", "check").returncode == 0
+    room = run_voiceguide("journal", "import", str(source))
+    assert messages.JOURNAL_IMPORTED.format(added=5000, skipped=0) in room.stdout
+
+
 def test_a_day_one_classic_folder_imports_and_says_what_it_could_not_read():
     folder = JRNL_DATA / "bug153.dayone"
     result = run_voiceguide("journal", "import", "--format", "dayone", str(folder))
