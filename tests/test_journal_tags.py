@@ -37,6 +37,9 @@ def test_tags_are_words_marked_with_hash_or_at(text, tags):
         ("hash tag self-care", "#self-care"),
         ("Hashtag, gratitude.", "#gratitude."),
         ("I hashed it out with her", "I hashed it out with her"),
+        ("We had hash browns", "We had hash browns"),
+        ("I made a hash of it", "I made a hash of it"),
+        ("HASH-TAG rest", "#rest"),
     ],
 )
 def test_a_spoken_hashtag_becomes_a_tag(said, written):

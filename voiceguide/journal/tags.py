@@ -16,8 +16,10 @@ TAG = re.compile(r"(?<!\S)([#@])([-+*#/\w]+)")
 (``#self-care``, ``@OS/2``, ``@C++``). Only at the start of a word, so an e-mail address
 (``me@example.org``) is not a tag.
 """
-SPOKEN = re.compile(r"\b(?:hash[\s-]?tag|hash)[\s,.:;-]+(\w[\w'-]*)", re.IGNORECASE)
-"""What Whisper writes for a spoken tag: "hashtag family", "Hashtag, family", "hash tag family"."""
+SPOKEN = re.compile(r"\bhash[\s-]?tag[\s,.:;-]+(\w[\w'-]*)", re.IGNORECASE)
+"""What Whisper writes for a spoken tag: "hashtag family", "Hashtag, family", "hash tag family".
+Only "hashtag" (or "hash tag", "hash-tag"): a bare "hash" is ordinary speech ("hash browns").
+"""
 
 
 def tags_in(text: str) -> list[str]:
