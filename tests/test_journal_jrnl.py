@@ -333,13 +333,29 @@ def test_any_text_reads_as_entries_or_one_clear_line(lines, fallback):
         assert entry.text == entry.text.strip()
 
 
-def test_a_dry_run_counts_tags_with_the_journals_own_tag_symbols():
-    from voiceguide.journal.exchange import preview
+def test_a_journals_own_tag_symbols_decide_its_tags_in_the_dry_run_and_once_imported(tmp_path):
+    from voiceguide.journal import Journal
+    from voiceguide.journal.exchange import import_entries, preview
 
-    text = "[2020-01-01 10:00] Met +anna at the @park. *\n\n[2020-01-02 10:00] Again with +Anna.\n"
-    seen = preview(parse_jrnl(text), "+")
-    assert (seen.count, seen.first, seen.last) == (2, datetime(2020, 1, 1, 10), datetime(2020, 1, 2, 10))
-    assert seen.tags == [("+anna", 2), ("#starred", 1)]  # @park is not a tag in a journal whose symbol is +
+    diary = tmp_path / "plus.txt"
+    diary.write_text("[2020-01-01 10:00] Met +anna at the @park. *\n\n[2020-01-02 10:00] Again with +Anna and +ben.\n")
+    config = write_config(tmp_path, f"tagsymbols: '+'\njournals:\n  default: {diary}\n")
+    chosen = pick_journal(read_config(config), None, config)
+    entries = read_journal(chosen.path, chosen.options, password=str)
+    theirs = JrnlJournal("plus", journal=str(diary), tagsymbols="+").open()
+    assert [sorted(e.tags) for e in theirs.entries] == [["+anna"], ["+anna", "+ben"]]
+    with Journal.open(tmp_path / "journal.db") as journal:
+        import_entries(journal, entries)
+        stored = journal.tags()
+        # jrnl's tags, each kept as #word; the star as #starred; @park is no tag in a journal whose symbol is +
+        assert stored == [("#anna", 2), ("#ben", 1), ("#starred", 1)]
+        assert preview(entries).tags == stored
+        oldest = journal.list()[-1]
+        assert oldest.tags == ["#anna", "#starred"] and "@park" in oldest.text
+        journal.update_text(oldest.id, oldest.text + " Then +carla came.")
+        assert sorted(journal.get(oldest.id).tags) == ["#anna", "#carla", "#starred"]
+        journal.rebuild_tags()
+        assert journal.tags() == [("#anna", 2), ("#ben", 1), ("#carla", 1), ("#starred", 1)]
 
 
 NATURAL = ["yesterday 14:00", "last monday", "10:30 meeting", "tomorrow 9am", "3 days ago", "in 2 weeks", "noon today"]

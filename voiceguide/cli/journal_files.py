@@ -126,7 +126,7 @@ def journal_import(
     if gathered.about:
         echo_err(gathered.about)
     if dry_run:
-        seen = preview(gathered.entries, gathered.tagsymbols)
+        seen = preview(gathered.entries)
         click.echo(messages.IMPORT_DRY_RUN.format(count=seen.count))
         if seen.first and seen.last:
             stamp = "%Y-%m-%d %H:%M"

@@ -10,7 +10,6 @@ jrnl_source and dayone.
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from voiceguide.journal.jrnl_source import read_text
 from voiceguide.journal.jrnl_text import parse_jrnl
 from voiceguide.journal.models import Entry
 from voiceguide.journal.store import Journal
+from voiceguide.journal.tags import tags_in
 from voiceguide.journal.timestamps import stamp
 
 JRNL_TIME_FORMAT = DEFAULT_TIME_FORMAT
@@ -98,16 +98,11 @@ class ImportPreview:
     """Tags (words starting with a tag symbol) with how many entries carry them, most used first"""
 
 
-def tags_of(text: str, symbols: str = "@#") -> set[str]:
-    """jrnl's tags: words starting with one of the tag symbols, lower case."""
-    pattern = re.compile(rf"(?<!\S)([{re.escape(symbols)}][-+*#/\w]+)")
-    return {tag.lower() for tag in pattern.findall(text)}
-
-
-def preview(entries: list[Incoming], symbols: str = "@#") -> ImportPreview:
+def preview(entries: list[Incoming]) -> ImportPreview:
+    """Counted the way the journal counts them once imported (``tags.tags_in``)."""
     counts: Counter[str] = Counter()
     for entry in entries:
-        counts.update(tags_of(entry.stored_text(), symbols + "#"))
+        counts.update(tags_in(entry.stored_text(), entry.tag_symbols))
     dates = sorted(entry.when.replace(tzinfo=None) for entry in entries)
     return ImportPreview(
         count=len(entries),
@@ -120,8 +115,8 @@ def preview(entries: list[Incoming], symbols: str = "@#") -> ImportPreview:
 IMPORT_CACHE_KIB = 128 * 1024
 """Page cache while an import fills the search index (SQLite takes the memory only as pages are used)"""
 INSERT_IMPORTED = """
-    INSERT INTO entries (created, utc_offset_minutes, kind, text, words, import_key, needs_transcription)
-    SELECT ?, ?, 'note', ?, ?, ?, 0
+    INSERT INTO entries (created, utc_offset_minutes, kind, text, words, import_key, tag_symbols, needs_transcription)
+    SELECT ?, ?, 'note', ?, ?, ?, ?, 0
     WHERE NOT EXISTS (SELECT 1 FROM entries WHERE import_key = ?)
     ON CONFLICT (import_key) DO NOTHING
 """
@@ -132,11 +127,11 @@ INSERT_IMPORTED = """
 def _add_imported(journal: Journal, entries: list[Incoming]) -> int:
     """One statement for all rows; keys already present add nothing. Returns how many were added."""
 
-    def rows() -> Iterator[tuple[str, int, str, int, str, str]]:
+    def rows() -> Iterator[tuple[str, int, str, int, str, str | None, str]]:
         for entry in entries:
             created, offset = stamp(entry.when)
             text = entry.stored_text()
-            yield created, offset, text, len(text.split()), entry.key, entry.old_key or entry.key
+            yield created, offset, text, len(text.split()), entry.key, entry.tag_symbols, entry.old_key or entry.key
 
     with journal.transaction() as db:
         before = db.execute("PRAGMA cache_size").fetchone()[0]

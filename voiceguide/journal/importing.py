@@ -18,7 +18,7 @@ from voiceguide.journal.jrnl_source import (
     read_journal,
     with_overrides,
 )
-from voiceguide.journal.jrnl_text import DEFAULT_TAG_SYMBOLS, JrnlOptions
+from voiceguide.journal.jrnl_text import JrnlOptions
 
 FORMATS = ("jrnl", "dayone")
 
@@ -28,7 +28,6 @@ class Gathered:
     """Every entry of the source, read and checked; nothing written yet."""
 
     entries: list[Incoming]
-    tagsymbols: str = DEFAULT_TAG_SYMBOLS
     media: dict[str, int] = field(default_factory=dict)
     archive: Path | None = None
     """The Day One zip the entries' recordings are in"""
@@ -62,11 +61,11 @@ def gather(
 
     if fmt == "dayone" or zipfile.is_zipfile(file) or is_dayone_classic(file):  # a zip is never a jrnl journal
         export = read_dayone_classic(file) if is_dayone_classic(file) else read_dayone(file)
-        return Gathered(export.entries, "#", export.media, archive=export.archive)
+        return Gathered(export.entries, export.media, archive=export.archive)
     options = JrnlOptions(timeformat=timeformat or JrnlOptions.timeformat, fallback=fallback)
     return _jrnl(JrnlJournal(str(file), Path(file), options), password)
 
 
 def _jrnl(journal: JrnlJournal, password: Callable[[Path], str]) -> Gathered:
     entries = read_journal(journal.path, journal.options, lambda: password(journal.path), encrypt=journal.encrypt)
-    return Gathered(entries, journal.options.tagsymbols)
+    return Gathered(entries)

@@ -35,6 +35,8 @@ class Incoming:
     """Tags to add to the text, written the way jrnl and Day One tag words"""
     audio: str | None = None
     """The entry's recording inside the export it came from (a Day One zip member), if any"""
+    tag_symbols: str | None = None
+    """Its journal's tag symbols (see ``tags.tags_in``) where they are not the usual ``#`` and ``@``"""
 
     def stored_text(self) -> str:
         """The text with its star and tags as words the journal's tag parsing reads."""

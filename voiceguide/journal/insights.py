@@ -118,18 +118,19 @@ class InsightsStore(Database):
 
     def _set_tags(self, db: Any, entry_id: int, text: str) -> None:
         """Inside the caller's transaction: the entry's tags are the ones its text holds now."""
+        row = db.execute("SELECT tag_symbols FROM entries WHERE id = ?", (entry_id,)).fetchone()
         db.execute("DELETE FROM entry_tags WHERE entry_id = ?", (entry_id,))
         db.executemany(
             "INSERT OR IGNORE INTO entry_tags (tag, entry_id) VALUES (?, ?)",
-            [(tag, entry_id) for tag in tags_in(text)],
+            [(tag, entry_id) for tag in tags_in(text, row[0] if row else None)],
         )
 
     def tag_entries_after(self, db: Any, newest: int) -> None:
         """Inside the caller's transaction: tags for entries added in bulk, past id ``newest``."""
-        rows = db.execute("SELECT id, text FROM entries WHERE id > ?", (int(newest),)).fetchall()
+        rows = db.execute("SELECT id, text, tag_symbols FROM entries WHERE id > ?", (int(newest),)).fetchall()
         db.executemany(
             "INSERT OR IGNORE INTO entry_tags (tag, entry_id) VALUES (?, ?)",
-            [(tag, entry_id) for entry_id, text in rows for tag in tags_in(text or "")],
+            [(tag, entry_id) for entry_id, text, symbols in rows for tag in tags_in(text or "", symbols)],
         )
 
     @guarded

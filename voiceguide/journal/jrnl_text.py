@@ -33,8 +33,10 @@ from voiceguide.journal.jrnl_dates import (
     read_date,
     strptime,
 )
+from voiceguide.journal.tags import stored_symbols
 
-DEFAULT_TAG_SYMBOLS = "@"
+DEFAULT_TAG_SYMBOLS = "#@"
+"""jrnl's own default"""
 HEADING = re.compile(r"(?:^|\n)\[([^\]]+)\] ")
 SENTENCE_END = re.compile(r"[.?!]+[\"'\u2019\u201d)]*(?=\s|$)")
 LEGACY_BRACKETED = re.compile(r"(^\[[^\]]+\].*?$)")
@@ -68,7 +70,7 @@ def _old_text(raw: str) -> str:
     return join_title(first.strip(), rest.strip()) if first.strip() else rest.strip()
 
 
-def _entry(dated: Dated, raw: str, heading: str = "", day: date | None = None) -> Incoming:
+def _entry(dated: Dated, raw: str, heading: str, options: JrnlOptions, day: date | None = None) -> Incoming:
     """jrnl's Entry._parse_text: a first line ending in ``*`` is a star; the text stays as written.
 
     ``day``: the date a folder journal's day file gives its entries, whatever their headings say.
@@ -81,10 +83,12 @@ def _entry(dated: Dated, raw: str, heading: str = "", day: date | None = None) -
         lines = raw.splitlines()
         raw = lines[0].strip("\n *") + "\n" + "\n".join(lines[1:])
     text = raw.strip()
+    symbols = stored_symbols(options.tagsymbols)
     if dated.by_today:  # dated by the day it is read: known by its heading and text, not by that date
-        return Incoming(when=dated.when, text=text, key=by_today_key(heading, text), starred=starred)
-    key, old = jrnl_key(dated.when, text), text_key("jrnl", dated.when, _old_text(raw))
-    return Incoming(when=dated.when, text=text, key=key, starred=starred, old_key=old if old != key else None)
+        key, old = by_today_key(heading, text), None
+    else:
+        key, old = jrnl_key(dated.when, text), text_key("jrnl", dated.when, _old_text(raw))
+    return Incoming(dated.when, text, key, old if old != key else None, starred, tag_symbols=symbols)
 
 
 def _no_date(text: str, source: object, options: JrnlOptions, day: date | None = None) -> list[Incoming]:
@@ -93,7 +97,7 @@ def _no_date(text: str, source: object, options: JrnlOptions, day: date | None =
     first = text.lstrip().splitlines()[0].strip()
     if options.fallback is not DateFallback.NOW:
         raise line_error(source, _line_of(text, position), messages.JOURNAL_JRNL_NO_DATED_ENTRY.format(text=first))
-    return [_entry(Dated(datetime.now().replace(microsecond=0), by_today=True), text, day=day)]
+    return [_entry(Dated(datetime.now().replace(microsecond=0), by_today=True), text, "", options, day)]
 
 
 def looks_legacy(text: str, options: JrnlOptions) -> bool:
@@ -123,7 +127,7 @@ def parse_legacy(
             found[-1][1].append(LEGACY_BRACKETED.sub(r" \1", line))
         elif line.strip():
             raise line_error(source, number, messages.JOURNAL_JRNL_TEXT_BEFORE_ENTRY)
-    return [_entry(Dated(when), "\n".join(lines) + "\n", day=day) for when, lines in found]
+    return [_entry(Dated(when), "\n".join(lines) + "\n", "", options, day) for when, lines in found]
 
 
 def parse_jrnl(
@@ -152,7 +156,7 @@ def parse_jrnl(
         raise line_error(source, _line_of(text, position), messages.JOURNAL_JRNL_TEXT_BEFORE_ENTRY)
     ends = [bracket for _, bracket, _, _ in starts[1:]] + [len(text)]
     return [
-        _entry(dated, text[begin:end], heading, day)
+        _entry(dated, text[begin:end], heading, options, day)
         for (dated, _, begin, heading), end in zip(starts, ends, strict=True)
     ]
 

@@ -330,3 +330,9 @@ def m010_insights_days(db: Any) -> None:
         f" BEGIN {remove} {add} END"
     )
     db.execute("DROP INDEX entries_day")
+
+
+@migration
+def m011_tag_symbols(db: Any) -> None:
+    """The tag symbols of the journal an entry came from (jrnl's tagsymbols); NULL: ``#`` and ``@``."""
+    db.execute("ALTER TABLE entries ADD COLUMN tag_symbols TEXT")

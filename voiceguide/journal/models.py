@@ -40,6 +40,8 @@ class Entry:
     text_pass: str | None = None
     """Where the text came from: 'streamed' (pieces transcribed while the person spoke), 'final' (the
     whole recording in one pass after it ended), 'file' (an imported recording); None: typed or older"""
+    tag_symbols: str | None = None
+    """The tag symbols of the journal it was imported from, where they are not ``#`` and ``@``"""
 
     @property
     def created_at(self) -> datetime:
@@ -57,14 +59,16 @@ class Entry:
 
     @property
     def tags(self) -> list[str]:
-        """The ``#word`` and ``@word`` tags in the text, lower case."""
+        """The ``#word`` and ``@word`` tags in the text, lower case (see ``tags_in`` for imported entries)."""
         from voiceguide.journal.tags import tags_in
 
-        return tags_in(self.text)
+        return tags_in(self.text, self.tag_symbols)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready, with the stored field names and the entry's tags."""
-        return {**asdict(self), "tags": self.tags}
+        fields = asdict(self)
+        del fields["tag_symbols"]  # how the tags were read; the tags themselves follow
+        return {**fields, "tags": self.tags}
 
 
 class HistoryItem(NamedTuple):

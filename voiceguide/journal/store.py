@@ -49,7 +49,7 @@ ENTRY_COLUMNS = (
     "e.id, e.created, e.kind, e.text, e.prompt, e.article, e.section, e.engine, e.model, "
     "e.duration, e.confidence, e.segments, "
     "EXISTS (SELECT 1 FROM audio a WHERE a.entry_id = e.id) AS has_audio, "
-    "e.utc_offset_minutes, e.needs_transcription, e.text_pass"
+    "e.utc_offset_minutes, e.needs_transcription, e.text_pass, e.tag_symbols"
 )
 LOCAL_DATE = local_date_sql("e.created", "e.utc_offset_minutes")
 SNIPPET_TOKENS = 16
@@ -91,6 +91,7 @@ def _entry(row: Any) -> Entry:
         utc_offset_minutes=row[13],
         needs_transcription=bool(row[14]),
         text_pass=row[15],
+        tag_symbols=row[16],
     )
 
 

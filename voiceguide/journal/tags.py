@@ -9,6 +9,7 @@ transcript becomes ``#family``.
 
 from __future__ import annotations
 
+import functools
 import re
 
 TAG = re.compile(r"(?<!\S)([#@])([-+*#/\w]+)")
@@ -22,14 +23,33 @@ Only "hashtag" (or "hash tag", "hash-tag"): a bare "hash" is ordinary speech ("h
 """
 
 
-def tags_in(text: str) -> list[str]:
-    """The distinct tags in ``text``, lower case with their symbol, in the order they first appear."""
+def tags_in(text: str, symbols: str | None = None) -> list[str]:
+    """The distinct tags in ``text``, lower case with their symbol, in the order they first appear.
+
+    ``symbols``: the tag symbols of the journal the entry came from (jrnl's
+    ``tagsymbols``), None for ``#`` and ``@``. ``#`` is always one (a star and
+    Day One's tags are kept as ``#words``); a tag written with a symbol other
+    than ``#`` or ``@`` (``+anna``) is kept as ``#anna``.
+    """
+    pattern = TAG if symbols is None else tag_pattern(symbols)
     seen: dict[str, None] = {}
-    for symbol, word in TAG.findall(text or ""):
+    for symbol, word in pattern.findall(text or ""):
         if word.isdigit():
             continue  # unlike jrnl: "my #1 priority", as Whisper writes "number one", is not a tag
-        seen.setdefault(symbol + word.lower(), None)
+        seen.setdefault((symbol if symbol in "#@" else "#") + word.lower(), None)
     return list(seen)
+
+
+@functools.lru_cache(maxsize=16)
+def tag_pattern(symbols: str) -> re.Pattern[str]:
+    """jrnl's tag pattern for a journal's own tag symbols, with ``#`` always among them."""
+    return re.compile(rf"(?<!\S)([{re.escape(''.join(sorted(set(symbols) | {'#'})))}])([-+*#/\w]+)")
+
+
+def stored_symbols(symbols: str) -> str | None:
+    """What an entry keeps of its journal's tag symbols: None where they are the usual ``#`` and ``@``."""
+    wanted = set(symbols) | {"#"}
+    return None if wanted == {"#", "@"} else "".join(sorted(wanted))
 
 
 def spoken_tags(text: str) -> str:
