@@ -70,6 +70,24 @@ def test_the_report_is_self_contained_private_and_holds_every_entry(tmp_path):
     assert "&lt;img src&#61;&quot;http:&#47;&#47;example.org" in html and "@media print" in html
 
 
+def test_an_entry_saved_in_the_same_second_as_its_sessions_end_still_shows_the_change(tmp_path):
+    same = datetime(2026, 11, 24, 20, 0, 7)
+    with Journal.open() as jr:
+        jr.add_checkin(2, moment="start", session="s1", created=datetime(2026, 11, 24, 20, 0, 1))
+        jr.add_entry("Quick words, typed fast.", kind="reflection", created=same)
+        jr.add_checkin(4, moment="end", session="s1", created=same)
+        jr.add_checkin(3, moment="start", session="s2", created=datetime(2026, 11, 24, 21, 0, 0))
+        jr.add_entry("All in one second.", kind="reflection", created=datetime(2026, 11, 24, 21, 0, 0))
+        jr.add_checkin(5, moment="end", session="s2", created=datetime(2026, 11, 24, 21, 0, 0))
+    out = tmp_path / "report.html"
+    assert export("--out", str(out)).returncode == 0
+    html = out.read_text()
+    first = html[html.index('id="entry-1"') : html.index('id="entry-2"')]
+    second = html[html.index('id="entry-2"') :]
+    assert "mood 2 → 4" in first, first
+    assert "mood 3 → 5" in second, second
+
+
 def test_the_report_is_an_output_path_like_any_export(tmp_path):
     with Journal.open() as jr:
         jr.add_entry("private words")

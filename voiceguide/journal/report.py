@@ -165,6 +165,8 @@ class Moods:
 
     def of(self, entry: Entry) -> str:
         k = bisect.bisect_right(self.times, entry.created) - 1
+        while k >= 0 and self.checkins[k].moment == "end" and self.times[k] == entry.created:
+            k -= 1  # times are to the second: an entry is written before the check-in that closes its session
         if k < 0:
             return ""
         found = self.checkins[k]
