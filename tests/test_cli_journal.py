@@ -299,6 +299,16 @@ def test_the_timeformat_option_reads_a_file_in_another_order():
     assert sorted(e["created"][:7] for e in _entries_json()) == ["2010-06", "2013-06"]
 
 
+def test_a_day_first_journal_without_its_timeformat_stops_and_says_to_give_it():
+    source = JRNL_DATA / "little_endian_dates.journal"
+    guessed = invoke_voiceguide("journal", "import", str(source))
+    assert guessed.returncode == 1 and _entries_json() == []
+    assert guessed.stderr.count("\n") == 1 and "--timeformat '%d.%m.%Y %H:%M'" in guessed.stderr
+    given = invoke_voiceguide("journal", "import", "--timeformat", "%d.%m.%Y %H:%M", str(source))
+    assert given.returncode == 0, given.stderr
+    assert sorted(e["created"][:10] for e in _entries_json()) == ["2013-06-09", "2013-07-10"]
+
+
 def test_an_encrypted_jrnl_journal_takes_its_password_from_the_environment_and_never_keeps_it(tmp_path):
     password = "good doggie extra biscuit"
     source = str(JRNL_DATA / "encrypted_v3.journal")

@@ -383,3 +383,41 @@ def test_a_date_without_a_year_just_over_four_weeks_ahead_is_last_years_as_in_jr
     assert ours.when == theirs.date
     if ahead.year == datetime.now().year:  # in December the date is in January, long past this year
         assert ours.when.year == ahead.year - 1
+
+
+def test_a_little_endian_journal_read_without_its_timeformat_stops_instead_of_swapping_day_and_month():
+    path = DATA / "little_endian_dates.journal"
+    theirs = JrnlJournal("le", journal=str(path)).open().entries  # jrnl without the config's timeformat
+    assert [e.date for e in theirs] == [datetime(2013, 9, 6, 15, 39), datetime(2013, 10, 7, 15, 40)]
+    with pytest.raises(JournalImportError) as caught:
+        read_journal(path, JrnlOptions(), password=str)
+    problem = messages.JOURNAL_JRNL_DAY_OR_MONTH.format(
+        date="09.06.2013 15:39", day_first="%d.%m.%Y %H:%M", month_first="%m.%d.%Y %H:%M"
+    )
+    assert str(caught.value) == messages.JOURNAL_JRNL_BAD_LINE.format(source=path, line=1, problem=problem)
+    read = read_journal(path, JrnlOptions(timeformat="%d.%m.%Y %H:%M"), password=str)
+    assert [e.when for e in read] == [datetime(2013, 6, 9, 15, 39), datetime(2013, 7, 10, 15, 40)]
+
+
+def test_a_date_that_shows_the_day_comes_first_stops_at_the_one_jrnl_would_swap():
+    text = "[13.06.2013 10:00] The day must come first.\n\n[09.06.2013 15:39] jrnl reads 6 September.\n"
+    assert [e.date for e in JrnlJournal("mixed")._parse(text)] == [
+        datetime(2013, 6, 13, 10, 0),
+        datetime(2013, 9, 6, 15, 39),
+    ]
+    with pytest.raises(JournalImportError, match="line 3: '09.06.2013 15:39' could have the day or the month"):
+        parse_jrnl(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[06.13.2013 10:00] The month must come first.\n\n[06.09.2013 15:39] So this is 9 June.\n",
+        "[05.05.2013 10:00] The same either way.\n",
+        "[13.06.2013 10:00] Day first.\n\n[14/06/2013 15:39] Day first again.\n",
+    ],
+)
+def test_dates_whose_order_the_journal_shows_read_as_jrnl_reads_them(text):
+    assert as_we_read(parse_jrnl(text)) == as_jrnl_reads(
+        sorted(JrnlJournal("clear")._parse(text), key=lambda e: e.date)
+    )

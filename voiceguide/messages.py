@@ -209,6 +209,10 @@ JOURNAL_JRNL_RELATIVE_DATE = (
     "{date!r} is a date relative to the day jrnl reads the journal: "
     "write the date in the file, or accept jrnl's reading of it today with --date-fallback now"
 )
+JOURNAL_JRNL_DAY_OR_MONTH = (
+    "{date!r} could have the day or the month first, and jrnl would guess the month: "
+    "give the journal's date format, e.g. --timeformat '{day_first}' (or '{month_first}')"
+)
 JOURNAL_JRNL_NO_DATED_ENTRY = (
     "no dated entry at all (first text {text!r}), and jrnl would date it all now: "
     "put a date line above it, or accept that with --date-fallback now"

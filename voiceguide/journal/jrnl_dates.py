@@ -34,11 +34,49 @@ FUTURE_DAYS = 28
 """jrnl's rule for a date without a year: more than four weeks ahead means last year"""
 
 
+NUMERIC_YEAR_LAST = re.compile(r"(\d{1,2})([./-])(\d{1,2})\2(\d{2}|\d{4})(?!\d)(.*)")
+"""``09.06.2013 15:39``: dateutil takes the month first unless the first number cannot be a month"""
+CLOCK = re.compile(r"\s+\d\d:\d\d")
+
+
+def check_order(guessed: list[tuple[int, str]], *, source: object) -> None:
+    """Stop where dateutil's month-first guess could swap day and month unseen.
+
+    ``guessed``: (line, heading) of the dates that were not in the journal's
+    timeformat. A date such as ``09.06.2013`` reads either way: it is accepted
+    only when another date of the journal shows the month comes first
+    (``06.13.2013``) and none shows the day does (``13.06.2013``).
+    """
+    ambiguous: list[tuple[int, str]] = []
+    day_first = month_first = False
+    for line, blob in guessed:
+        found = NUMERIC_YEAR_LAST.fullmatch(blob.strip())
+        if found is None:
+            continue
+        first, second = int(found[1]), int(found[3])
+        day_first |= first > 12
+        month_first |= second > 12
+        if first <= 12 and second <= 12 and first != second:
+            ambiguous.append((line, blob))
+    if ambiguous and (day_first or not month_first):
+        line, blob = ambiguous[0]
+        found = NUMERIC_YEAR_LAST.fullmatch(blob.strip())
+        assert found is not None
+        sep, year = found[2], "%Y" if len(found[4]) == 4 else "%y"
+        clock = " %H:%M" if CLOCK.fullmatch(found[5]) else ""
+        problem = messages.JOURNAL_JRNL_DAY_OR_MONTH.format(
+            date=blob, day_first=f"%d{sep}%m{sep}{year}{clock}", month_first=f"%m{sep}%d{sep}{year}{clock}"
+        )
+        raise line_error(source, line, problem)
+
+
 @dataclass(frozen=True)
 class Dated:
     when: datetime
     by_today: bool = False
     """The date depends on the day the journal is read (accepted with --date-fallback now)"""
+    guessed: bool = False
+    """Not in the journal's timeformat: read by dateutil or parsedatetime"""
 
 
 def strptime(value: str, layout: str) -> datetime | None:
@@ -74,7 +112,7 @@ def _fuzzy(blob: str, fallback: DateFallback, *, source: object, line: int) -> D
         return _natural(blob, fallback, source=source, line=line)
     when = _whole(found.timetuple(), has_time=not found.hour == found.minute == 0)
     if found.year != NO_YEAR:
-        return Dated(when)
+        return Dated(when, guessed=True)
     if fallback is not DateFallback.NOW:
         raise line_error(source, line, messages.JOURNAL_JRNL_NO_YEAR.format(date=blob))
     return Dated(_four_weeks_ahead(when.replace(year=datetime.now().year)), by_today=True)

@@ -30,6 +30,7 @@ from voiceguide.journal.jrnl_dates import (
     EARLIEST_DATE,
     LATEST_DATE,
     Dated,
+    check_order,
     read_date,
     strptime,
 )
@@ -140,6 +141,7 @@ def parse_jrnl(
     if looks_legacy(text, options):
         return parse_legacy(text, source, options, day=day)
     starts: list[tuple[Dated, int, int, str]] = []  # date, where the heading starts, where its text starts, heading
+    guessed: list[tuple[int, str]] = []  # line and heading of dates not in the timeformat
     line, counted = 1, 0  # line numbers counted as we go: once over the text, not once per heading
     for match in HEADING.finditer(text):
         bracket = match.start(1) - 1
@@ -148,6 +150,10 @@ def parse_jrnl(
         dated = read_date(match[1], options.timeformat, options.fallback, source=source, line=line)
         if dated is not None:
             starts.append((dated, bracket, match.end(), match[1]))
+            if dated.guessed:
+                guessed.append((line, match[1]))
+    if day is None:  # a day file's entries take its date: their order does not matter
+        check_order(guessed, source=source)
     if not starts:
         return _no_date(text, source, options, day)
     preamble = text[: starts[0][1]]
