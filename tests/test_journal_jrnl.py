@@ -421,3 +421,11 @@ def test_dates_whose_order_the_journal_shows_read_as_jrnl_reads_them(text):
     assert as_we_read(parse_jrnl(text)) == as_jrnl_reads(
         sorted(JrnlJournal("clear")._parse(text), key=lambda e: e.date)
     )
+
+
+def test_an_impossible_date_stops_as_a_typo_unless_dated_today_as_jrnl_does():
+    text = "[2019-01-01 09:00] Before.\n\n[2019-02-30 10:00] A typo\n"
+    with pytest.raises(JournalImportError, match="line 3: '2019-02-30 10:00' is not a date and time"):
+        parse_jrnl(text)
+    ours = parse_jrnl(text, options=JrnlOptions(fallback=DateFallback.NOW))
+    assert [e.when for e in ours] == [e.date for e in JrnlJournal("typo")._parse(text)]
