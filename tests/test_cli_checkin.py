@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -83,6 +84,12 @@ def test_stats_saves_its_chart_as_an_svg_picture_like_any_output(tmp_path):
     made = invoke_voiceguide("journal", "stats", "--svg", str(picture))
     assert made.returncode == 0, made.stderr
     assert picture.read_text().startswith("<svg") and "Practice by week" in made.stdout
+    drawn = picture.read_text()
+    # the namespace every SVG file must declare is a name, not a link; apart from it nothing names a place
+    assert drawn.count('xmlns="http://www.w3.org/2000/svg"') == 1
+    local = drawn.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    assert "http" not in local and "//" not in local and "@font-face" not in local and "@import" not in local
+    assert re.findall(r"url\((?!#)", local) == [] and "monospace" in local  # only the picture's own clip paths
     assert oct(picture.stat().st_mode & 0o777) == "0o600"
     again = invoke_voiceguide("journal", "stats", "--svg", str(picture))
     assert again.returncode == 1 and again.stderr.count("\n") == 1

@@ -7,7 +7,7 @@ import io
 from rich.console import Console
 
 from voiceguide.journal.insights import Period, Practice
-from voiceguide.ui.practice_chart import BAR_WIDTH, bar, draw_practice, mood_text
+from voiceguide.ui.practice_chart import BAR_WIDTH, bar, draw_practice, mood_glyph, mood_text
 
 
 def test_bars_scale_to_the_biggest_value_in_eighths():
@@ -19,6 +19,31 @@ def test_bars_scale_to_the_biggest_value_in_eighths():
 
 def test_mood_shows_coming_in_and_leaving():
     assert mood_text(2, 3.5) == "2 → 3.5" and mood_text(None, 4) == "· → 4" and mood_text(None, None) == ""
+
+
+def test_mood_is_drawn_as_a_column_as_high_as_the_mood():
+    heights = [mood_glyph(mood) for mood in (1, 2, 3, 4, 5)]
+    assert heights == ["▂", "▃", "▅", "▆", "█"]  # each mood its own height, rising with it
+    assert mood_glyph(2.5) == "▄" and mood_glyph(None) == " "
+
+
+def test_the_chart_draws_mood_coming_in_and_leaving_each_period():
+    practice = Practice(
+        by="week",
+        periods=[
+            Period("2026-11-16", entries=1, mood_start=2, mood_end=4, checkins=2),
+            Period("2026-11-23", entries=1, mood_end=5, checkins=1),
+            Period("2026-11-30", entries=1),
+        ],
+        entries=3,
+        practice_days=3,
+    )
+    out = io.StringIO()
+    draw_practice(practice, Console(file=out, width=100, color_system=None))
+    rows = {line[:11]: line for line in out.getvalue().splitlines()}
+    assert rows["16 Nov 2026"].rstrip().endswith("▃▃ ▆▆ 2 → 4")
+    assert rows["23 Nov 2026"].rstrip().endswith("   ██ · → 5")
+    assert not any(glyph in rows["30 Nov 2026"] for glyph in "▂▃▅▆→")
 
 
 def test_the_chart_has_a_row_per_period_after_the_totals():

@@ -340,7 +340,7 @@ def journal_stats(by: str, periods: int, as_json: bool, svg: str | None, force: 
         return
     from rich.console import Console
 
-    from voiceguide.ui.practice_chart import draw_practice
+    from voiceguide.ui.practice_chart import chart_svg, draw_practice
 
     console = Console(highlight=False, record=bool(svg))
     draw_practice(practice, console)
@@ -349,7 +349,7 @@ def journal_stats(by: str, periods: int, as_json: bool, svg: str | None, force: 
 
         from voiceguide.sessions.journal_ops import write_private
 
-        write_private(Path(svg), console.export_svg(title="voiceguide journal stats"), force=force)
+        write_private(Path(svg), chart_svg(console, "voiceguide journal stats"), force=force)
         echo_err(messages.STATS_SVG_WRITTEN.format(path=svg))
 
 

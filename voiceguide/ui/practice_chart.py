@@ -9,6 +9,7 @@ it drew as SVG, which is how the README's picture is made.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +19,12 @@ if TYPE_CHECKING:
     from voiceguide.journal.insights import Practice
 
 EIGHTHS = " ▏▎▍▌▋▊▉"
+LEVELS = " ▁▂▃▄▅▆▇█"
+"""Heights in eighths of a character, for the mood columns: 1 to 5 stand 2, 3, 5, 6 and 8 eighths high."""
 BAR_WIDTH = 12
+MOOD_WIDTH = 2
+LOCAL_FONTS = '"Fira Code", "DejaVu Sans Mono", Menlo, Consolas, "Liberation Mono", monospace'
+"""The picture's font, from the fonts already on the viewer's machine: the SVG fetches nothing."""
 
 
 def bar(value: float, biggest: float, width: int = BAR_WIDTH) -> str:
@@ -44,8 +50,16 @@ def mood_text(start: float | None, end: float | None) -> str:
     return f"{one(start)} → {one(end)}"
 
 
+def mood_glyph(value: float | None) -> str:
+    """A column as high as ``value`` on the 1-5 scale, in eighths of a character; a space without one."""
+    if value is None:
+        return " "
+    eighths = round(min(max(value, 1), 5) / 5 * 8)
+    return LEVELS[eighths]
+
+
 def practice_table(practice: Practice) -> Any:
-    """A rich Table: a row per period with bars for minutes listened and breathed and for entries."""
+    """A rich Table: a row per period with bars for minutes listened and breathed, entries and mood."""
     from rich.table import Table
 
     periods = practice.periods
@@ -64,7 +78,7 @@ def practice_table(practice: Practice) -> Any:
             _cell(bar(p.listened_minutes, most_listened), "cyan", f"{p.listened_minutes:g}"),
             _cell(bar(p.breathed_minutes, most_breathed), "green", f"{p.breathed_minutes:g}"),
             _cell(bar(p.entries, most_entries), "magenta", str(p.entries)),
-            mood_text(p.mood_start, p.mood_end),
+            _mood_cell(p.mood_start, p.mood_end),
         )
     return table
 
@@ -74,6 +88,21 @@ def _cell(drawn: str, colour: str, number: str) -> Any:
 
     text = Text(drawn.ljust(BAR_WIDTH), style=colour)
     text.append(" " + number)
+    return text
+
+
+def _mood_cell(start: float | None, end: float | None) -> Any:
+    """Two columns on the 1-5 scale, coming in and leaving, each over a dim track as high as 5, then the numbers."""
+    from rich.text import Text
+
+    if start is None and end is None:
+        return Text("")
+    text = Text(style="yellow")
+    for value, colour in ((start, "yellow"), (end, "bright_green")):
+        drawn = mood_glyph(value) * MOOD_WIDTH
+        text.append(drawn, style=f"{colour} on grey23" if value is not None else "")
+        text.append(" ")
+    text.append(mood_text(start, end))
     return text
 
 
@@ -100,3 +129,19 @@ def draw_practice(practice: Practice, console: Any) -> None:
         return
     console.print()
     console.print(practice_table(practice))
+
+
+def chart_svg(console: Any, title: str) -> str:
+    """What ``console`` (recording) drew, as an SVG that makes no network request when opened.
+
+    rich's own template loads Fira Code from a CDN; its ``@font-face`` rules (and the comment
+    naming rich's site) are taken out and the text set in a local monospace font instead.
+    """
+    # the name rich's export_svg documentation points to for its template, though rich does not list it in __all__
+    from rich.console import CONSOLE_SVG_FORMAT  # type: ignore[attr-defined]
+
+    template = re.sub(r"\s*@font-face \{\{.*?\}\}", "", CONSOLE_SVG_FORMAT, flags=re.DOTALL)
+    template = re.sub(r"\s*<!--.*?-->", "", template, flags=re.DOTALL)
+    template = template.replace("font-family: Fira Code, monospace;", f"font-family: {LOCAL_FONTS};")
+    svg: str = console.export_svg(title=title, code_format=template)
+    return svg
