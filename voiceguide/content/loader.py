@@ -56,7 +56,10 @@ def parse_article(text: str, source: str = "<text>", *, markdown: bool | None = 
 
 def bundled_text(name: str = BUNDLED_ARTICLE) -> str:
     """The text of a file shipped in the package (the article or its prompts)."""
-    from importlib import resources  # imported here: it costs ~10 ms that `--help` should not pay
+    beside = Path(__file__).with_name(name)
+    if beside.is_file():  # an installed package: a plain read, without importlib.resources' ~10 ms of imports
+        return beside.read_text(encoding="utf-8")
+    from importlib import resources  # the package inside a zip file or another loader
 
     return resources.files(PACKAGE).joinpath(name).read_text(encoding="utf-8")
 
