@@ -2,9 +2,10 @@
 
 Exports show local time as the person saw it (the offset stored with each
 entry). Imports are idempotent: each imported entry carries a key (a jrnl
-entry: a hash of its date and text; a Day One entry: its UUID), so importing
-the same source twice adds nothing. Reading the sources is in jrnl_text,
-jrnl_source and dayone.
+entry: a hash of its date and words, or of its heading and words where jrnl
+dates it by the day it is read; a Day One entry: its UUID), so importing the
+same source twice adds nothing. Reading the sources is in jrnl_text,
+jrnl_dates, jrnl_source and dayone.
 """
 
 from __future__ import annotations
