@@ -225,9 +225,27 @@ def test_spoken_guide_through_two_sections_and_resume(pulse, tmp_path, voiceguid
         assert journal.get_progress("guide:" + entries[0].article) == (2, 1)
         assert [(c.mood, c.moment) for c in journal.checkins()] == [(2, "start"), (4, "end")]
 
-    code, out, err, said = _converse(pulse, article, ["skip", "stop", "skip"], [], *env_config, timeout=120)
+    code, out, err, said = _converse(pulse, article, ["skip", "stop", "three"], [], *env_config, timeout=120)
     assert code == 0, f"{said}\n{out}\n{err}"
     assert out.startswith(messages.GUIDE_RECAP.format(number=2, title="Listening")), out
     assert "Section 3: Resting" in out and "Section 2:" not in out
-    assert said == ["skip", "stop", "skip"]
+    assert said == ["skip", "stop", "three"]
     assert messages.CHECKIN_CHANGE.format(start=2, end=4) not in out
+    assert messages.CHECKIN_ONLY_END.format(end=3) in out  # the opening check-in skipped, the closing one said
+    with Journal.open() as journal:
+        assert [(c.mood, c.moment) for c in journal.checkins()] == [(2, "start"), (4, "end"), (3, "end")]
+
+
+@pytest.mark.audio
+@pytest.mark.live
+def test_spoken_check_ins_take_one_to_five_and_ask_again_for_anything_else(pulse, tmp_path, voiceguide_home):
+    article = tmp_path / "one.md"
+    article.write_text("# One Step\n\n## Arriving\n\nYou are here.\n")
+    code, out, err, said = _converse(pulse, article, ["seven", "one", "stop", "five"], [], "--rate", "320", timeout=120)
+    assert code == 0, f"{said}\n{out}\n{err}"
+    assert said == ["seven", "one", "stop", "five"], f"{said}\n{out}"  # listened again after "seven"
+    asked = out.index(messages.CHECKIN_QUESTION)
+    assert asked < out.index(messages.GUIDE_NOT_UNDERSTOOD) < out.index("Section 1: Arriving"), out
+    assert out.count(messages.CHECKIN_QUESTION) == 2 and messages.CHECKIN_CHANGE.format(start=1, end=5) in out
+    with Journal.open() as journal:
+        assert [(c.mood, c.moment) for c in journal.checkins()] == [(1, "start"), (5, "end")]  # nothing for "seven"
