@@ -31,18 +31,21 @@ def test_the_chart_draws_mood_coming_in_and_leaving_each_period():
     practice = Practice(
         by="week",
         periods=[
-            Period("2026-11-16", entries=1, mood_start=2, mood_end=4, checkins=2),
+            Period("2026-11-09", entries=1, mood_start=2, mood_end=4, checkins=2),
+            Period("2026-11-16", listened_minutes=45.3, breathed_minutes=10.5, entries=6, mood_start=2.5, mood_end=3.7),
             Period("2026-11-23", entries=1, mood_end=5, checkins=1),
             Period("2026-11-30", entries=1),
         ],
-        entries=3,
-        practice_days=3,
+        entries=9,
+        practice_days=9,
     )
     out = io.StringIO()
-    draw_practice(practice, Console(file=out, width=100, color_system=None))
+    draw_practice(practice, Console(file=out, width=80, color_system=None))
     rows = {line[:11]: line for line in out.getvalue().splitlines()}
-    assert rows["16 Nov 2026"].rstrip().endswith("▃▃ ▆▆ 2 → 4")
-    assert rows["23 Nov 2026"].rstrip().endswith("   ██ · → 5")
+    assert rows["09 Nov 2026"].rstrip().endswith("▃ ▆ 2 → 4")
+    busy = rows["16 Nov 2026"]  # a full row still fits an 80-column terminal, on one line
+    assert "45.3" in busy and "10.5" in busy and busy.rstrip().endswith("▄ ▆ 2.5 → 3.7"), out.getvalue()
+    assert rows["23 Nov 2026"].rstrip().endswith("  █ · → 5")
     assert not any(glyph in rows["30 Nov 2026"] for glyph in "▂▃▅▆→")
 
 

@@ -22,7 +22,6 @@ EIGHTHS = " ▏▎▍▌▋▊▉"
 LEVELS = " ▁▂▃▄▅▆▇█"
 """Heights in eighths of a character, for the mood columns: 1 to 5 stand 2, 3, 5, 6 and 8 eighths high."""
 BAR_WIDTH = 12
-MOOD_WIDTH = 2
 LOCAL_FONTS = '"Fira Code", "DejaVu Sans Mono", Menlo, Consolas, "Liberation Mono", monospace'
 """The picture's font, from the fonts already on the viewer's machine: the SVG fetches nothing."""
 
@@ -92,15 +91,17 @@ def _cell(drawn: str, colour: str, number: str) -> Any:
 
 
 def _mood_cell(start: float | None, end: float | None) -> Any:
-    """Two columns on the 1-5 scale, coming in and leaving, each over a dim track as high as 5, then the numbers."""
+    """Two columns on the 1-5 scale, coming in and leaving, each over a dim track as high as 5, then the numbers.
+
+    One character each, so the whole row still fits an 80-column terminal.
+    """
     from rich.text import Text
 
     if start is None and end is None:
         return Text("")
     text = Text(style="yellow")
     for value, colour in ((start, "yellow"), (end, "bright_green")):
-        drawn = mood_glyph(value) * MOOD_WIDTH
-        text.append(drawn, style=f"{colour} on grey23" if value is not None else "")
+        text.append(mood_glyph(value), style=f"{colour} on grey23" if value is not None else "")
         text.append(" ")
     text.append(mood_text(start, end))
     return text
