@@ -103,6 +103,41 @@ def test_damage_in_a_big_journal_costs_only_the_rows_on_the_damaged_page(tmp_pat
         assert [e.id for e, _ in jr.search("word123x")] == [124]
 
 
+def test_damage_in_a_small_journal_also_costs_only_the_rows_on_the_damaged_page(tmp_path):
+    with Journal.open() as jr, jr.transaction():
+        for k in range(400):
+            entry = jr.add_entry(f"entry {k} word{k}x " + "steady " * 100, kind="reflection")
+            jr.set_audio(entry.id, "pcm", 16000, bytes([k % 256]) * 200)
+    path = user_paths().journal
+    assert path.stat().st_size < 1024 * 1024  # small enough to be quick_checked when it opens
+    damage_page_holding(path, b"word200x")
+    damaged = path.read_bytes()
+    listed = invoke_voiceguide("journal", "list", "--limit", "1000")
+    assert listed.returncode == 0, listed.stderr
+    ids = listed_ids(listed.stdout)
+    lost = 400 - len(ids)
+    assert 0 < lost < 20 and 200 + 1 not in ids and {1, 400} <= set(ids)
+    plural = "y" if lost == 1 else "ies"
+    verb = "was" if lost == 1 else "were"
+    skipped = messages.JOURNAL_SKIPPED_UNREADABLE.format(count=lost, plural=plural, verb=verb)
+    assert listed.stderr.strip() == skipped
+    out = tmp_path / "export.json"
+    exported = invoke_voiceguide("journal", "export", "--format", "json", "--out", str(out))
+    assert exported.returncode == 0 and exported.stderr.splitlines()[0] == skipped, exported.stderr
+    assert sorted(e["id"] for e in json.loads(out.read_text())) == sorted(ids)
+    markdown = invoke_voiceguide("journal", "export")
+    assert markdown.returncode == 0 and "word399x" in markdown.stdout and skipped in markdown.stderr
+
+    checked = invoke_voiceguide("journal", "check")
+    assert checked.returncode == 1
+    assert checked.stderr.strip() == "Error: " + messages.JOURNAL_DAMAGED.format(path=path)
+    doctor = check_journal_row()
+    assert not doctor.ok and str(path) in doctor.detail and "journal recover" in doctor.fix
+    added = invoke_voiceguide("journal", "add", "one more")  # writing into damage is still refused
+    assert added.returncode == 1 and "damaged" in added.stderr
+    assert path.read_bytes() == damaged
+
+
 def check_journal_row():
     from voiceguide.sessions.doctor import _run, check_journal
 

@@ -33,10 +33,11 @@ def journal() -> None:
     """
 
 
-def open_journal() -> Journal:
+def open_journal(*, skip_damaged: bool = False) -> Journal:
+    """The user's journal; ``skip_damaged`` for commands that skip unreadable rows and count them."""
     from voiceguide.journal.store import Journal
 
-    return Journal.open()
+    return Journal.open(skip_damaged=skip_damaged)
 
 
 def local_time(entry: Entry) -> str:
@@ -70,7 +71,7 @@ def journal_list(
     """
     import json
 
-    with open_journal() as jr:
+    with open_journal(skip_damaged=True) as jr:
         entries, unreadable = jr.list_readable(
             since=since.date() if since else None,
             until=until.date() if until else None,

@@ -40,7 +40,7 @@ def journal_export(fmt: str, out: str | None, audio_dir: str | None, force: bool
         check_output(out, force=force)  # before the journal opens: nothing is read for a refused path
     if audio_dir:
         check_output_folder(audio_dir)
-    with open_journal() as jr:
+    with open_journal(skip_damaged=True) as jr:
         entries, unreadable = jr.list_readable(limit=10_000_000)
         say_skipped(unreadable)
         if fmt == "html":

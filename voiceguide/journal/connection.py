@@ -127,12 +127,13 @@ def check_writable(path: Path) -> None:
         raise JournalReadOnly(messages.JOURNAL_READ_ONLY.format(path=path))
 
 
-def probe(path: Path, passphrase: str | None, timeout: float) -> None:
+def probe(path: Path, passphrase: str | None, timeout: float, *, quick_check: bool = True) -> None:
     """Check, without writing anything, that an existing file is a readable SQLite database.
 
     A damaged or foreign file must be left exactly as it is, so this looks at the
     header and reads the schema through a ``mode=ro`` connection before any
-    connection that could write is opened.
+    connection that could write is opened. Without ``quick_check`` a small file's
+    damaged pages are left for the reader to skip, as a big file's are.
     """
     try:
         size = path.stat().st_size
@@ -158,7 +159,7 @@ def probe(path: Path, passphrase: str | None, timeout: float) -> None:
     except driver.Error as error:
         raise translate(error, path, passphrase) from error
     try:
-        _check_contents(conn, path, size)
+        _check_contents(conn, path, size, quick_check=quick_check)
     except driver.Error as error:
         message = str(error).lower()
         if "unable to open" in message or "readonly" in message:
@@ -168,18 +169,18 @@ def probe(path: Path, passphrase: str | None, timeout: float) -> None:
         conn.close()
 
 
-def _check_contents(conn: Any, path: Path, size: int) -> None:
+def _check_contents(conn: Any, path: Path, size: int, *, quick_check: bool = True) -> None:
     """Reads only: the schema is a voiceguide journal's, and a small file passes quick_check."""
     tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
     if tables and "_migrations" not in tables:
         raise JournalCorrupt(messages.JOURNAL_FOREIGN.format(path=path))
-    if size <= QUICK_CHECK_MAX_BYTES:
+    if quick_check and size <= QUICK_CHECK_MAX_BYTES:
         row = conn.execute("PRAGMA quick_check").fetchone()
         if row is None or row[0] != "ok":
             raise JournalCorrupt(messages.JOURNAL_DAMAGED.format(path=path))
 
 
-def open_checked(path: Path, passphrase: str, timeout: float) -> Any:
+def open_checked(path: Path, passphrase: str, timeout: float, *, quick_check: bool = True) -> Any:
     """One keyed connection to an encrypted journal, checked with reads before anything is written.
 
     SQLCipher authenticates every page it reads (HMAC-SHA512), so a wrong
@@ -197,7 +198,7 @@ def open_checked(path: Path, passphrase: str, timeout: float) -> Any:
         raise translate(error, path, passphrase) from error
     try:
         if size:
-            _check_contents(conn, path, size)
+            _check_contents(conn, path, size, quick_check=quick_check)
     except driver.Error as error:
         conn.close()
         raise translate(error, path, passphrase) from error

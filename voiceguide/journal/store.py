@@ -106,6 +106,7 @@ class Journal(RecordingStore, PracticeStore, InsightsStore, Database):
         passphrase: str | None = None,
         busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
         cached: bool = True,
+        skip_damaged: bool = False,
     ) -> Journal:
         """Open (creating if needed) and migrate the journal at ``path`` (default: the user's).
 
@@ -117,12 +118,16 @@ class Journal(RecordingStore, PracticeStore, InsightsStore, Database):
         The default folder is made 0700 and the files 0600: these are private
         reflections. A folder the user chose elsewhere keeps its mode unless we
         create it.
+
+        ``skip_damaged`` is for readers that skip rows they cannot read and say how
+        many (list, export): a small journal's damaged pages are not refused at the
+        open then, the same as a big journal's, which is never quick_checked.
         """
         default = user_paths().journal
         path = Path(path) if path is not None else default
         opened = file_identity(path)
         try:
-            return cls._open(path, default, passphrase, busy_timeout, cached, opened)
+            return cls._open(path, default, passphrase, busy_timeout, cached, opened, skip_damaged)
         except (JournalCorrupt, JournalBusy) as problem:
             busy = busy_if_converting(problem, path, opened)
             if busy is problem:
@@ -138,6 +143,7 @@ class Journal(RecordingStore, PracticeStore, InsightsStore, Database):
         busy_timeout: float,
         cached: bool,
         opened: tuple[int, int] | None,
+        skip_damaged: bool = False,
     ) -> Journal:
         encrypted = passphrase is None and looks_encrypted(path)
         # a missing sqlcipher3 is reported before anything else
@@ -157,7 +163,7 @@ class Journal(RecordingStore, PracticeStore, InsightsStore, Database):
             unlocked: list[Any] = []
 
             def attempt(candidate: str) -> None:
-                unlocked[:] = [open_checked(path, candidate, busy_timeout)]
+                unlocked[:] = [open_checked(path, candidate, busy_timeout, quick_check=not skip_damaged)]
 
             if passphrase is None:
                 passphrase = unlock(path, attempt, cached=cached)
@@ -165,7 +171,7 @@ class Journal(RecordingStore, PracticeStore, InsightsStore, Database):
                 attempt(passphrase)
             conn = unlocked[0]
         else:
-            probe(path, passphrase, busy_timeout)
+            probe(path, passphrase, busy_timeout, quick_check=not skip_damaged)
             check_writable(path)
             create_private_file(path)
             try:
