@@ -7,6 +7,7 @@ import pytest
 from tests.cli_helpers import invoke_voiceguide
 from voiceguide import messages
 from voiceguide.audio.clip import read_wav
+from voiceguide.speech.models import tiny_path
 
 
 def rendered_seconds(tmp_path, name: str, *args: str, env: dict | None = None) -> float:
@@ -93,8 +94,19 @@ def test_config_set_refuses_names_that_name_nothing(voiceguide_home):
     assert told.startswith("Error: Unknown breathing pattern 'nonexist'. Choose one of: exhale, box")
     told = one_line_error(invoke_voiceguide("config", "set", "voice", "no-such-voice"))
     assert told == "Error: " + messages.UNKNOWN_VOICE.format(voice="no-such-voice")
+    for model in ("nonexist", "tiny", str(voiceguide_home)):  # a folder without a model in it names no model
+        told = one_line_error(invoke_voiceguide("config", "set", "model", model))
+        assert told == "Error: " + messages.MODEL_UNKNOWN.format(name=model, names="tiny.en, base")
     assert not (voiceguide_home / "config" / "config.toml").exists()
-    for key, value in (("breath_pattern", "box"), ("voice", "gmw/en-gb-x-rp"), ("voice", "")):
+    for key, value in (
+        ("breath_pattern", "box"),
+        ("voice", "gmw/en-gb-x-rp"),
+        ("voice", ""),
+        ("model", "tiny.en"),
+        ("model", "base"),
+        ("model", tiny_path()),
+        ("model", ""),
+    ):
         done = invoke_voiceguide("config", "set", key, value)
         assert done.returncode == 0, done.stderr
     patterns = voiceguide_home / "config" / "patterns"

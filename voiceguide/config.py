@@ -141,7 +141,7 @@ def parse_value(name: str, raw: str) -> Any:
 
 
 def check_name(name: str, value: Any) -> None:
-    """A setting that names something must name something that exists (a breathing pattern, a voice)."""
+    """A setting that names something must name something that exists (a pattern, a voice, a model)."""
     if name == "breath_pattern":
         from voiceguide.breathing.custom import find_pattern
 
@@ -151,6 +151,11 @@ def check_name(name: str, value: Any) -> None:
 
         with Synthesizer(VoiceSettings(voice=value)) as synth:
             synth.check_voice()
+    elif name == "model" and value:
+        from voiceguide.speech.models import BASE, TINY
+
+        if value not in (TINY, BASE) and not (Path(value).expanduser() / "model.bin").is_file():
+            raise SettingsError(messages.MODEL_UNKNOWN.format(name=value, names=f"{TINY}, {BASE}"))
 
 
 def toml_value(value: Any) -> str:

@@ -486,6 +486,9 @@ CONFIG_OUT_OF_RANGE = (
     "{key} must be between {low:g} and {high:g} (got {value} in {where}); `voiceguide config set {key} VALUE` fixes it."
 )
 CONFIG_UNKNOWN_KEY = "Unknown setting {key!r}: use one of {keys}."
+MODEL_UNKNOWN = (
+    "Unknown Whisper model {name!r}: use {names}, or a CTranslate2 model directory (one that holds model.bin)."
+)
 CONFIG_SET = "{key} = {value} (saved in {path})"
 GUIDE_STOPPED_AT = "Stopped in section {section}; `voiceguide guide` continues from there."
 BAD_PITCH = "A pitch of {pitch} is out of range: use 0 to 99."
