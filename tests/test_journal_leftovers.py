@@ -175,7 +175,24 @@ def kill_group(proc: subprocess.Popen) -> None:
         pass
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])
+CATCHABLE_AND_ENDING = [
+    signal.SIGTERM,
+    signal.SIGHUP,
+    signal.SIGINT,
+    signal.SIGQUIT,
+    signal.SIGUSR1,
+    signal.SIGUSR2,
+    signal.SIGALRM,
+    signal.SIGPIPE,
+    signal.SIGVTALRM,
+    signal.SIGPROF,
+    signal.SIGXCPU,
+    signal.SIGXFSZ,
+]
+"""Every signal a process can catch whose default action ends it"""
+
+
+@pytest.mark.parametrize("signum", CATCHABLE_AND_ENDING, ids=lambda s: signal.Signals(s).name)
 def test_edit_buffer_is_removed_on_every_signal_that_can_be_caught(tmp_path, signum):
     assert run_voiceguide("journal", "add", f"private {WORD}").returncode == 0
     proc, buffer = start_edit(tmp_path)

@@ -13,7 +13,19 @@ import sys
 import click
 
 from voiceguide import __version__, messages
-from voiceguide.cli import breathe, config, doctor, guide, journal, journal_crypt, journal_files, read, reflect, voices
+from voiceguide.cli import (
+    breathe,
+    config,
+    doctor,
+    guide,
+    journal,
+    journal_crypt,
+    journal_files,
+    read,
+    reflect,
+    signals,
+    voices,
+)
 from voiceguide.cli.options import CONTEXT, HELP_OPTIONS, Options, echo_err
 from voiceguide.errors import VoiceguideError
 
@@ -141,57 +153,29 @@ for command in (
     journal.journal.add_command(command)
 
 
-_received = 0
-"""The SIGTERM or SIGHUP that stopped the command (0: none, or Ctrl-C)"""
+def main(argv: list[str] | None = None, *, exit_at_once: bool = False) -> None:
+    """The one exit point: maps every outcome to an exit code and one line.
 
-
-def _stop_on_signals() -> None:
-    """SIGTERM and SIGHUP stop a command the way Ctrl-C does: terminal restored, work kept.
-
-    The handler raises ``Terminated`` (a KeyboardInterrupt) in the main thread,
-    so every path that keeps partial work on Ctrl-C runs; the exit code is
-    128 + the signal, as a shell reports it. Further signals while that
-    clean-up runs are ignored, so a second SIGTERM cannot cut it short.
+    ``exit_at_once`` (the installed command): a stopped command, once its work is
+    kept and the streams flushed, ends with ``os._exit``, so the interpreter never
+    tears down a Whisper model under a native thread that is still decoding
+    (which aborts the process instead of exiting 128 + the signal).
     """
-    import signal
-
-    from voiceguide.errors import Terminated
-
-    def stop(signum: int, frame: object) -> None:
-        global _received
-        if _received:
-            return
-        _received = signum
-        raise Terminated(signum)
-
-    for signum, handler in ((signal.SIGTERM, stop), (signal.SIGHUP, stop), (signal.SIGINT, signal.default_int_handler)):
-        try:
-            signal.signal(signum, handler)
-        except (ValueError, OSError):
-            pass  # not the main thread of the main interpreter: the default action stays
-
-
-def main(argv: list[str] | None = None) -> None:
-    """The one exit point: maps every outcome to an exit code and one line."""
-    global _debug, _received
+    global _debug
     _debug = False
-    _received = 0
     args = list(sys.argv[1:] if argv is None else argv)
     import os
 
     os.umask(0o077)  # everything written (config, cache, exports, SQLite's side files) is ours alone
-    _stop_on_signals()
     import voiceguide.audio
 
     voiceguide.audio.detach_c_stderr = True  # ALSA's run-time noise stays off the terminal
     try:
+        signals.stop_on_signals()
         code = cli.main(args=args, prog_name="voiceguide", standalone_mode=False)
-    except click.exceptions.Abort:
+    except (click.exceptions.Abort, KeyboardInterrupt):
         echo_err(messages.INTERRUPTED)
-        sys.exit(128 + (_received or 2))
-    except KeyboardInterrupt:
-        echo_err(messages.INTERRUPTED)
-        sys.exit(128 + (_received or 2))
+        _stopped(128 + (signals.received or 2), at_once=exit_at_once)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
@@ -208,3 +192,16 @@ def main(argv: list[str] | None = None) -> None:
         echo_err(messages.UNEXPECTED.format(error=f"{type(exc).__name__}: {exc}"))
         sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _stopped(code: int, *, at_once: bool) -> None:
+    if not at_once:
+        sys.exit(code)
+    import os
+
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass  # a closed or broken stream: nothing more to say on it
+    os._exit(code)

@@ -246,11 +246,13 @@ def journal_edit(entry_id: int) -> None:
     Example:
       EDITOR=nano voiceguide journal edit 12
     """
+    from voiceguide.cli.signals import stop_on_every_signal
     from voiceguide.sessions.journal_ops import edit_text
 
     with open_journal() as jr:
         entry = jr.get(entry_id)
-        new = edit_text(entry.text).strip()
+        with stop_on_every_signal():  # the buffer holds the entry's words: no signal leaves it behind
+            new = edit_text(entry.text).strip()
         if new == entry.text.strip():
             click.echo(messages.JOURNAL_UNCHANGED.format(id=entry_id))
             return

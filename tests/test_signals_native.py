@@ -1,0 +1,101 @@
+"""Signals meet native threads and the installed command: every stop is a clean exit, never an abort or a traceback."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from voiceguide.journal.store import Journal
+
+TALK = "Trust grows in small steps, and today I kept a promise to myself. " * 2
+
+
+def start(*args: str, program: list[str] | None = None) -> subprocess.Popen:
+    return subprocess.Popen(
+        [*(program or [sys.executable, "-m", "voiceguide"]), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        start_new_session=True,
+    )
+
+
+def saved_reflections() -> int:
+    with Journal.open() as jr:
+        return sum(e.kind == "reflection" for e in jr.list(limit=1000))
+
+
+@pytest.mark.slow
+def test_sigterm_while_whisper_decodes_a_file_exits_143_and_never_aborts(tmp_path):
+    """The Whisper threads still decoding when the stop comes must not take the process down with SIGABRT."""
+    from tests.signals import espeak
+    from voiceguide.audio.clip import Clip, write_wav
+
+    samples, rate = espeak(TALK)
+    memo = write_wav(tmp_path / "memo.wav", Clip(samples, rate, 1))
+    args = ("reflect", "--from-file", str(memo), "--prompt", "What stays with you?")
+    begun = time.monotonic()
+    whole = start(*args)
+    out, err = whole.communicate(timeout=300)
+    usual = time.monotonic() - begun
+    assert whole.returncode == 0 and "Saved entry" in out, err
+    stopped = 0
+    for k in range(12):  # from the model loading to the last words being decoded
+        proc = start(*args)
+        try:
+            proc.wait(usual * (0.3 + 0.6 * k / 11))
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGTERM)
+            stopped += 1
+        out, err = proc.communicate(timeout=120)
+        story = f"moment {k}: {proc.returncode}: {err.strip()[-400:]}"
+        assert "terminate called" not in err and "Traceback" not in err, story
+        assert proc.returncode == 143 or (proc.returncode == 0 and "Saved entry" in out), story
+    assert stopped >= 10, f"only {stopped} of 12 runs were still going when stopped"
+    assert saved_reflections() >= 1
+
+
+def installed_command() -> Path:
+    """The `voiceguide` script pip wrote beside this interpreter (scripts/setup installs it)."""
+    script = Path(sys.executable).with_name("voiceguide")
+    assert script.is_file(), "run scripts/setup: the voiceguide command is not installed in this environment"
+    return script
+
+
+def test_the_installed_command_points_at_the_early_handlers():
+    assert "voiceguide.entry" in installed_command().read_text()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_stop_in_the_first_moments_of_the_installed_command_is_quiet(signum):
+    """A stop while the command is still loading: 128 + signal and no traceback from voiceguide, at every moment.
+
+    Before the script's first import has run any voiceguide code (the interpreter
+    starting, its site packages loading), or once the command is done and the
+    interpreter is closing, the stop is Python's own to report.
+    """
+    script = installed_command()
+    begun = time.monotonic()
+    assert subprocess.run([str(script), "journal", "list"], capture_output=True).returncode == 0
+    span = max(0.08, time.monotonic() - begun)
+    outcomes = []
+    for k in range(41):  # from the start to the end of a whole run, and at least 80 ms
+        proc = start("journal", "list", program=[str(script)])
+        time.sleep(span * k / 40)
+        proc.send_signal(signum)
+        out, err = proc.communicate(timeout=60)
+        outcomes.append(proc.returncode)
+        story = f"{span * k / 40 * 1000:.0f} ms: {proc.returncode}: {err.strip()[-600:]}"
+        if proc.returncode == -signum or "Fatal Python error" in err:
+            assert "/voiceguide/" not in err, story  # Python's start-up or close: no voiceguide frame
+            continue
+        assert "Traceback" not in err, story
+        assert proc.returncode in (0, 128 + signum), story
+    print(f"{signal.Signals(signum).name}: {outcomes}")
+    assert 128 + signum in outcomes, outcomes

@@ -1,0 +1,70 @@
+"""Signals that end a command: each stops it the way Ctrl-C does, with 128 + the signal.
+
+The handler raises ``Terminated`` (a KeyboardInterrupt) in the main thread, so
+every path that keeps partial work on Ctrl-C runs. Further signals while that
+clean-up runs are ignored, so a second SIGTERM cannot cut it short.
+"""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from voiceguide.errors import Terminated
+
+STOPPING = (
+    signal.SIGTERM,
+    signal.SIGHUP,
+    signal.SIGQUIT,
+    signal.SIGUSR1,
+    signal.SIGUSR2,
+    signal.SIGALRM,
+    signal.SIGVTALRM,
+    signal.SIGPROF,
+    signal.SIGXCPU,
+)
+"""Signals whose default action ends the process (SIGINT aside): each stops a command cleanly instead"""
+IGNORED_BY_PYTHON = (signal.SIGPIPE, signal.SIGXFSZ)
+"""Python ignores these, so a failed write is an error, not an exit; while a private buffer is out, they stop too"""
+
+received = 0
+"""The signal that stopped the command (0: none, or Ctrl-C)"""
+
+
+def _stop(signum: int, frame: object) -> None:
+    global received
+    if received:
+        return
+    received = signum
+    raise Terminated(signum)
+
+
+def stop_on_signals() -> None:
+    """Every signal in ``STOPPING`` stops the command as Ctrl-C does; Ctrl-C itself raises KeyboardInterrupt."""
+    global received
+    received = 0
+    for signum in STOPPING:
+        _install(signum, _stop)
+    _install(signal.SIGINT, signal.default_int_handler)
+
+
+@contextmanager
+def stop_on_every_signal() -> Iterator[None]:
+    """While private words sit outside the journal: SIGPIPE and SIGXFSZ stop the command too."""
+    previous = {signum: signal.getsignal(signum) for signum in IGNORED_BY_PYTHON}
+    for signum in IGNORED_BY_PYTHON:
+        _install(signum, _stop)
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            if handler is not None:
+                _install(signum, handler)
+
+
+def _install(signum: int, handler: signal._HANDLER) -> None:
+    try:
+        signal.signal(signum, handler)
+    except (ValueError, OSError):
+        pass  # not the main thread of the main interpreter: the default action stays
