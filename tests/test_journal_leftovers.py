@@ -123,6 +123,34 @@ def test_a_conversion_still_running_keeps_its_copy():
     assert not copy.exists()
 
 
+def test_a_fresh_copy_of_a_running_conversion_is_kept_even_before_it_is_locked():
+    """A copy is made, then locked: a start in between sees a live voiceguide owner and leaves the copy alone."""
+    path = big_journal()
+    conversion = start("journal", "encrypt", env={"VOICEGUIDE_NEW_PASSPHRASE": SECRET})
+    sleeper = subprocess.Popen(["sleep", "60"])  # alive, but not a voiceguide: its id in a name means nothing
+    try:
+        deadline = time.monotonic() + 60
+        while not list(path.parent.glob(f".journal.db.{conversion.pid}.converting")):
+            assert time.monotonic() < deadline and conversion.poll() is None, conversion.stderr.read()
+            time.sleep(0.002)
+        conversion.send_signal(signal.SIGSTOP)  # the conversion stays alive, mid-way, for as long as needed
+        fresh = path.parent / f".notes.db.{conversion.pid}.converting"  # as it is between create and lock
+        fresh.write_bytes(b"SQLite format 3\x00" + WORD.encode())
+        stray = path.parent / f".notes.db.{sleeper.pid}.converting"
+        stray.write_bytes(b"SQLite format 3\x00" + WORD.encode())
+        assert run_voiceguide("sections").returncode == 0
+        assert fresh.read_bytes().endswith(WORD.encode())
+        assert not stray.exists()
+    finally:
+        conversion.send_signal(signal.SIGCONT)
+        sleeper.kill()
+        sleeper.wait(10)
+    assert conversion.wait(120) == 0, conversion.stderr.read()
+    assert run_voiceguide("sections").returncode == 0  # its owner is gone now
+    assert leftovers(path.parent) == []
+    assert crypto.is_encrypted(path)
+
+
 def test_doctor_reports_and_removes_what_a_killed_conversion_left():
     folder = ensure_private_dir(user_paths().data)
     copy = folder / ".journal.db.999999999.converting"

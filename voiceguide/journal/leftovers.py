@@ -61,7 +61,7 @@ def sweep(data: Path) -> list[Leftover]:
             if not main.exists():  # its copy is gone: nobody needs it
                 found.append(Leftover(path, "conversion", scrub_and_remove(path)))
             continue
-        found.append(Leftover(path, "conversion", _remove_if_abandoned(path)))
+        found.append(Leftover(path, "conversion", _remove_if_abandoned(path, int(match["pid"]))))
     tmp = data / "tmp"
     try:
         edits = [entry for entry in os.scandir(tmp) if EDIT_DIR.match(entry.name) and entry.is_dir()]
@@ -76,7 +76,9 @@ def sweep(data: Path) -> list[Leftover]:
     return found
 
 
-def _remove_if_abandoned(path: Path) -> bool:
+def _remove_if_abandoned(path: Path, pid: int) -> bool:
+    if pid != os.getpid() and _alive(pid) and _is_voiceguide(pid):
+        return False  # its owner made it a moment ago and has not locked it yet, or holds it still
     try:
         fd = os.open(path, os.O_RDWR | os.O_NOFOLLOW)
     except FileNotFoundError:
@@ -121,6 +123,25 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def _is_voiceguide(pid: int) -> bool:
+    """Whether the live process ``pid`` runs voiceguide (the installed command or ``python -m voiceguide``).
+
+    A process id a dead converter left may have been given to another program
+    since: its copy is abandoned all the same. Where the command line cannot be
+    read, the process is taken to be one, and its copy is left for a later start.
+    """
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            args = f.read().split(b"\0")
+    except FileNotFoundError:
+        return False  # gone since it was seen alive
+    except OSError:
+        return True
+    return any(os.path.basename(arg) == b"voiceguide" for arg in args[:2]) or any(
+        a == b"-m" and b == b"voiceguide" for a, b in zip(args, args[1:], strict=False)
+    )
 
 
 def scrub_tree(folder: Path) -> bool:
