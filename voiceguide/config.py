@@ -20,7 +20,16 @@ from typing import Any
 
 from voiceguide import messages
 from voiceguide.errors import SettingsError
-from voiceguide.settings import ARTICLE_MB, CACHE_MB, RATE, VOICE_HELP, VOLUME, ensure_private_dir, user_paths
+from voiceguide.settings import (
+    ARTICLE_MB,
+    CACHE_MB,
+    IMPORT_MB,
+    RATE,
+    VOICE_HELP,
+    VOLUME,
+    ensure_private_dir,
+    user_paths,
+)
 
 
 @dataclass(frozen=True)
@@ -53,6 +62,7 @@ KEYS: dict[str, Key] = {
         ),
         Key("checkin", bool, True, "Ask how you feel, from one to five, at the start and end of `guide`"),
         Key("article_mb", float, ARTICLE_MB.default, ARTICLE_MB.help, ARTICLE_MB.low, ARTICLE_MB.high),
+        Key("import_mb", float, IMPORT_MB.default, IMPORT_MB.help, IMPORT_MB.low, IMPORT_MB.high),
         Key("cache_mb", float, CACHE_MB.default, CACHE_MB.help + " (0: keep none)", CACHE_MB.low, CACHE_MB.high),
         Key(
             "unlock_minutes",

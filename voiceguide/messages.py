@@ -138,6 +138,10 @@ ARTICLE_TOO_BIG = (
     "The article {path} is larger than {mb:g} MB, too big to be an article: give a smaller file, or raise "
     "the limit with `voiceguide config set article_mb N`."
 )
+IMPORT_TOO_BIG = (
+    "{path} is larger than {mb:g} MB, too big to be a journal to import: give a smaller file, or raise "
+    "the limit with `voiceguide config set import_mb N`."
+)
 ARTICLE_EMPTY = "The article {path} has no words to read: add some text or choose another file."
 SECTION_OUT_OF_RANGE = (
     "There is no section {number}: this article has sections 1 to {count}. Run `voiceguide sections` to see them."

@@ -122,6 +122,9 @@ PITCH = Range(50, 0, 99, 10, "Voice pitch from 0 (low) to 99 (high); espeak-ng v
 """espeak-ng's pitch setting; the neural voice has none"""
 ARTICLE_MB = Range(20.0, 0.01, 1024, 1, "Largest article file read, in MB")
 """About 3 million words, weeks of listening: a bigger file is not an article (a log, /dev/zero)"""
+IMPORT_MB = Range(512.0, 1, 8192, 64, "Largest journal file imported, in MB")
+"""A jrnl text or a Day One export's JSON is read whole into memory: 512 MB is decades of daily writing
+(recordings in a Day One zip are not counted), and refuses a device like /dev/zero before memory runs out"""
 CACHE_MB = Range(
     500.0, 0, 1_000_000, 100, "Most disk space rendered speech may take, in MB; least recently used goes first"
 )

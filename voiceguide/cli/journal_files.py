@@ -110,6 +110,7 @@ def journal_import(
     """
     from pathlib import Path
 
+    from voiceguide.config import effective
     from voiceguide.journal.exchange import import_entries, preview
     from voiceguide.journal.importing import gather
     from voiceguide.journal.incoming import DateFallback
@@ -122,6 +123,7 @@ def journal_import(
         jrnl_config=Path(jrnl_config) if jrnl_config else None,
         timeformat=timeformat,
         fallback=DateFallback(date_fallback),
+        max_mb=effective()["import_mb"],
     )
     if gathered.about:
         echo_err(gathered.about)

@@ -24,6 +24,8 @@ from voiceguide import messages
 from voiceguide.errors import JournalImportError
 from voiceguide.journal.incoming import Incoming, text_key
 from voiceguide.journal.jrnl_dates import EARLIEST_DATE, LATEST_DATE
+from voiceguide.journal.jrnl_source import read_bounded
+from voiceguide.settings import IMPORT_MB
 
 MEDIA = re.compile(r"!\[[^\]]*\]\(dayone-moment:[^)]*\)[ \t]*\n?")
 ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|~])")
@@ -39,23 +41,30 @@ class DayOneExport:
     """The zip holding the recordings the entries name"""
 
 
-def _documents(path: Path) -> tuple[list[tuple[str, bytes]], set[str]]:
-    """(name, JSON bytes) of each journal in the export, and every file name in the zip."""
-    if zipfile.is_zipfile(path):
+def is_zip(path: Path) -> bool:
+    """A regular file that is a zip: ``zipfile`` reads a device like /dev/zero to its end looking."""
+    return Path(path).is_file() and zipfile.is_zipfile(path)
+
+
+def _documents(path: Path, max_mb: float) -> tuple[list[tuple[str, bytes]], set[str]]:
+    """(name, JSON bytes) of each journal in the export, and every file name in the zip.
+
+    The JSON is read whole, so it is refused over ``max_mb`` (the size the zip
+    says it unpacks to); the recordings are read one at a time later and not counted.
+    """
+    if is_zip(path):
         try:
             with zipfile.ZipFile(path) as archive:
                 members = set(archive.namelist())
                 names = [n for n in members if n.lower().endswith(".json") and "/" not in n.strip("/")]
                 if not names:
                     raise JournalImportError(messages.DAYONE_BAD.format(path=path, problem=messages.DAYONE_NO_ENTRIES))
+                if sum(archive.getinfo(name).file_size for name in names) > max_mb * 1024 * 1024:
+                    raise JournalImportError(messages.IMPORT_TOO_BIG.format(path=path, mb=max_mb))
                 return [(f"{path}:{name}", archive.read(name)) for name in sorted(names)], members
         except (zipfile.BadZipFile, OSError, RuntimeError) as error:
             raise JournalImportError(messages.DAYONE_BAD.format(path=path, problem=error)) from error
-    try:
-        return [(str(path), path.read_bytes())], set()
-    except OSError as error:
-        reason = error.strerror or str(error)
-        raise JournalImportError(messages.JOURNAL_IMPORT_UNREADABLE.format(path=path, error=reason)) from error
+    return [(str(path), read_bounded(path, max_mb))], set()
 
 
 def _created(item: dict[str, Any], source: str, number: int) -> datetime:
@@ -99,12 +108,12 @@ def _text(item: dict[str, Any]) -> str:
     return ESCAPED.sub(r"\1", MEDIA.sub("", text)).strip()
 
 
-def read_dayone(path: Path) -> DayOneExport:
+def read_dayone(path: Path, max_mb: float = IMPORT_MB.default) -> DayOneExport:
     """Every entry of a Day One JSON export (a zip of journals or one journal's JSON)."""
     path = Path(path)
     entries: list[Incoming] = []
     media = dict.fromkeys(MEDIA_KINDS, 0)
-    documents, members = _documents(path)
+    documents, members = _documents(path, max_mb)
     for source, data in documents:
         try:
             document = json.loads(data)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -19,6 +18,7 @@ from voiceguide.journal.jrnl_source import (
     with_overrides,
 )
 from voiceguide.journal.jrnl_text import JrnlOptions
+from voiceguide.settings import IMPORT_MB
 
 FORMATS = ("jrnl", "dayone")
 
@@ -44,6 +44,7 @@ def gather(
     jrnl_config: Path | None = None,
     timeformat: str | None = None,
     fallback: DateFallback = DateFallback.STOP,
+    max_mb: float = IMPORT_MB.default,
 ) -> Gathered:
     """Read the whole source: a jrnl journal named in jrnl's config, a jrnl file or folder, or a Day One export."""
     if file is not None and from_jrnl is not None:
@@ -54,18 +55,20 @@ def gather(
         about = messages.JRNL_CONFIG_JOURNALS.format(
             path=jrnl_config or default_config_path(), names=", ".join(journals), name=chosen.name, journal=chosen.path
         )
-        return replace(_jrnl(chosen, password), about=about)
+        return replace(_jrnl(chosen, password, max_mb), about=about)
     if file is None:
         raise JournalImportError(messages.JRNL_IMPORT_NEEDS_SOURCE)
-    from voiceguide.journal.dayone import is_dayone_classic, read_dayone, read_dayone_classic
+    from voiceguide.journal.dayone import is_dayone_classic, is_zip, read_dayone, read_dayone_classic
 
-    if fmt == "dayone" or zipfile.is_zipfile(file) or is_dayone_classic(file):  # a zip is never a jrnl journal
-        export = read_dayone_classic(file) if is_dayone_classic(file) else read_dayone(file)
+    if fmt == "dayone" or is_zip(file) or is_dayone_classic(file):  # a zip is never a jrnl journal
+        export = read_dayone_classic(file) if is_dayone_classic(file) else read_dayone(file, max_mb)
         return Gathered(export.entries, export.media, archive=export.archive)
     options = JrnlOptions(timeformat=timeformat or JrnlOptions.timeformat, fallback=fallback)
-    return _jrnl(JrnlJournal(str(file), Path(file), options), password)
+    return _jrnl(JrnlJournal(str(file), Path(file), options), password, max_mb)
 
 
-def _jrnl(journal: JrnlJournal, password: Callable[[Path], str]) -> Gathered:
-    entries = read_journal(journal.path, journal.options, lambda: password(journal.path), encrypt=journal.encrypt)
+def _jrnl(journal: JrnlJournal, password: Callable[[Path], str], max_mb: float) -> Gathered:
+    entries = read_journal(
+        journal.path, journal.options, lambda: password(journal.path), encrypt=journal.encrypt, max_mb=max_mb
+    )
     return Gathered(entries)

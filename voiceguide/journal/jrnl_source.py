@@ -25,6 +25,7 @@ from voiceguide import messages
 from voiceguide.errors import JournalImportError
 from voiceguide.journal.incoming import DateFallback, Incoming
 from voiceguide.journal.jrnl_text import JrnlOptions, parse_folder, parse_jrnl, parse_legacy
+from voiceguide.settings import IMPORT_MB
 
 V3_PREFIX = b"JRNLv3"
 V2_PREFIX = b"gAAAAA"
@@ -49,13 +50,25 @@ def _unreadable(path: object, error: OSError) -> JournalImportError:
     return JournalImportError(messages.JOURNAL_IMPORT_UNREADABLE.format(path=path, error=reason))
 
 
-def read_text(path: Path) -> str:
-    """A file's UTF-8 text; bytes that are not UTF-8 name their line."""
+def read_bounded(path: Path, max_mb: float = IMPORT_MB.default) -> bytes:
+    """A file's bytes, refused when over ``max_mb``: a big file by its size, a device or pipe that never
+    ends after reading one byte more than the limit, so memory stays bounded."""
+    limit = int(max_mb * 1024 * 1024)
     try:
-        data = Path(path).read_bytes()
+        with open(path, "rb") as handle:
+            if os.fstat(handle.fileno()).st_size > limit:
+                raise JournalImportError(messages.IMPORT_TOO_BIG.format(path=path, mb=max_mb))
+            data = handle.read(limit + 1)
     except OSError as error:
         raise _unreadable(path, error) from error
-    return decode(data, path)
+    if len(data) > limit:
+        raise JournalImportError(messages.IMPORT_TOO_BIG.format(path=path, mb=max_mb))
+    return data
+
+
+def read_text(path: Path, max_mb: float = IMPORT_MB.default) -> str:
+    """A file's UTF-8 text; bytes that are not UTF-8 name their line."""
+    return decode(read_bounded(path, max_mb), path)
 
 
 def decode(data: bytes, source: object) -> str:
@@ -207,6 +220,7 @@ def read_journal(
     password: Callable[[], str],
     *,
     encrypt: bool | str = False,
+    max_mb: float = IMPORT_MB.default,
 ) -> list[Incoming]:
     """Every entry of a jrnl journal: one file (plain or encrypted) or a folder of day files."""
     path = Path(path)
@@ -215,11 +229,8 @@ def read_journal(
 
         if is_dayone_classic(path):  # jrnl reads these as Day One journals
             return read_dayone_classic(path).entries
-        return parse_folder(path, options, read_text)
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise _unreadable(path, error) from error
+        return parse_folder(path, options, lambda day_file: read_text(day_file, max_mb))
+    data = read_bounded(path, max_mb)
     kind = encryption_of(data, encrypt)
     if kind is None:
         return parse_jrnl(decode(data, path), path, options)
