@@ -1,13 +1,16 @@
 """Private files a killed voiceguide can leave behind, and their removal.
 
-Two kinds of file hold journal words outside the journal for a while: the new
+Three kinds of file hold journal words outside the journal for a while: the new
 copy an encrypt, decrypt or passwd writes beside the journal
-(``.journal.db.PID.converting``, plaintext during a decrypt) and the buffer
-``journal edit`` hands to the editor (``tmp/edit-PID-*/``). Their owner holds
+(``.journal.db.PID.converting``, plaintext during a decrypt), the buffer
+``journal edit`` hands to the editor (``tmp/edit-PID-*/``), and the copies of
+Day One recordings an import decodes (``tmp/import-PID-*/``). Their owner holds
 an exclusive ``flock`` on them while it works; the kernel drops it when the
 process ends however it ends, so a lock that can be taken means the owner is
-gone. Such leftovers are overwritten with zeros, then removed: at every start,
-before every conversion, and by `voiceguide doctor`, which also reports them.
+gone (earlier versions decoded recordings in unlocked ``tmp/tmp*/`` folders,
+which are taken as abandoned once an hour old). Such leftovers are overwritten
+with zeros, then removed: at every start, before every conversion, and by
+`voiceguide doctor`, which also reports them.
 """
 
 from __future__ import annotations
@@ -19,15 +22,18 @@ from pathlib import Path
 from typing import NamedTuple
 
 CONVERTING = re.compile(r"^\.(?P<journal>.+)\.(?P<pid>\d+)\.converting(?P<side>-wal|-shm|-journal)?$")
-EDIT_DIR = re.compile(r"^edit-(?P<pid>\d+)-")
+EDIT_DIR = re.compile(r"^(?P<kind>edit|import)-(?P<pid>\d+)-")
 EDIT_LOCK = ".lock"
+LEGACY_IMPORT_DIR = re.compile(r"^tmp[a-z0-9_]{8}$")
+LEGACY_IMPORT_AGE = 3600.0
+"""Seconds: a recording was decoded in well under a minute, so such a folder is abandoned by then"""
 ZERO_CHUNK = 1 << 20
 
 
 class Leftover(NamedTuple):
     path: Path
     kind: str
-    """Either conversion or edit"""
+    """Either conversion, edit or import"""
     removed: bool
 
 
@@ -72,8 +78,25 @@ def sweep(data: Path) -> list[Leftover]:
         named = EDIT_DIR.match(entry.name)
         if named is None:
             continue
-        found.append(Leftover(folder, "edit", _remove_edit_if_abandoned(folder, int(named["pid"]))))
+        found.append(Leftover(folder, named["kind"], _remove_edit_if_abandoned(folder, int(named["pid"]))))
+    for entry in _unlocked_imports(tmp):
+        found.append(Leftover(Path(entry.path), "import", scrub_tree(Path(entry.path))))
     return found
+
+
+def _unlocked_imports(tmp: Path) -> list[os.DirEntry[str]]:
+    """Folders an earlier version's import decoded recordings in, an hour after it last wrote there."""
+    import time
+
+    try:
+        entries = list(os.scandir(tmp))
+    except OSError:
+        return []
+    old = time.time() - LEGACY_IMPORT_AGE
+    try:
+        return [e for e in entries if LEGACY_IMPORT_DIR.match(e.name) and e.is_dir() and e.stat().st_mtime < old]
+    except OSError:
+        return []
 
 
 def _remove_if_abandoned(path: Path, pid: int) -> bool:

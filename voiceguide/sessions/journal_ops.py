@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import subprocess
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -69,8 +70,27 @@ def retranscribe(
 
 
 def private_temp_dir() -> Path:
-    """A 0700 directory inside the data dir for edit buffers: never the shared /tmp."""
+    """A 0700 directory inside the data dir for edit buffers and import copies: never the shared /tmp."""
     return ensure_private_dir(user_paths().data / "tmp")
+
+
+@contextmanager
+def work_folder(kind: str) -> Iterator[Path]:
+    """A 0700 folder ``tmp/KIND-PID-*`` for plaintext copies, scrubbed and removed on every way out.
+
+    Its lock is held until the folder is gone, so a later start (see leftovers)
+    removes it only once this process is gone, even after a SIGKILL.
+    """
+    folder = Path(tempfile.mkdtemp(prefix=f"{kind}-{os.getpid()}-", dir=private_temp_dir()))
+    lock = -1
+    try:
+        lock = os.open(folder / leftovers.EDIT_LOCK, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+        leftovers.hold(lock)
+        yield folder
+    finally:
+        leftovers.scrub_tree(folder)
+        if lock >= 0:
+            os.close(lock)
 
 
 def edit_text(text: str, editor: str | None = None) -> str:
@@ -80,12 +100,7 @@ def edit_text(text: str, editor: str | None = None) -> str:
     editor's swap or backup files (vim's .swp, emacs's ~) go with it.
     """
     editor = editor or os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-    folder = Path(tempfile.mkdtemp(prefix=f"edit-{os.getpid()}-", dir=private_temp_dir()))
-    lock = -1
-    try:
-        # held until the folder is gone: a later start removes it only once this process is (see leftovers)
-        lock = os.open(folder / leftovers.EDIT_LOCK, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
-        leftovers.hold(lock)
+    with work_folder("edit") as folder:
         name = folder / "entry.txt"
         fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as f:
@@ -97,10 +112,6 @@ def edit_text(text: str, editor: str | None = None) -> str:
         if code != 0:
             raise VoiceguideError(messages.JOURNAL_EDITOR_FAILED.format(editor=editor, code=code))
         return name.read_text(encoding="utf-8")
-    finally:
-        leftovers.scrub_tree(folder)
-        if lock >= 0:
-            os.close(lock)
 
 
 def write_private(path: Path, data: str | bytes, *, force: bool = False) -> Path:
@@ -157,19 +168,22 @@ def keep_imported_audio(journal: Journal, archive: Path, entries: Iterable[Incom
     from voiceguide.speech.decode import RATE, decode_audio_file
 
     kept = unreadable = 0
-    with zipfile.ZipFile(archive) as zipped:
+    with zipfile.ZipFile(archive) as zipped, work_folder("import") as folder:
         for entry in entries:
             entry_id = journal.find_import_key(entry.key) if entry.audio else None
             if entry_id is None or entry.audio is None or journal.get_audio(entry_id) is not None:
                 continue
-            with tempfile.TemporaryDirectory(dir=private_temp_dir()) as folder:
-                copy = Path(folder) / Path(entry.audio).name
-                copy.write_bytes(zipped.read(entry.audio))
-                try:
-                    samples = decode_audio_file(copy, RATE)
-                except AudioFormatError:
-                    unreadable += 1
-                    continue
+            copy = folder / Path(entry.audio).name  # the decoder reads a file; the copy goes once decoded
+            fd = os.open(copy, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+            with os.fdopen(fd, "wb") as f:
+                f.write(zipped.read(entry.audio))
+            try:
+                samples = decode_audio_file(copy, RATE)
+            except AudioFormatError:
+                unreadable += 1
+                continue
+            finally:
+                leftovers.scrub_and_remove(copy)
             codec, data = encode(samples.tobytes(), RATE)
             journal.set_audio(entry_id, codec, RATE, data)
             kept += 1
