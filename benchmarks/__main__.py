@@ -28,7 +28,7 @@ from benchmarks.journal_scale import bench_journal_scale
 from benchmarks.journal_years import bench_journal_years
 from benchmarks.reading import bench_read_start
 from benchmarks.reflect import reflect_steps
-from benchmarks.render_memory import bench_render_memory
+from benchmarks.render_memory import bench_render_memory, bench_render_memory_neural
 from benchmarks.table import Row
 from benchmarks.voices import bench_memory, bench_render_rtf, bench_spoken_cues
 
@@ -179,6 +179,7 @@ STEPS: dict[str, Step] = {
     "crypto": lambda pulse, runs: bench_journal_crypto(runs),
     "import": lambda pulse, runs: bench_journal_import(runs),
     "render_file": lambda pulse, runs: bench_render_memory(),
+    "render_file_neural": lambda pulse, runs: bench_render_memory_neural(),
 }
 """The benchmark steps by name, in the order they run"""
 

@@ -21,12 +21,15 @@ import sys
 import tempfile
 import time
 import wave
+from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.table import Row
 
 MB = 1024 * 1024
 ARTICLE_MB = 2.0
+NEURAL_ARTICLE_KB = 50.0
+"""About 20 minutes of audio at --rate 400: the neural voice renders it in a minute or two"""
 
 
 def article_text(megabytes: float = ARTICLE_MB, seed: int = 7) -> str:
@@ -96,22 +99,76 @@ def bench_render_memory(megabytes: float = ARTICLE_MB) -> Row:
 
 
 def _measure(home: Path, megabytes: float) -> Row:
+    run = _render(home, megabytes, ["--voice", "gmw/en-us"])
+    return Row(
+        "read_file_memory",
+        run.tree_peak / MB,
+        note=(
+            f"{megabytes:g} MB article, {run.hours:.1f} h of audio (espeak-ng, --rate 400) in {run.took / 60:.1f} min, "
+            f"with the render worker; speech cache {run.cache / MB:.0f} MB after"
+        ),
+    )
+
+
+def bench_render_memory_neural(kilobytes: float = NEURAL_ARTICLE_KB) -> list[Row]:
+    """The neural voice (the default): voiceguide's own process and the voice's worker, each on its own.
+
+    The main process must stay as flat as with espeak-ng; the worker holds the
+    model and its runtime, a fixed size. Flatness shows as the same peak over
+    the first half of the render as over the whole.
+    """
+    home = Path(tempfile.mkdtemp(prefix="vg-render-neural-"))
+    try:
+        run = _render(home, kilobytes / 1024, [])
+    finally:
+        shutil.rmtree(home)
+    about = f"{kilobytes:g} KB article, {run.hours * 60:.0f} min of audio (neural, --rate 400) in {run.took:.0f} s"
+    return [
+        Row(
+            "read_file_memory_neural",
+            run.main_peak / MB,
+            note=f"{about}; voiceguide alone, {run.main_half / MB:.0f} MB by half-way",
+        ),
+        Row(
+            "read_file_memory_neural_worker",
+            run.worker_peak / MB,
+            note=f"the voice's worker process (model and runtime), {run.worker_half / MB:.0f} MB by half-way",
+        ),
+    ]
+
+
+@dataclass
+class Render:
+    took: float = 0.0
+    hours: float = 0.0
+    cache: int = 0
+    tree_peak: int = 0
+    main_peak: int = 0
+    worker_peak: int = 0
+    main_half: int = 0
+    """The main process's peak over the first half of the render"""
+    worker_half: int = 0
+
+
+def _render(home: Path, megabytes: float, voice: list[str]) -> Render:
+    """`read --to-file` of a new article at --rate 400, memory sampled every 50 ms."""
     article = home / "long.md"
     article.write_text(article_text(megabytes))
     out = home / "long.wav"
     exe = os.path.join(os.path.dirname(sys.executable), "voiceguide")
     env = dict(os.environ, VOICEGUIDE_HOME=str(home))
     started = time.monotonic()
+    samples: list[tuple[float, int, int]] = []
     with open(home / "stderr.txt", "w+") as errors:
         proc = subprocess.Popen(
-            [exe, "read", str(article), "--to-file", str(out), "--rate", "400", "--voice", "gmw/en-us"],
+            [exe, "read", str(article), "--to-file", str(out), "--rate", "400", *voice],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=errors,
         )
-        peak = 0
         while proc.poll() is None:
-            peak = max(peak, tree_rss(proc.pid))
+            main = _rss(proc.pid)
+            samples.append((time.monotonic(), main, sum(tree_rss(child) for child in _children(proc.pid))))
             time.sleep(0.05)
         errors.seek(0)
         said = errors.read().strip().splitlines()
@@ -120,18 +177,24 @@ def _measure(home: Path, megabytes: float) -> Row:
         raise RuntimeError(f"read --to-file failed: {said[-1:] or proc.returncode}")
     with wave.open(str(out), "rb") as wav:
         hours = wav.getnframes() / wav.getframerate() / 3600
-    cache = sum(p.stat().st_size for p in (home / "cache").rglob("*.wav"))
-    return Row(
-        "read_file_memory",
-        peak / MB,
-        note=(
-            f"{megabytes:g} MB article, {hours:.1f} h of audio (espeak-ng, --rate 400) in {took / 60:.1f} min, "
-            f"with the render worker; speech cache {cache / MB:.0f} MB after"
-        ),
+    half = [s for s in samples if s[0] < started + took / 2] or samples
+    return Render(
+        took=took,
+        hours=hours,
+        cache=sum(p.stat().st_size for p in (home / "cache").rglob("*.wav")),
+        tree_peak=max(m + w for _t, m, w in samples),
+        main_peak=max(m for _t, m, _w in samples),
+        worker_peak=max(w for _t, _m, w in samples),
+        main_half=max(m for _t, m, _w in half),
+        worker_half=max(w for _t, _m, w in half),
     )
 
 
 if __name__ == "__main__":
-    row = bench_render_memory(float(sys.argv[1]) if len(sys.argv) > 1 else ARTICLE_MB)
-    budget = row.budget
-    print(f"{budget.what}: {row.value:.1f} {budget.unit} (budget <= {budget.limit:g} {budget.unit}) {row.note}")
+    if sys.argv[1:2] == ["neural"]:
+        rows = bench_render_memory_neural(float(sys.argv[2]) if len(sys.argv) > 2 else NEURAL_ARTICLE_KB)
+    else:
+        rows = [bench_render_memory(float(sys.argv[1]) if len(sys.argv) > 1 else ARTICLE_MB)]
+    for row in rows:
+        budget = row.budget
+        print(f"{budget.what}: {row.value:.1f} {budget.unit} (budget <= {budget.limit:g} {budget.unit}) {row.note}")
