@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.cli_helpers import invoke_voiceguide
+from tests.cli_helpers import invoke_voiceguide, run_voiceguide
 from voiceguide import messages
 from voiceguide.audio.clip import read_wav
 from voiceguide.speech.models import tiny_path
@@ -114,3 +114,18 @@ def test_config_set_refuses_names_that_name_nothing(voiceguide_home):
     (patterns / "mine.toml").write_text('name = "Mine"\nminutes = 2\n[[phase]]\nkind = "inhale"\nseconds = 4\n')
     assert invoke_voiceguide("config", "set", "breath_pattern", "mine").returncode == 0
     assert 'breath_pattern = "mine"\n' in invoke_voiceguide("config", "show").stdout
+
+
+def test_a_model_flag_or_variable_that_names_no_model_is_one_line_and_saves_nothing(tmp_path):
+    from tests.signals import espeak
+    from voiceguide.audio.clip import Clip, write_wav
+
+    samples, rate = espeak("A calm walk by the river.")
+    spoken = tmp_path / "said.wav"
+    write_wav(spoken, Clip(samples, rate))
+    unknown = "Error: " + messages.MODEL_UNKNOWN.format(name="nonexist", names="tiny.en, base")
+    flag = run_voiceguide("reflect", "--from-file", str(spoken), "--model", "nonexist")
+    assert (flag.returncode, flag.stderr.strip()) == (1, unknown)
+    variable = run_voiceguide("reflect", "--from-file", str(spoken), env={"VOICEGUIDE_MODEL": "nonexist"})
+    assert (variable.returncode, variable.stderr.strip()) == (1, unknown)
+    assert run_voiceguide("journal", "list", "--json").stdout.strip() in ("", "[]")

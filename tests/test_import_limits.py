@@ -84,3 +84,18 @@ def test_the_import_limit_is_a_setting_and_a_bigger_file_is_refused_before_it_is
 def test_an_absurd_import_limit_is_refused():
     result = run_voiceguide("config", "set", "import_mb", "1e12")
     assert result.returncode == 1 and result.stderr.count("\n") == 1 and "import_mb" in result.stderr
+
+
+def test_a_jrnl_config_that_never_ends_is_one_line():
+    result = subprocess.run(
+        [sys.executable, "-m", "voiceguide", "journal", "import", "--from-jrnl", "--jrnl-config", "/dev/zero"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (3 * 1024**3, 3 * 1024**3)),
+    )
+    too_big = messages.JRNL_CONFIG_TOO_BIG.format(kb=1024)
+    assert (result.returncode, result.stderr.strip()) == (
+        1,
+        "Error: " + messages.JRNL_CONFIG_BAD.format(path="/dev/zero", error=too_big),
+    )

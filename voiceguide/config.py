@@ -162,10 +162,9 @@ def check_name(name: str, value: Any) -> None:
         with Synthesizer(VoiceSettings(voice=value)) as synth:
             synth.check_voice()
     elif name == "model" and value:
-        from voiceguide.speech.models import BASE, TINY
+        from voiceguide.speech.models import check_name as check_model
 
-        if value not in (TINY, BASE) and not (Path(value).expanduser() / "model.bin").is_file():
-            raise SettingsError(messages.MODEL_UNKNOWN.format(name=value, names=f"{TINY}, {BASE}"))
+        check_model(value)  # the same names --model takes
 
 
 def toml_value(value: Any) -> str:

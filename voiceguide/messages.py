@@ -224,6 +224,7 @@ JOURNAL_JRNL_NO_DATED_ENTRY = (
 JRNL_CONFIG_MISSING = (
     "No jrnl config at {path}: give its place with --jrnl-config PATH, or import a file with --format jrnl FILE."
 )
+JRNL_CONFIG_TOO_BIG = "larger than {kb} KB, too big to be a jrnl config"
 JRNL_CONFIG_BAD = (
     "The jrnl config {path} could not be read ({error}): check it with jrnl, or import a file with --format jrnl FILE."
 )

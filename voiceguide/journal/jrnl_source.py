@@ -45,6 +45,10 @@ class JrnlJournal:
     encrypt: bool | str = False
 
 
+CONFIG_MAX_BYTES = 1024 * 1024
+"""Largest jrnl config read"""
+
+
 def _unreadable(path: object, error: OSError) -> JournalImportError:
     reason = error.strerror or str(error)
     return JournalImportError(messages.JOURNAL_IMPORT_UNREADABLE.format(path=path, error=reason))
@@ -100,7 +104,11 @@ def read_config(path: Path | None, fallback: DateFallback = DateFallback.STOP) -
 
     path = Path(path) if path is not None else default_config_path()
     try:
-        raw = path.read_text(encoding="utf-8")
+        with open(path, "rb") as handle:
+            data = handle.read(CONFIG_MAX_BYTES + 1)  # a config is a few lines: /dev/zero is not one
+        if len(data) > CONFIG_MAX_BYTES:
+            raise OSError(messages.JRNL_CONFIG_TOO_BIG.format(kb=CONFIG_MAX_BYTES // 1024))
+        raw = data.decode("utf-8")
     except FileNotFoundError as error:
         raise JournalImportError(messages.JRNL_CONFIG_MISSING.format(path=path)) from error
     except (OSError, UnicodeDecodeError) as error:

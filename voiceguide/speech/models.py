@@ -17,7 +17,7 @@ import shutil
 from pathlib import Path
 
 from voiceguide import messages
-from voiceguide.errors import EngineMissing
+from voiceguide.errors import EngineMissing, SettingsError
 from voiceguide.settings import user_paths
 
 TINY = "tiny.en"
@@ -114,13 +114,20 @@ def base_path() -> str:
     return str(target)
 
 
+def check_name(name_or_path: str) -> None:
+    """A model name voiceguide knows, or a folder holding a CTranslate2 ``model.bin``; else one line listing them."""
+    if name_or_path not in (TINY, BASE) and not (Path(name_or_path).expanduser() / "model.bin").is_file():
+        raise SettingsError(messages.MODEL_UNKNOWN.format(name=name_or_path, names=f"{TINY}, {BASE}"))
+
+
 def resolve(name_or_path: str) -> str:
-    """The directory for a model name (``tiny.en``, ``base``) or a path given as is."""
+    """The directory for a model name (``tiny.en``, ``base``) or a model folder (``~`` expanded)."""
+    check_name(name_or_path)
     if name_or_path == TINY:
         return tiny_path()
     if name_or_path == BASE:
         return base_path()
-    return name_or_path
+    return str(Path(name_or_path).expanduser())
 
 
 def display_name(path_or_name: str) -> str:
