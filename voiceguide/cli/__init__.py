@@ -156,9 +156,11 @@ for command in (
 def main(argv: list[str] | None = None, *, exit_at_once: bool = False) -> None:
     """The one exit point: maps every outcome to an exit code and one line.
 
-    ``exit_at_once`` (the installed command): a stopped command, once its work is
-    kept and the streams flushed, ends with ``os._exit``, so the interpreter never
-    tears down a Whisper model under a native thread that is still decoding
+    ``exit_at_once`` (the process's own entry, ``voiceguide.entry``): once the
+    outcome is settled, a late signal changes nothing (the exit code says how the
+    command ended, not that a stop came as it left), and a stopped command, its
+    work kept and the streams flushed, ends with ``os._exit``, so the interpreter
+    never tears down a Whisper model under a native thread that is still decoding
     (which aborts the process instead of exiting 128 + the signal).
     """
     global _debug
@@ -172,26 +174,39 @@ def main(argv: list[str] | None = None, *, exit_at_once: bool = False) -> None:
     voiceguide.audio.detach_c_stderr = True  # ALSA's run-time noise stays off the terminal
     try:
         signals.stop_on_signals()
-        code = cli.main(args=args, prog_name="voiceguide", standalone_mode=False)
-    except (click.exceptions.Abort, KeyboardInterrupt):
+        code = _outcome(args)
+        if exit_at_once:
+            signals.ignore_from_now()
+    except KeyboardInterrupt:  # stopped while it ran, or while it said how it ended
+        if exit_at_once:
+            signals.ignore_from_now()
         echo_err(messages.INTERRUPTED)
         _stopped(128 + (signals.received or 2), at_once=exit_at_once)
+    sys.exit(code)
+
+
+def _outcome(args: list[str]) -> int:
+    """Run the command; say in one line what went wrong, if anything; the exit code."""
+    try:
+        code = cli.main(args=args, prog_name="voiceguide", standalone_mode=False)
+    except click.exceptions.Abort:
+        raise KeyboardInterrupt from None  # Ctrl-C (or end of input) at a prompt
     except click.ClickException as exc:
         exc.show()
-        sys.exit(exc.exit_code)
+        return exc.exit_code
     except VoiceguideError as exc:
         if _debug:
             raise
         echo_err(f"Error: {exc}")
-        sys.exit(exc.exit_code)
+        return exc.exit_code
     except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
+        return exc.exit_code
     except Exception as exc:
         if _debug:
             raise
         echo_err(messages.UNEXPECTED.format(error=f"{type(exc).__name__}: {exc}"))
-        sys.exit(1)
-    sys.exit(code if isinstance(code, int) else 0)
+        return 1
+    return code if isinstance(code, int) else 0
 
 
 def _stopped(code: int, *, at_once: bool) -> None:

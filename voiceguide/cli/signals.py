@@ -49,6 +49,12 @@ def stop_on_signals() -> None:
     _install(signal.SIGINT, signal.default_int_handler)
 
 
+def ignore_from_now() -> None:
+    """The outcome is settled: every stopping signal is ignored to the end, through the interpreter's close."""
+    for signum in (*STOPPING, signal.SIGINT):
+        _install(signum, signal.SIG_IGN)
+
+
 @contextmanager
 def stop_on_every_signal() -> Iterator[None]:
     """While private words sit outside the journal: SIGPIPE and SIGXFSZ stop the command too."""
