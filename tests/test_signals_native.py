@@ -40,16 +40,18 @@ def test_sigterm_while_whisper_decodes_a_file_exits_143_and_never_aborts(tmp_pat
     samples, rate = espeak(TALK)
     memo = write_wav(tmp_path / "memo.wav", Clip(samples, rate, 1))
     args = ("reflect", "--from-file", str(memo), "--prompt", "What stays with you?")
-    begun = time.monotonic()
-    whole = start(*args)
-    out, err = whole.communicate(timeout=300)
-    usual = time.monotonic() - begun
-    assert whole.returncode == 0 and "Saved entry" in out, err
+    usual = float("inf")
+    for _twice in range(2):  # the shorter of two unstopped runs: the first may read the model from disk
+        begun = time.monotonic()
+        whole = start(*args)
+        out, err = whole.communicate(timeout=300)
+        usual = min(usual, time.monotonic() - begun)
+        assert whole.returncode == 0 and "Saved entry" in out, err
     stopped = 0
     for k in range(12):  # from the model loading to the last words being decoded
         proc = start(*args)
         try:
-            proc.wait(usual * (0.3 + 0.6 * k / 11))
+            proc.wait(usual * (0.25 + 0.55 * k / 11))
         except subprocess.TimeoutExpired:
             proc.send_signal(signal.SIGTERM)
             stopped += 1
