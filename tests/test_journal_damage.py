@@ -138,6 +138,42 @@ def test_damage_in_a_small_journal_also_costs_only_the_rows_on_the_damaged_page(
     assert path.read_bytes() == damaged
 
 
+def test_export_writes_every_readable_recording_and_counts_the_damaged_ones(tmp_path):
+    """A recording on a damaged page is left out with a count; no half-written WAV stands in for it."""
+    import numpy as np
+
+    from voiceguide.audio.clip import read_wav
+    from voiceguide.journal.audio_codec import encode
+
+    rng = np.random.default_rng(5)
+    stored = {}
+    with Journal.open() as jr, jr.transaction():
+        for k in range(12):
+            entry = jr.add_entry(f"entry {k} spoken", kind="reflection")
+            noise = (rng.standard_normal(16000) * 3000).astype(np.int16)  # a second each: pages of their own
+            codec, data = encode(noise.tobytes(), 16000, "flac")
+            jr.set_audio(entry.id, codec, 16000, data)
+            stored[entry.id] = data
+    path = user_paths().journal
+    middle = len(stored[8]) // 2
+    damage_page_holding(path, stored[8][middle : middle + 64])  # an overflow page: listed, sound unreadable
+    damaged = path.read_bytes()
+    audio = tmp_path / "audio"
+    out = tmp_path / "e.json"
+    exported = invoke_voiceguide("journal", "export", "--format", "json", "--out", str(out), "--audio", str(audio))
+    assert exported.returncode == 0, exported.stderr
+    written = sorted(p.name for p in audio.iterdir())
+    lost = 12 - len(written)
+    assert "entry-8.wav" not in written and lost == 1, written
+    assert sorted(e["id"] for e in json.loads(out.read_text())) == list(range(1, 13))  # its text is there
+    plural, verb = ("", "was") if lost == 1 else ("s", "were")
+    assert messages.JOURNAL_SKIPPED_AUDIO.format(count=lost, plural=plural, verb=verb) in exported.stderr
+    assert messages.JOURNAL_EXPORTED_AUDIO.format(count=len(written), path=audio) in exported.stderr
+    for name in written:
+        assert read_wav(audio / name).frames == 16000  # every file written whole
+    assert path.read_bytes() == damaged
+
+
 def check_journal_row():
     from voiceguide.sessions.doctor import _run, check_journal
 

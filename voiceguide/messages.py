@@ -340,6 +340,10 @@ JOURNAL_DELETE_KEPT = "Kept entry {id}: nothing was deleted."
 JOURNAL_RETRANSCRIBED = "Retranscribed {count} entr{plural}."
 JOURNAL_EXPORTED = "Wrote {count} entries to {path}. This file is not encrypted: keep it somewhere private."
 JOURNAL_EXPORTED_AUDIO = "Wrote {count} audio files to {path}."
+JOURNAL_SKIPPED_AUDIO = (
+    "{count} damaged recording{plural} could not be read and {verb} not written. "
+    "`voiceguide journal recover --out FILE` copies everything readable into a new journal FILE."
+)
 JOURNAL_IMPORTED = "Imported {added} entries ({skipped} already in the journal)."
 JOURNAL_NEED_ID_OR_ALL = "Give an entry id, or --all for every entry with audio."
 

@@ -55,7 +55,15 @@ def journal_export(fmt: str, out: str | None, audio_dir: str | None, force: bool
         else:
             click.echo(text)
         if audio_dir:
-            count = export_audio(jr, files, force=force)
+            count, unreadable = export_audio(jr, files, force=force)
+            if unreadable:
+                echo_err(
+                    messages.JOURNAL_SKIPPED_AUDIO.format(
+                        count=unreadable,
+                        plural="" if unreadable == 1 else "s",
+                        verb="was" if unreadable == 1 else "were",
+                    )
+                )
             click.echo(messages.JOURNAL_EXPORTED_AUDIO.format(count=count, path=audio_dir), err=True)
 
 

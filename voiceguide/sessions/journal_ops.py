@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from voiceguide import messages
 from voiceguide.collaborators import TranscriberLike
-from voiceguide.errors import VoiceguideError
+from voiceguide.errors import AudioFormatError, JournalCorrupt, VoiceguideError
 from voiceguide.journal import leftovers
 from voiceguide.journal.incoming import Incoming
 from voiceguide.journal.models import Entry
@@ -130,16 +130,28 @@ def audio_files(entries: Iterable[Entry], directory: Path, *, force: bool = Fals
     return files
 
 
-def export_audio(journal: Journal, files: list[tuple[Entry, Path]], *, force: bool = False) -> int:
-    """Write the WAV files ``audio_files`` planned; returns how many."""
+def export_audio(journal: Journal, files: list[tuple[Entry, Path]], *, force: bool = False) -> tuple[int, int]:
+    """Write the WAV files ``audio_files`` planned; (written, unreadable).
+
+    A recording on a damaged page of the journal is skipped and counted, like
+    the entries ``list_readable`` skips: each one is read whole before its
+    file is opened, so no half-written WAV is left for it.
+    """
     from voiceguide.audio.clip import write_wav
 
     if files:
         files[0][1].parent.mkdir(parents=True, exist_ok=True)
+    written = unreadable = 0
     for entry, path in files:
+        try:
+            clip = entry_audio(journal, entry)
+        except (JournalCorrupt, AudioFormatError):
+            unreadable += 1
+            continue
         with open_output(path, force=force) as f:
-            write_wav(f, entry_audio(journal, entry))
-    return len(files)
+            write_wav(f, clip)
+        written += 1
+    return written, unreadable
 
 
 def html_report(journal: Journal, entries: list[Entry]) -> str:
