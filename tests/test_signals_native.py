@@ -101,3 +101,27 @@ def test_a_stop_in_the_first_moments_of_the_installed_command_is_quiet(signum):
         assert proc.returncode in (0, 128 + signum), story
     print(f"{signal.Signals(signum).name}: {outcomes}")
     assert 128 + signum in outcomes, outcomes
+
+
+class _StopsWhileMade:
+    """A class attribute whose ``__set_name__`` meets a Ctrl-C, as a lazy import of a dataclass can."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        raise KeyboardInterrupt
+
+
+def test_a_stop_python_hands_over_as_an_error_is_still_a_stop(monkeypatch):
+    """Python 3.11 wraps what ``__set_name__`` raises in a RuntimeError: the stop is still 130, not an error."""
+    from tests.cli_helpers import invoke_voiceguide
+    from voiceguide import messages
+
+    def load_article(path):
+        class Pattern:  # made while the stop arrives
+            source = _StopsWhileMade()
+
+        return Pattern
+
+    monkeypatch.setattr("voiceguide.sessions.factory.load_article", load_article)
+    result = invoke_voiceguide("sections")
+    assert result.returncode == 130, result.stderr
+    assert result.stderr.strip() == messages.INTERRUPTED

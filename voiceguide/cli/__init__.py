@@ -202,11 +202,30 @@ def _outcome(args: list[str]) -> int:
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except Exception as exc:
+        if _a_stop_inside(exc):  # a stop while Python ran a hook that wraps what it raises (a class being made)
+            raise KeyboardInterrupt from None
         if _debug:
             raise
         echo_err(messages.UNEXPECTED.format(error=f"{type(exc).__name__}: {exc}"))
         return 1
     return code if isinstance(code, int) else 0
+
+
+def _a_stop_inside(exc: BaseException) -> bool:
+    """True when a Ctrl-C or a stopping signal is what the error was made from.
+
+    Python turns an exception raised while a class is being made (a lazy import
+    of a dataclass, say) into a RuntimeError caused by the original one, so a
+    stop at that moment arrives dressed as an error.
+    """
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, KeyboardInterrupt):
+            return True
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return False
 
 
 def _stopped(code: int, *, at_once: bool) -> None:
