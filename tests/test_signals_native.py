@@ -125,3 +125,40 @@ def test_a_stop_python_hands_over_as_an_error_is_still_a_stop(monkeypatch):
     result = invoke_voiceguide("sections")
     assert result.returncode == 130, result.stderr
     assert result.stderr.strip() == messages.INTERRUPTED
+
+
+SWALLOWED = """
+import os, sys, time, weakref
+from voiceguide.cli import signals
+
+signals.stop_on_signals(process=True)
+
+
+class Thing:
+    pass
+
+
+def callback(_ref):
+    os.kill(os.getpid(), int(sys.argv[1]))
+    sum(range(1000))  # the handler runs here, inside a callback whose exceptions Python only prints
+
+
+try:
+    thing = Thing()
+    ref = weakref.ref(thing, callback)
+    del thing
+    time.sleep(5)
+    print("never stopped")
+except KeyboardInterrupt:
+    print(f"stopped by {signals.received}")
+"""
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_stop_that_lands_in_a_callback_still_stops_the_command_without_a_traceback(signum):
+    """Python swallows an exception raised in a weakref or import-lock callback; the stop must still come."""
+    result = subprocess.run(
+        [sys.executable, "-c", SWALLOWED, str(int(signum))], capture_output=True, text=True, timeout=60
+    )
+    assert "Traceback" not in result.stderr and "Exception ignored" not in result.stderr, result.stderr
+    assert result.stdout.strip() == f"stopped by {0 if signum == signal.SIGINT else int(signum)}"

@@ -173,7 +173,7 @@ def main(argv: list[str] | None = None, *, exit_at_once: bool = False) -> None:
 
     voiceguide.audio.detach_c_stderr = True  # ALSA's run-time noise stays off the terminal
     try:
-        signals.stop_on_signals()
+        signals.stop_on_signals(process=exit_at_once)
         code = _outcome(args)
         if exit_at_once:
             signals.ignore_from_now()

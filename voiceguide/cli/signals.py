@@ -7,7 +7,10 @@ clean-up runs are ignored, so a second SIGTERM cannot cut it short.
 
 from __future__ import annotations
 
+import os
 import signal
+import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -40,13 +43,31 @@ def _stop(signum: int, frame: object) -> None:
     raise Terminated(signum)
 
 
-def stop_on_signals() -> None:
-    """Every signal in ``STOPPING`` stops the command as Ctrl-C does; Ctrl-C itself raises KeyboardInterrupt."""
+def stop_on_signals(*, process: bool = False) -> None:
+    """Every signal in ``STOPPING`` stops the command as Ctrl-C does; Ctrl-C itself raises KeyboardInterrupt.
+
+    ``process``: this is the process's own command, so a stop Python swallows
+    (one that lands in a callback, where Python only prints "Exception ignored")
+    is delivered again a moment later instead.
+    """
     global received
     received = 0
     for signum in STOPPING:
         _install(signum, _stop)
     _install(signal.SIGINT, signal.default_int_handler)
+    if process:
+        sys.unraisablehook = _stop_again
+
+
+def _stop_again(unraisable: sys.UnraisableHookArgs) -> None:
+    """A stop raised where it cannot propagate (a weakref or import-lock callback): send it again, quietly."""
+    if not isinstance(unraisable.exc_value, KeyboardInterrupt):
+        sys.__unraisablehook__(unraisable)
+        return
+    global received
+    signum, received = received or signal.SIGINT, 0
+    # from another thread, a moment later: by then this callback is over, and the stop reaches the command
+    threading.Timer(0.02, os.kill, (os.getpid(), signum)).start()
 
 
 def ignore_from_now() -> None:
