@@ -56,3 +56,19 @@ def test_level_of_silence_and_full_scale():
     assert level_dbfs(np.zeros(100, np.int16)) == -120.0
     full = Clip.from_float(np.sin(np.linspace(0, 200 * np.pi, 48000)), 48000)
     assert level_dbfs(full.samples) == pytest.approx(-3.0, abs=0.2)
+
+
+def test_a_wav_read_from_disk_plays_as_the_same_sound_however_it_is_looked_at(tmp_path):
+    """A mono WAV keeps its bytes until asked for an array: both views, and every derived clip, agree."""
+    rng = np.random.default_rng(3)
+    written = Clip(rng.integers(-30000, 30000, 22050, dtype=np.int16), 22050)
+    clip = read_wav(write_wav(tmp_path / "s.wav", written))
+    assert (clip.frames, clip.rate, clip.channels, clip.duration) == (22050, 22050, 1, 1.0)
+    assert clip.to_bytes() == written.to_bytes()
+    assert clip.resampled(22050) is clip  # already at the player's rate: nothing to convert
+    assert np.array_equal(clip.samples, written.samples)
+    assert np.array_equal(clip.slice(0.5).samples, written.samples[11025:])
+    assert clip.resampled(48000).frames == 48000
+    stereo = Clip(np.stack([written.samples, written.samples], axis=1), 22050, 2)
+    again = read_wav(write_wav(tmp_path / "st.wav", stereo))
+    assert again.channels == 2 and np.array_equal(again.mono().samples, written.samples)

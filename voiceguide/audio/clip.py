@@ -1,42 +1,95 @@
-"""The PCM clip type: int16 samples with their rate, plus WAV io and resampling."""
+"""The PCM clip type: int16 samples with their rate, plus WAV io and resampling.
+
+A mono clip read from a WAV file keeps its bytes and makes its numpy array
+only when something asks for ``samples``: a reading plays its first sentence
+from the cache without loading numpy (90-100 ms of the way to the first sound).
+"""
 
 from __future__ import annotations
 
 import wave
-from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
-
-import numpy as np
+from typing import TYPE_CHECKING, BinaryIO
 
 from voiceguide.errors import AudioFormatError
 
+if TYPE_CHECKING:
+    import numpy as np
 
-@dataclass(frozen=True, eq=False)
+
 class Clip:
     """Interleaved int16 PCM. ``samples`` has shape (frames,) when mono, (frames, channels) otherwise."""
 
-    samples: np.ndarray
-    rate: int
-    channels: int = 1
+    __slots__ = ("_samples", "_pcm", "_rate", "_channels")
 
-    def __post_init__(self) -> None:
-        if self.samples.dtype != np.int16:
-            raise TypeError(f"Clip samples must be int16, not {self.samples.dtype}")
-        if self.rate <= 0:
+    def __init__(self, samples: np.ndarray, rate: int, channels: int = 1) -> None:
+        import numpy as np
+
+        if samples.dtype != np.int16:
+            raise TypeError(f"Clip samples must be int16, not {samples.dtype}")
+        if rate <= 0:
             raise ValueError("Clip rate must be positive")
+        self._samples: np.ndarray | None = samples
+        self._pcm: bytes | None = None
+        self._rate = rate
+        self._channels = channels
+
+    @classmethod
+    def from_pcm(cls, pcm: bytes, rate: int) -> Clip:
+        """Mono 16-bit little-endian PCM as it is in a WAV file, without numpy until ``samples`` is asked for."""
+        if rate <= 0:
+            raise ValueError("Clip rate must be positive")
+        clip = cls.__new__(cls)
+        clip._samples = None
+        clip._pcm = pcm[: len(pcm) - len(pcm) % 2]
+        clip._rate = rate
+        clip._channels = 1
+        return clip
+
+    @property
+    def samples(self) -> np.ndarray:
+        if self._samples is None:
+            import numpy as np
+
+            assert self._pcm is not None  # one of the two is always there
+            self._samples = np.frombuffer(self._pcm, dtype="<i2").astype(np.int16)
+        return self._samples
+
+    @property
+    def rate(self) -> int:
+        return self._rate
+
+    @property
+    def channels(self) -> int:
+        return self._channels
+
+    @property
+    def pcm(self) -> bytes:
+        """The samples as 16-bit little-endian bytes (interleaved when not mono)"""
+        if self._samples is not None:  # an array can have changed since: its bytes now
+            return self._samples.astype("<i2", copy=False).tobytes()
+        assert self._pcm is not None
+        return self._pcm
 
     @property
     def frames(self) -> int:
-        return int(self.samples.shape[0])
+        if self._samples is None:
+            assert self._pcm is not None
+            return len(self._pcm) // (2 * self._channels)
+        return int(self._samples.shape[0])
 
     @property
     def duration(self) -> float:
         """Length in seconds"""
         return self.frames / self.rate
 
+    def __repr__(self) -> str:
+        return f"Clip(frames={self.frames}, rate={self.rate}, channels={self.channels})"
+
     @classmethod
     def silence(cls, seconds: float, rate: int, channels: int = 1) -> Clip:
+        import numpy as np
+
         shape = (round(seconds * rate),) if channels == 1 else (round(seconds * rate), channels)
         return cls(np.zeros(shape, dtype=np.int16), rate, channels)
 
@@ -46,11 +99,15 @@ class Clip:
         return cls(float_to_int16(samples), rate, 1)
 
     def to_float(self) -> np.ndarray:
+        import numpy as np
+
         return self.samples.astype(np.float32) / 32768.0
 
     def mono(self) -> Clip:
         if self.channels == 1:
             return self
+        import numpy as np
+
         mixed = self.samples.astype(np.int32).mean(axis=1)
         return Clip(np.clip(mixed, -32768, 32767).astype(np.int16), self.rate, 1)
 
@@ -59,6 +116,7 @@ class Clip:
         clip = self.mono()
         if rate == clip.rate:
             return clip
+        import numpy as np
         import soxr
 
         out = soxr.resample(clip.samples, clip.rate, rate, quality="HQ")
@@ -68,6 +126,8 @@ class Clip:
         """Louder or quieter by a linear factor, clipped."""
         if gain == 1.0:
             return self
+        import numpy as np
+
         out = np.clip(self.samples.astype(np.float32) * gain, -32768, 32767)
         return Clip(out.astype(np.int16), self.rate, self.channels)
 
@@ -77,16 +137,20 @@ class Clip:
         return Clip(self.samples[a:b], self.rate, self.channels)
 
     def to_bytes(self) -> bytes:
-        return self.samples.astype("<i2", copy=False).tobytes()
+        return self.pcm
 
 
 def float_to_int16(samples: np.ndarray) -> np.ndarray:
+    import numpy as np
+
     converted: np.ndarray = (np.clip(samples, -1.0, 1.0) * 32767.0).astype(np.int16)
     return converted
 
 
 def concat(clips: list[Clip], rate: int) -> Clip:
     """Join mono clips, resampling each to ``rate``."""
+    import numpy as np
+
     parts = [c.resampled(rate).samples for c in clips]
     data = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int16)
     return Clip(data, rate, 1)
@@ -94,6 +158,8 @@ def concat(clips: list[Clip], rate: int) -> Clip:
 
 def level_dbfs(samples: np.ndarray) -> float:
     """RMS level in dB relative to full scale; -120 for digital silence."""
+    import numpy as np
+
     if samples.size == 0:
         return -120.0
     x = samples.astype(np.float64) / 32768.0
@@ -113,9 +179,12 @@ def read_wav(path: str | Path) -> Clip:
         raise AudioFormatError(f"{path} is not a readable WAV file ({exc}).") from None
     if width != 2:
         raise AudioFormatError(f"{path} has {8 * width}-bit samples; only 16-bit WAV is read directly.")
+    if channels == 1:
+        return Clip.from_pcm(raw, rate)
+    import numpy as np
+
     samples = np.frombuffer(raw, dtype="<i2").astype(np.int16)
-    if channels > 1:
-        samples = samples[: len(samples) - len(samples) % channels].reshape(-1, channels)
+    samples = samples[: len(samples) - len(samples) % channels].reshape(-1, channels)
     return Clip(samples, rate, channels)
 
 

@@ -6,6 +6,9 @@ clip records when its first frame reached the device (``Playback.started_at``,
 on the ``time.monotonic()`` clock). A clip may be scheduled to start at an
 exact monotonic time: the callback places its first frame at the matching
 sample, so cue timing does not depend on when Python wakes up.
+
+Clips are queued and mixed as bytes: numpy is needed only for a volume
+other than 1 or a tap, so a reading's first sentence plays before numpy loads.
 """
 
 from __future__ import annotations
@@ -14,20 +17,23 @@ import collections
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from voiceguide.audio.clip import Clip
 from voiceguide.audio.devices import close_stream, open_stream, pyaudio_module
 from voiceguide.settings import AudioSettings
 
+if TYPE_CHECKING:
+    import numpy as np
+
 
 class Playback:
     """One queued clip: its progress and when it reached the device."""
 
-    def __init__(self, samples: np.ndarray, rate: int, at: float | None) -> None:
-        self.samples = samples
+    def __init__(self, pcm: bytes, rate: int, at: float | None) -> None:
+        self.pcm = pcm
+        """Mono 16-bit little-endian samples"""
+        self.frames = len(pcm) // 2
         self.rate = rate
         self.at = at
         self.consumed = 0
@@ -39,7 +45,7 @@ class Playback:
 
     @property
     def duration(self) -> float:
-        return len(self.samples) / self.rate
+        return self.frames / self.rate
 
     @property
     def position(self) -> float:
@@ -116,8 +122,7 @@ class Player:
     # -- control -----------------------------------------------------------
     def play(self, clip: Clip, at: float | None = None) -> Playback:
         """Queue ``clip``; with ``at`` (a time.monotonic() value) it starts at that instant."""
-        data = clip.resampled(self.rate).samples
-        item = Playback(np.ascontiguousarray(data, dtype=np.int16), self.rate, at)
+        item = Playback(clip.resampled(self.rate).pcm, self.rate, at)
         with self._lock:
             self._queue.append(item)
             self._idle.clear()
@@ -169,7 +174,7 @@ class Player:
         self, in_data: bytes | None, frame_count: int, time_info: dict[str, float] | None, status: int
     ) -> tuple[bytes | None, int]:
         pyaudio = pyaudio_module()
-        out = np.zeros(frame_count, dtype=np.int16)
+        out = bytearray(2 * frame_count)
         dac = time_info.get("output_buffer_dac_time", 0.0) if time_info else 0.0
         now = time.monotonic()
         start = dac + self._clock_offset if dac else now + self.latency
@@ -184,14 +189,14 @@ class Player:
                         if wait >= frame_count - pos:
                             break
                         pos += max(0, wait)
-                    take = min(frame_count - pos, len(item.samples) - item.consumed)
+                    take = min(frame_count - pos, item.frames - item.consumed)
                     if item.consumed == 0:
                         item.started_at = start + pos / self.rate
                         item._started.set()
-                    out[pos : pos + take] = item.samples[item.consumed : item.consumed + take]
+                    out[2 * pos : 2 * (pos + take)] = item.pcm[2 * item.consumed : 2 * (item.consumed + take)]
                     item.consumed += take
                     pos += take
-                    if item.consumed >= len(item.samples):
+                    if item.consumed >= item.frames:
                         self._queue.popleft()
                         finished.append((item, start + pos / self.rate))
                         self._last_end = start + pos / self.rate
@@ -200,9 +205,14 @@ class Player:
             self._frames_out += frame_count
         for item, when in finished:
             item._finish(when)
-        if self.volume != 1.0:
-            out = np.clip(out.astype(np.float32) * self.volume, -32768, 32767).astype(np.int16)
         tap = self.tap
+        if self.volume == 1.0 and tap is None:
+            return bytes(out), pyaudio.paContinue
+        import numpy as np
+
+        samples = np.frombuffer(out, dtype=np.int16)
+        if self.volume != 1.0:
+            samples = np.clip(samples.astype(np.float32) * self.volume, -32768, 32767).astype(np.int16)
         if tap is not None:
-            tap(out, start)
-        return out.tobytes(), pyaudio.paContinue
+            tap(samples, start)
+        return samples.tobytes(), pyaudio.paContinue

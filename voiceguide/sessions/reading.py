@@ -45,9 +45,13 @@ def run_reading(
     """
     from voiceguide.audio.opening import PlayerOpening
     from voiceguide.sessions.factory import load_article
+    from voiceguide.settings import AudioSettings
+    from voiceguide.speech.engines import SPEECH_RATE
 
-    # the device opens in a thread while the article is read and its first sentence found
-    opening = PlayerOpening()
+    # the device opens in a thread while the article is read and its first sentence found. At the
+    # voices' own rate, a sentence plays as it was rendered: no resampling, so numpy need not load
+    # before the first sound (the echo canceller, which needs it anyway, keeps the usual rate)
+    opening = PlayerOpening(None if barge_in else AudioSettings(output_rate=SPEECH_RATE))
     try:
         article = load_article(path)
         if section is not None:
