@@ -189,3 +189,28 @@ def test_no_output_device_suggests_to_file_or_text():
     env = {"PULSE_SERVER": "unix:/nowhere", "AUDIODEV": "null"}
     line = one_line_error(run_voiceguide("read", "--section", "1", env=env))
     assert "--to-file" in line and "--text" in line
+
+
+@pytest.mark.parametrize(
+    "args, aloud",
+    [
+        (["read"], True),
+        (["--debug", "read", "--section", "2", "--voice", "piper:joe"], True),
+        (["read", "my-notes.md", "--from-start", "--no-barge-in"], True),
+        (["read", "--text"], False),
+        (["read", "--to-file", "out.wav"], False),
+        (["read", "--to-file=out.wav"], False),
+        (["read", "--barge-in"], False),
+        (["read", "--help"], False),
+        (["--debug-audio", "read"], False),
+        (["guide"], False),
+        (["sections"], False),
+        (["--version"], False),
+        ([], False),
+    ],
+)
+def test_the_device_starts_opening_before_the_command_line_loads_only_for_a_reading_aloud(args, aloud):
+    """A guess made before Click parses: a wrong one would open a device for a command that plays nothing."""
+    from voiceguide.entry import reads_aloud
+
+    assert reads_aloud(args) is aloud

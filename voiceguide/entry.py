@@ -35,6 +35,30 @@ except KeyboardInterrupt:
 
 def run() -> None:
     """The console entry point: the command line, after the early handlers above."""
+    import sys
+
+    if reads_aloud(sys.argv[1:]):
+        import voiceguide.audio
+        from voiceguide.audio.opening import open_early
+
+        voiceguide.audio.detach_c_stderr = True  # as the command line sets it: ALSA's noise stays off the terminal
+        open_early()
     from voiceguide.cli import main
 
     main(exit_at_once=True)
+
+
+NOT_ALOUD = ("--help", "-h", "--text", "--to-file", "--barge-in", "--debug-audio")
+"""`read` options that mean no sound now, or a device other than a reading's own (see cli/read.py)"""
+
+
+def reads_aloud(args: list[str]) -> bool:
+    """True when ``args`` ask `read` to speak on the reading's own device, judged before Click loads.
+
+    Only a guess to start the device sooner: Click still parses the arguments, and
+    a guess that was wrong costs a device opened and closed, never a sound.
+    """
+    command = next((arg for arg in args if not arg.startswith("-")), None)
+    if command != "read" or os.environ.get("VOICEGUIDE_DEBUG_AUDIO"):
+        return False
+    return not any(arg.split("=", 1)[0] in NOT_ALOUD for arg in args)

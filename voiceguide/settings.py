@@ -88,6 +88,9 @@ class AudioSettings:
     """PortAudio device index for recording; None means the default"""
     output_rate: int = 48000
     """Samples per second of the playback stream"""
+    speech_rate: int = 22050
+    """Samples per second of a reading's playback: the rate both voices render at (espeak-ng always,
+    the joe voice by its config), so a sentence plays as it was rendered, with nothing to resample"""
     buffer_ms: int = 5
     """Milliseconds per playback buffer; stop and pause act within one buffer"""
     record_rate: int = 16000

