@@ -99,3 +99,27 @@ def test_a_jrnl_config_that_never_ends_is_one_line():
         1,
         "Error: " + messages.JRNL_CONFIG_BAD.format(path="/dev/zero", error=too_big),
     )
+
+
+def test_a_day_one_classic_entry_file_over_the_limit_is_refused_and_a_pipe_is_not_waited_on(tmp_path):
+    import os
+    import shutil
+
+    folder = tmp_path / "mine.dayone"
+    shutil.copytree("tests/data/jrnl/journals/basic_dayone.dayone", folder)
+    os.mkfifo(folder / "entries" / "pipe.doentry")  # opening it would wait for a writer forever
+    assert run_voiceguide("config", "set", "import_mb", "1").returncode == 0
+    done = run_voiceguide("journal", "import", str(folder), timeout=30)
+    assert done.returncode == 0, done.stderr
+    imported = entry_count()
+    assert imported == len(list((folder / "entries").glob("*.doentry"))) - 1
+
+    sparse = folder / "entries" / "huge.doentry"  # 100 GB that take no disk: refused by its size
+    with open(sparse, "wb") as handle:
+        handle.truncate(100 * 1024**3)
+    told = run_voiceguide("journal", "import", str(folder), timeout=30)
+    assert (told.returncode, told.stderr.strip()) == (
+        1,
+        "Error: " + messages.IMPORT_TOO_BIG.format(path=sparse, mb=1),
+    )
+    assert entry_count() == imported

@@ -150,24 +150,35 @@ def _recording(audios: object, members: set[str]) -> str | None:
     return name if isinstance(md5, str) and md5 and name in members else None
 
 
-def read_dayone_classic(folder: Path) -> DayOneExport:
+def read_dayone_classic(folder: Path, max_mb: float = IMPORT_MB.default) -> DayOneExport:
     """A Day One classic journal folder (``Journal.dayone/entries/*.doentry`` property lists), as jrnl reads it.
 
     A file that is not a readable property list is left out and counted, as
     jrnl leaves it out; photos in the folder are counted, not carried over.
+    An entry file over ``max_mb`` stops the import, as any file over it does.
     """
     import plistlib
     from xml.parsers.expat import ExpatError
 
+    limit = int(max_mb * 1024 * 1024)
     entries: list[Incoming] = []
     damaged = 0
     for path in sorted(Path(folder).rglob("*.doentry")):
         try:
+            if not path.is_file():
+                raise OSError("not a file")  # a pipe or device would never end
             with path.open("rb") as stream:
-                item = plistlib.load(stream, fmt=plistlib.FMT_XML)
+                data = stream.read(limit + 1)
+        except OSError:
+            damaged += 1
+            continue
+        if len(data) > limit:
+            raise JournalImportError(messages.IMPORT_TOO_BIG.format(path=path, mb=max_mb))
+        try:
+            item = plistlib.loads(data, fmt=plistlib.FMT_XML)
             created = item["Creation Date"]
             text = str(item.get("Entry Text") or "").strip()
-        except (OSError, ExpatError, plistlib.InvalidFileException, ValueError, KeyError, TypeError):
+        except (ExpatError, plistlib.InvalidFileException, ValueError, KeyError, TypeError):
             damaged += 1
             continue
         if not isinstance(created, datetime):

@@ -61,7 +61,7 @@ def gather(
     from voiceguide.journal.dayone import is_dayone_classic, is_zip, read_dayone, read_dayone_classic
 
     if fmt == "dayone" or is_zip(file) or is_dayone_classic(file):  # a zip is never a jrnl journal
-        export = read_dayone_classic(file) if is_dayone_classic(file) else read_dayone(file, max_mb)
+        export = read_dayone_classic(file, max_mb) if is_dayone_classic(file) else read_dayone(file, max_mb)
         return Gathered(export.entries, export.media, archive=export.archive)
     options = JrnlOptions(timeformat=timeformat or JrnlOptions.timeformat, fallback=fallback)
     return _jrnl(JrnlJournal(str(file), Path(file), options), password, max_mb)

@@ -236,7 +236,7 @@ def read_journal(
         from voiceguide.journal.dayone import is_dayone_classic, read_dayone_classic
 
         if is_dayone_classic(path):  # jrnl reads these as Day One journals
-            return read_dayone_classic(path).entries
+            return read_dayone_classic(path, max_mb).entries
         return parse_folder(path, options, lambda day_file: read_text(day_file, max_mb))
     data = read_bounded(path, max_mb)
     kind = encryption_of(data, encrypt)
