@@ -54,8 +54,13 @@ class InTerminal:
             assert time.monotonic() < deadline, f"no {wanted!r} in {bytes(self.output)[-2000:]!r}"
             time.sleep(0.05)
 
-    def stop(self, signum: int) -> int:
+    def stop(self, signum: int, again_after: float | None = None) -> int:
+        """Send ``signum`` (and once more ``again_after`` seconds later, as an impatient second Ctrl-C)."""
         self.proc.send_signal(signum)
+        if again_after is not None:
+            time.sleep(again_after)
+            if self.proc.poll() is None:
+                self.proc.send_signal(signum)
         code = self.proc.wait(60)
         time.sleep(0.2)  # the last output
         return code
@@ -89,6 +94,7 @@ def terminal():
 
 
 SIGNALS = pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+TWICE = pytest.mark.parametrize("again_after", [0.0, 0.05, 0.3], ids=["at-once", "50ms", "300ms"])
 
 
 @pytest.mark.audio
@@ -145,5 +151,33 @@ def test_a_signal_during_reflect_keeps_what_was_said_and_restores_the_terminal(p
     assert finished.returncode == 0, finished.stderr
     with Journal.open() as journal:
         entries = journal.list()
-        assert len(entries) == 1 and entries[0].has_audio and "trust" in entries[0].text.lower()
+        assert len(entries) == 1 and entries[0].has_audio and "trust" in entries[0].text.lower(), bytes(run.output)[
+            -600:
+        ]
         assert journal.unfinished_recordings() == []
+
+
+@pytest.mark.audio
+@TWICE
+def test_a_second_ctrl_c_while_reflect_keeps_what_was_said_does_not_cut_it_short(pulse, terminal, again_after):
+    """People press Ctrl-C twice: the second one, while the first is still keeping the entry, changes nothing."""
+    samples, rate = espeak(
+        "I have been thinking about the way trust comes back after it breaks. It does not return all at once. "
+        "It comes back in small moments, when someone keeps a promise and when they listen."
+    )
+    run = terminal("reflect", "--prompt", "What is on your mind?")
+    run.wait_for(b"Listening", timeout=120)
+    person = pulse.play_into_mic(samples, rate, wait=False)
+    time.sleep(7)
+    try:
+        assert run.stop(signal.SIGINT, again_after=again_after) == 130
+    finally:
+        person.kill()
+        person.wait(5)
+    run.assert_terminal_restored()
+    assert bytes(run.output).count(b"Stopped.") == 1, bytes(run.output)[-600:]
+    with Journal.open() as journal:
+        entries = journal.list()
+        assert len(entries) == 1 and entries[0].has_audio and "trust" in entries[0].text.lower(), bytes(run.output)[
+            -600:
+        ]

@@ -2,7 +2,7 @@
 
 The handler raises ``Terminated`` (a KeyboardInterrupt) in the main thread, so
 every path that keeps partial work on Ctrl-C runs. Further signals while that
-clean-up runs are ignored, so a second SIGTERM cannot cut it short.
+clean-up runs are ignored, a second Ctrl-C among them, so none can cut it short.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ IGNORED_BY_PYTHON = (signal.SIGPIPE, signal.SIGXFSZ)
 """Python ignores these, so a failed write is an error, not an exit; while a private buffer is out, they stop too"""
 
 received = 0
-"""The signal that stopped the command (0: none, or Ctrl-C)"""
+"""The signal that stopped the command (0: none yet)"""
 
 
 def _stop(signum: int, frame: object) -> None:
@@ -41,6 +41,20 @@ def _stop(signum: int, frame: object) -> None:
         return
     received = signum
     raise Terminated(signum)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    """Ctrl-C: the first stops the command; more while it keeps what was recorded are ignored.
+
+    People press Ctrl-C twice. A second KeyboardInterrupt raised inside the
+    clean-up would cut short the saving of an entry (its recording is still
+    recovered at the next start, but the person was just told it was kept).
+    """
+    global received
+    if received:
+        return
+    received = signum
+    raise KeyboardInterrupt
 
 
 def stop_on_signals(*, process: bool = False) -> None:
@@ -54,7 +68,7 @@ def stop_on_signals(*, process: bool = False) -> None:
     received = 0
     for signum in STOPPING:
         _install(signum, _stop)
-    _install(signal.SIGINT, signal.default_int_handler)
+    _install(signal.SIGINT, _interrupt if process else signal.default_int_handler)
     if process:
         sys.unraisablehook = _stop_again
 
