@@ -125,9 +125,8 @@ def test_a_signal_during_reading_keeps_the_place_and_restores_the_terminal(pulse
     assert place is not None and place[0] == 2
 
 
-@pytest.mark.audio
-@SIGNALS
-def test_a_signal_during_reflect_keeps_what_was_said_and_restores_the_terminal(pulse, terminal, signum):
+def _reflect_stopped_mid_speech(pulse, terminal, signum: int, again_after: float | None = None):
+    """`reflect` in a terminal, stopped by ``signum`` 7 s into a person's speech; (the terminal, the exit code)."""
     samples, rate = espeak(
         "I have been thinking about the way trust comes back after it breaks. It does not return all at once. "
         "It comes back in small moments, when someone keeps a promise and when they listen."
@@ -137,11 +136,19 @@ def test_a_signal_during_reflect_keeps_what_was_said_and_restores_the_terminal(p
     person = pulse.play_into_mic(samples, rate, wait=False)
     time.sleep(7)
     try:
-        assert run.stop(signum) == 128 + signum
+        code = run.stop(signum, again_after=again_after)
     finally:
         person.kill()
         person.wait(5)
     run.assert_terminal_restored()
+    return run, code
+
+
+@pytest.mark.audio
+@SIGNALS
+def test_a_signal_during_reflect_keeps_what_was_said_and_restores_the_terminal(pulse, terminal, signum):
+    _run, code = _reflect_stopped_mid_speech(pulse, terminal, signum)
+    assert code == 128 + signum
     with Journal.open() as journal:
         entries = journal.list()
         assert len(entries) == 1 and entries[0].has_audio and entries[0].duration >= 4
@@ -152,9 +159,7 @@ def test_a_signal_during_reflect_keeps_what_was_said_and_restores_the_terminal(p
     assert finished.returncode == 0, finished.stderr
     with Journal.open() as journal:
         entries = journal.list()
-        assert len(entries) == 1 and entries[0].has_audio and "trust" in entries[0].text.lower(), bytes(run.output)[
-            -600:
-        ]
+        assert len(entries) == 1 and entries[0].has_audio and "trust" in entries[0].text.lower()
         assert journal.unfinished_recordings() == []
 
 
@@ -162,23 +167,10 @@ def test_a_signal_during_reflect_keeps_what_was_said_and_restores_the_terminal(p
 @TWICE
 def test_a_second_ctrl_c_while_reflect_keeps_what_was_said_does_not_cut_it_short(pulse, terminal, again_after):
     """People press Ctrl-C twice: the second one, while the first is still keeping the entry, changes nothing."""
-    samples, rate = espeak(
-        "I have been thinking about the way trust comes back after it breaks. It does not return all at once. "
-        "It comes back in small moments, when someone keeps a promise and when they listen."
-    )
-    run = terminal("reflect", "--prompt", "What is on your mind?")
-    run.wait_for(b"Listening", timeout=120)
-    person = pulse.play_into_mic(samples, rate, wait=False)
-    time.sleep(7)
-    try:
-        assert run.stop(signal.SIGINT, again_after=again_after) == 130
-    finally:
-        person.kill()
-        person.wait(5)
-    run.assert_terminal_restored()
-    assert bytes(run.output).count(b"Stopped.") == 1, bytes(run.output)[-600:]
+    run, code = _reflect_stopped_mid_speech(pulse, terminal, signal.SIGINT, again_after=again_after)
+    assert code == 130
+    said = bytes(run.output)[-600:]
+    assert bytes(run.output).count(b"Stopped.") == 1, said
     with Journal.open() as journal:
         entries = journal.list()
-        assert len(entries) == 1 and entries[0].has_audio and "trust" in entries[0].text.lower(), bytes(run.output)[
-            -600:
-        ]
+        assert len(entries) == 1 and entries[0].has_audio and "trust" in entries[0].text.lower(), said
