@@ -61,11 +61,14 @@ class PlayerOpening:
         self._taken = True
         return self._player
 
-    def discard(self) -> None:
-        """Close a Player nobody took: something failed before the first sound."""
+    def discard(self, wait: float | None = None) -> None:
+        """Close a Player nobody took: something failed before the first sound.
+
+        ``wait``: at most this many seconds for a device still opening (then it is left to the exit).
+        """
         if self._taken:
             return
-        self._thread.join()
+        self._thread.join(wait)
         if self._player is not None:
             self._player.close()
             self._player = None
@@ -108,4 +111,8 @@ def _discard_early() -> None:
     global _early
     early, _early = _early, None
     if early is not None:
-        early.discard()
+        early.discard(wait=EXIT_WAIT)
+
+
+EXIT_WAIT = 5.0
+"""Seconds a command that never read (a usage error) waits at exit for a sound server slow to answer"""
