@@ -51,3 +51,22 @@ def test_voiceguide_debug_means_the_same_as_the_flag(tmp_path):
     assert shown.returncode == 1 and "Traceback" in shown.stderr
     off = run_voiceguide("sections", missing, env={"VOICEGUIDE_DEBUG": "0"})
     assert off.returncode == 1 and "Traceback" not in off.stderr and "missing.md" in off.stderr
+
+
+def test_a_command_loads_only_its_own_module_yet_help_and_suggestions_know_every_command():
+    """Commands load when asked for: `sections` does not import the journal's or breathing's commands."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\nfrom voiceguide.cli import main\n"
+        "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+        "print('LOADED', sorted(m for m in sys.modules if m.startswith('voiceguide.cli.')))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe, "sections"], capture_output=True, text=True, timeout=60)
+    assert "LOADED ['voiceguide.cli.options', 'voiceguide.cli.read', 'voiceguide.cli.signals']" in out.stdout
+    listed = run_voiceguide("--help").stdout
+    for name in ("breathe", "checkin", "config", "devices", "doctor", "guide", "journal", "read", "reflect"):
+        assert f"\n  {name} " in listed
+    assert "Did you mean 'journal'?" in run_voiceguide("jour").stderr
+    assert "export" in run_voiceguide("journal", "--help").stdout

@@ -8,24 +8,13 @@ codes: 1 for a VoiceguideError (one line), 2 for bad usage, 130 for Ctrl-C.
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import click
 
 from voiceguide import __version__, messages
-from voiceguide.cli import (
-    breathe,
-    config,
-    doctor,
-    guide,
-    journal,
-    journal_crypt,
-    journal_files,
-    read,
-    reflect,
-    signals,
-    voices,
-)
+from voiceguide.cli import signals
 from voiceguide.cli.options import CONTEXT, HELP_OPTIONS, Options, echo_err
 from voiceguide.errors import VoiceguideError
 
@@ -33,7 +22,61 @@ _debug = False
 """Whether to show tracebacks, set from the parsed root options"""
 
 
-@click.group(context_settings=CONTEXT)
+COMMANDS = {
+    "doctor": ("doctor", "doctor"),
+    "devices": ("doctor", "devices"),
+    "voices": ("voices", "voices"),
+    "sections": ("read", "sections"),
+    "read": ("read", "read"),
+    "breathe": ("breathe", "breathe"),
+    "reflect": ("reflect", "reflect"),
+    "checkin": ("reflect", "checkin"),
+    "guide": ("guide", "guide"),
+    "journal": ("journal", "journal"),
+    "config": ("config", "config_group"),
+}
+"""Each command: the module of ``voiceguide.cli`` that defines it, and its name there"""
+JOURNAL_FILE_COMMANDS = {
+    "journal_files": ("journal_export", "journal_import"),
+    "journal_crypt": ("journal_encrypt", "journal_decrypt", "journal_lock", "journal_passwd"),
+}
+"""The `journal` group's commands defined beside it, by module"""
+
+
+class LazyGroup(click.Group):
+    """The root group: a command's module is imported when the command is asked for, not on every start.
+
+    `voiceguide read` then loads only what reading needs; help and the list of
+    commands load them all, so both read exactly as before.
+    """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            module, name = COMMANDS[cmd_name]
+            command = getattr(importlib.import_module(f"voiceguide.cli.{module}"), name)
+            if cmd_name == "journal":
+                for other, names in JOURNAL_FILE_COMMANDS.items():
+                    defined = importlib.import_module(f"voiceguide.cli.{other}")
+                    for each in names:
+                        command.add_command(getattr(defined, each))
+            self.add_command(command, cmd_name)
+        return self.commands.get(cmd_name)
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        try:
+            return super().resolve_command(ctx, args)
+        except click.exceptions.NoSuchCommand as unknown:  # "Did you mean" among every command, loaded or not
+            raise click.exceptions.NoSuchCommand(
+                unknown.command_name, possibilities=self.list_commands(ctx), ctx=ctx
+            ) from None
+
+
+@click.group(cls=LazyGroup, context_settings=CONTEXT)
 @click.version_option(__version__, "--version", prog_name="voiceguide")
 @click.option("--debug", is_flag=True, envvar="VOICEGUIDE_DEBUG", help="Show tracebacks for errors.")
 @click.option(
@@ -126,31 +169,6 @@ def _asks_for_help(ctx: click.Context) -> bool:
     Click has already taken the subcommand's arguments off ``ctx`` here, so look at argv.
     """
     return any(arg in HELP_OPTIONS for arg in sys.argv[1:])
-
-
-for command in (
-    doctor.doctor,
-    doctor.devices,
-    voices.voices,
-    read.sections,
-    read.read,
-    breathe.breathe,
-    reflect.reflect,
-    reflect.checkin,
-    guide.guide,
-    journal.journal,
-    config.config_group,
-):
-    cli.add_command(command)
-for command in (
-    journal_files.journal_export,
-    journal_files.journal_import,
-    journal_crypt.journal_encrypt,
-    journal_crypt.journal_decrypt,
-    journal_crypt.journal_lock,
-    journal_crypt.journal_passwd,
-):
-    journal.journal.add_command(command)
 
 
 def main(argv: list[str] | None = None, *, exit_at_once: bool = False) -> None:
