@@ -214,3 +214,37 @@ def test_the_device_starts_opening_before_the_command_line_loads_only_for_a_read
     from voiceguide.entry import reads_aloud
 
     assert reads_aloud(args) is aloud
+
+
+@pytest.mark.parametrize(
+    "args, env, saved, voice",
+    [
+        (["read"], None, None, ""),
+        (["read", "--voice", "gmw/en-us"], "piper:joe", "piper:joe", "gmw/en-us"),
+        (["read", "--voice=gmw/en"], None, None, "gmw/en"),
+        (["read"], "gmw/en-us", "piper:joe", "gmw/en-us"),
+        (["read"], None, "gmw/en-us", "gmw/en-us"),
+    ],
+)
+def test_the_voice_started_early_is_the_one_the_reading_will_choose(args, env, saved, voice, monkeypatch):
+    """--voice over VOICEGUIDE_VOICE over the saved setting, as Click will decide it after loading."""
+    from voiceguide import config
+    from voiceguide.entry import voice_asked
+
+    monkeypatch.delenv("VOICEGUIDE_VOICE", raising=False)
+    if env:
+        monkeypatch.setenv("VOICEGUIDE_VOICE", env)
+    if saved:
+        config.set_value("voice", saved)
+    assert voice_asked(args) == voice
+
+
+def test_a_damaged_config_file_starts_no_voice_early_and_is_reported_by_the_command():
+    from voiceguide import config
+    from voiceguide.entry import voice_asked
+
+    config.config_path().parent.mkdir(parents=True, exist_ok=True)
+    config.config_path().write_text("voice = [unclosed\n")
+    assert voice_asked(["read"]) == ""
+    result = run_voiceguide("read", "--text")
+    assert result.returncode == 1 and "config" in result.stderr.lower()

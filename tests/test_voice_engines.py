@@ -11,6 +11,9 @@ import json
 import os
 import shutil
 import signal
+import subprocess
+import sys
+import time
 
 import pytest
 
@@ -191,3 +194,85 @@ def test_the_default_list_says_the_bundled_articles_hard_words(tmp_path, judge, 
         assert word in synth.lexicon.entries  # the defaults, with no file of the person's own
         said = heard(judge, synth.render(text)).lower()
     assert word in said.replace(",", " ").replace(".", " ").split(), said
+
+
+def render_workers() -> list[int]:
+    """The render worker processes this test process started and that still run."""
+    found = []
+    for pid in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                parent = int(f.read().rsplit(")", 1)[1].split()[1])
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                command = f.read()
+        except (OSError, ValueError, IndexError):
+            continue
+        if parent == os.getpid() and b"voiceguide.speech.render_worker" in command:
+            found.append(int(pid))
+    return found
+
+
+def test_a_first_reading_loads_the_neural_voice_once_begun_before_the_command_line(whisper):
+    """`read` starts the voice as its process starts (worker.start_early); the Synthesizer takes that very worker."""
+    from voiceguide.speech import worker
+
+    worker.start_early("")  # the default voice, and a cache that has never seen its model
+    started = render_workers()
+    assert len(started) == 1
+    with Synthesizer() as synth:
+        synth.prefetch(SENTENCE)
+        clip = synth.render(SENTENCE)
+        assert render_workers() == started  # no second voice loaded beside it
+    assert word_error_rate(SENTENCE, heard(whisper, clip)) <= 0.15
+    assert render_workers() == []
+
+
+@pytest.mark.parametrize("voice", [ESPEAK_VOICE, "piper:nobody"])
+def test_no_voice_starts_early_for_espeak_ng_or_a_voice_that_does_not_exist(voice):
+    from voiceguide.speech import worker
+
+    worker.start_early(voice)  # an unknown voice is the command's to report, in its own words
+    assert render_workers() == []
+
+
+@pytest.mark.audio  # a speech render
+def test_no_voice_starts_early_once_the_cache_knows_the_model():
+    """A warm cache needs no render for the first sound: a voice loading beside it would only take CPU from it."""
+    from voiceguide.speech import worker
+
+    with Synthesizer() as synth:
+        synth.render(SENTENCE)  # hashes the model into the default cache folder
+    worker.start_early("")
+    assert render_workers() == []
+
+
+def test_a_voice_started_early_and_never_taken_is_stopped_at_exit(tmp_path):
+    """A wrong guess (a usage error after the start) costs a worker started and stopped, never one left running."""
+    code = (
+        "from voiceguide.speech import worker\n"
+        "worker.start_early('')\n"
+        "print(*(w.proc.pid for w in worker._early.values()))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    pid = int(done.stdout)
+    for _ in range(100):
+        if not os.path.exists(f"/proc/{pid}") or " Z " in open(f"/proc/{pid}/stat").read():
+            break
+        time.sleep(0.05)
+    else:
+        raise AssertionError("the early worker outlived its process")
+
+
+def test_sentences_rendered_before_the_model_was_hashed_are_each_kept_under_their_own_key(tmp_path):
+    """A first reading renders before it hashes the model (60 MB); what it rendered is found next time, each
+    sentence as itself, even when the next one was asked for before the first was ready."""
+    with Synthesizer(cache_dir=tmp_path) as synth:
+        for sentence in READING:
+            synth.prefetch(sentence)
+        first = [synth.render(sentence).pcm for sentence in READING]
+        assert synth.renders == len(READING)
+    with Synthesizer(cache_dir=tmp_path) as synth:
+        again = [synth.render(sentence).pcm for sentence in READING]
+        assert synth.renders == 0  # all from the cache
+    assert again == first
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # nothing half-kept is left

@@ -38,6 +38,9 @@ def run() -> None:
     import sys
 
     if reads_aloud(sys.argv[1:]):
+        from voiceguide.speech.worker import start_early
+
+        start_early(voice_asked(sys.argv[1:]))  # first: the neural voice's load is the longest wait of all
         import voiceguide.audio
         from voiceguide.audio.opening import open_early
 
@@ -62,3 +65,26 @@ def reads_aloud(args: list[str]) -> bool:
     if command != "read" or os.environ.get("VOICEGUIDE_DEBUG_AUDIO"):
         return False
     return not any(arg.split("=", 1)[0] in NOT_ALOUD for arg in args)
+
+
+def voice_asked(args: list[str]) -> str:
+    """The voice ``args`` will speak in, judged before Click loads, as `read` would choose it.
+
+    --voice, then VOICEGUIDE_VOICE, then the saved setting; "" for the default
+    voice. Only a guess to start the voice sooner: a wrong one costs a worker
+    started and stopped, never a sound.
+    """
+    for i, arg in enumerate(args):
+        if arg == "--voice" and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith("--voice="):
+            return arg.split("=", 1)[1]
+    if os.environ.get("VOICEGUIDE_VOICE"):
+        return os.environ["VOICEGUIDE_VOICE"]
+    from voiceguide import config
+    from voiceguide.errors import VoiceguideError
+
+    try:
+        return str(config.effective().get("voice") or "")
+    except VoiceguideError:
+        return ""  # a broken config.toml is the command's to report

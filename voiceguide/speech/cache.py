@@ -15,7 +15,7 @@ import re
 import threading
 from pathlib import Path
 
-from voiceguide.settings import CACHE_MB
+from voiceguide.settings import CACHE_MB, user_paths
 
 MB = 1024 * 1024
 DEFAULT_CACHE_MB = CACHE_MB.default
@@ -23,6 +23,11 @@ DEFAULT_CACHE_MB = CACHE_MB.default
 EVICT_TO = 0.9
 """After an eviction the folder holds at most this share of the cap, so the next one is not at once"""
 _KEY_FILE = re.compile(r"^[0-9a-f]{32}\.wav$")
+
+
+def default_folder() -> Path:
+    """Where rendered sentences are kept unless a Synthesizer is given another folder"""
+    return user_paths().cache / "speech"
 
 
 class SpeechCache:

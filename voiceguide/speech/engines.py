@@ -9,7 +9,6 @@ voice costs no model load.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import json
 import os
@@ -136,6 +135,8 @@ def model_digest(model: Path, cache_dir: Path) -> str:
     digest = known.get(stamp)
     if isinstance(digest, str):
         return digest
+    import hashlib  # here: a reading's early start (``worker.start_early``) needs none of it
+
     sha = hashlib.sha256()
     with open(model, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):

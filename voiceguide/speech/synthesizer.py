@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import concurrent.futures
 import hashlib
+import itertools
 import json
 import os
-import subprocess
 import sys
 import threading
 import wave
@@ -30,11 +30,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from voiceguide import messages
-from voiceguide.errors import EngineFailed, EngineMissing, SettingsError
-from voiceguide.settings import VoiceSettings, ensure_private_dir, user_paths
+from voiceguide.errors import EngineFailed, EngineMissing, SettingsError, VoiceguideError
+from voiceguide.settings import VoiceSettings, ensure_private_dir
 from voiceguide.speech import engines
-from voiceguide.speech.cache import DEFAULT_CACHE_MB, SpeechCache
+from voiceguide.speech.cache import DEFAULT_CACHE_MB, SpeechCache, default_folder
 from voiceguide.speech.lexicon import Lexicon, load_lexicon
+from voiceguide.speech.worker import Worker
 
 if TYPE_CHECKING:  # numpy loads with the first clip read, not with this module: a reading's engine starts first
     from voiceguide.audio.clip import Clip
@@ -51,77 +52,6 @@ class Voice:
     languages: tuple[str, ...]
     gender: str
     engine: str = engines.ESPEAK
-
-
-class _Worker:
-    def __init__(self, args: list[str]) -> None:
-        env = dict(os.environ)
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "voiceguide.speech.render_worker", *args],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-            bufsize=1,
-            env=env,
-        )
-        self._seq = 0
-        self._ready = False
-
-    def wait_ready(self, timeout: float = 30) -> None:
-        """Wait for the worker's hello (its engine loaded); EngineMissing when it could not start.
-
-        Starting and waiting are apart so that the neural voice loads on the
-        other core while this process does what comes before its first render.
-        """
-        if self._ready:
-            return
-        hello = self._read(timeout)
-        if not hello or not hello.get("ok"):
-            self.kill()
-            detail = str((hello or {}).get("error", "no answer"))
-            missing = EngineMissing(f"{messages.FIX_TTS} ({detail})")
-            missing.detail = detail  # type: ignore[attr-defined]
-            raise missing
-        self._ready = True
-
-    def _read(self, timeout: float) -> dict[str, Any] | None:
-        result: list[str] = []
-        stdout = self.proc.stdout
-        assert stdout is not None  # started with stdout=PIPE
-        reader = threading.Thread(target=lambda: result.append(stdout.readline()), daemon=True)
-        reader.start()
-        reader.join(timeout)
-        if reader.is_alive() or not result or not result[0]:
-            return None
-        try:
-            reply: dict[str, Any] = json.loads(result[0])
-            return reply
-        except ValueError:
-            return None
-
-    def ask(self, wait: float, **request: Any) -> dict[str, Any] | None:
-        self._seq += 1
-        request["id"] = self._seq
-        stdin = self.proc.stdin
-        assert stdin is not None  # started with stdin=PIPE
-        try:
-            stdin.write(json.dumps(request) + "\n")
-            stdin.flush()
-        except (BrokenPipeError, OSError):
-            return None
-        reply = self._read(wait)
-        if reply is not None and reply.get("id") != self._seq:
-            return None  # an answer to some other request: the worker is out of step
-        return reply
-
-    def kill(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.kill()
-        try:
-            self.proc.wait(5)
-        except subprocess.TimeoutExpired:
-            pass
 
 
 def _say_on_stderr(line: str) -> None:
@@ -142,7 +72,7 @@ class Synthesizer:
         cache_mb: float | None = None,
     ) -> None:
         self.settings = settings or VoiceSettings()
-        self.cache_dir = cache_dir or user_paths().cache / "speech"
+        self.cache_dir = cache_dir or default_folder()
         self.use_cache = use_cache
         self.cache = SpeechCache(self.cache_dir, _cache_mb() if cache_mb is None else cache_mb)
         """The rendered sentences on disk, at most `config cache_mb` megabytes, least recently used out"""
@@ -151,9 +81,16 @@ class Synthesizer:
         """Where the one line about falling back to espeak-ng goes"""
         self.fallback: str | None = None
         """Why the neural voice gave way to espeak-ng (None while it speaks, or was never asked for)"""
-        self._workers: dict[str, _Worker] = {}
+        self._workers: dict[str, Worker] = {}
         self._closed = False
         self._models: dict[str, str] = {}
+        """The neural models' hashes, by voice"""
+        self._found: set[str] = set()
+        """The neural voices whose model files are in place"""
+        self._unkept: dict[Path, tuple[str, VoiceSettings, str]] = {}
+        """Rendered sentences (what they say, in which voice) waiting for their key before they go into the cache"""
+        self._unkept_lock = threading.Lock()
+        self._unkeyed = itertools.count()
         self._lock = threading.Lock()
         self._digest_lock = threading.Lock()
         self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="tts")
@@ -181,14 +118,15 @@ class Synthesizer:
         return engines.engine_of(self.voice)
 
     @property
-    def _worker(self) -> _Worker | None:
+    def _worker(self) -> Worker | None:
         return self._workers.get(self.engine)
 
     def _speaking(self, settings: VoiceSettings) -> VoiceSettings:
         voice = engines.choose(settings.voice).voice
-        if engines.engine_of(voice) == engines.PIPER and self.fallback is None:
+        if engines.engine_of(voice) == engines.PIPER and self.fallback is None and voice not in self._found:
             try:
-                self._model_digest(voice)
+                engines.piper_model(voice)
+                self._found.add(voice)
             except engines.NeuralUnavailable as why:
                 self._fall_back(str(why))
         if engines.engine_of(voice) == engines.PIPER and self.fallback is not None:
@@ -232,8 +170,10 @@ class Synthesizer:
     def prefetch(self, text: str) -> None:
         """Start rendering ``text`` in the background (the next sentence while this one plays).
 
-        Its key is computed there too: the first time, that reads the neural
-        model (60 MB) to hash it, while the voice itself loads in its worker.
+        Its key is computed there too. The first time a neural model is used,
+        its worker starts at once and the model's hash (a 60 MB read, part of
+        every key) waits until the sentence is rendered: on two cores it would
+        slow the voice's load, and nothing can be cached under a model never hashed.
         """
         settings = self.settings
         if (text, settings) not in self._pending:
@@ -248,6 +188,8 @@ class Synthesizer:
                     self._start_worker(engines.PIPER, voice)
                 except (EngineMissing, EngineFailed):
                     pass  # the render below finds the same and falls back to espeak-ng, said once
+            # nothing is cached under a model never hashed: its hash (60 MB read) waits until this sentence is ready
+            return self._render(text, settings, None, self.use_cache)
         return self._render(text, settings, self.key(text, settings), self.use_cache)
 
     def _digest_known(self, voice: str) -> bool:
@@ -259,18 +201,21 @@ class Synthesizer:
         except (engines.NeuralUnavailable, OSError):
             return True  # nothing to start: the render falls back, said once
 
-    def _render(self, text: str, settings: VoiceSettings, key: str, use_cache: bool) -> Clip:
+    def _render(self, text: str, settings: VoiceSettings, key: str | None, use_cache: bool) -> Clip:
+        """``key`` None: not looked up, and computed only once the sentence is rendered."""
         from voiceguide.audio.clip import read_wav
 
-        cached = self.cache.get(key) if use_cache else None
-        if cached is not None:
+        cached = self.cache.get(key) if use_cache and key is not None else None
+        if cached is not None and key is not None:
             try:
                 return read_wav(cached)
             except Exception:
                 self.cache.forget(key)  # damaged, or removed meanwhile by another process's eviction
         ensure_private_dir(self.cache_dir)
-        tmp = self.cache_dir / f".{key}.{os.getpid()}.{threading.get_ident()}.wav"
-        engine = engines.engine_of(self._speaking(settings).voice)
+        name = key or f"new{next(self._unkeyed)}"  # apart from every other sentence waiting for its key
+        tmp = self.cache_dir / f".{name}.{os.getpid()}.{threading.get_ident()}.wav"
+        voice = self._speaking(settings).voice
+        engine = engines.engine_of(voice)
         try:
             clip = self._render_file(text, settings, tmp)
         except (EngineMissing, EngineFailed) as error:
@@ -280,12 +225,37 @@ class Synthesizer:
             self._fall_back(messages.VOICE_WHY_FAILED if isinstance(error, EngineFailed) else _why_missing(error))
             tmp.unlink(missing_ok=True)
             return self._render(text, settings, self.key(text, settings), use_cache)
-        if use_cache:
-            os.chmod(tmp, 0o600)  # the worker wrote it; the cache is as private as the rest
-            self.cache.put(tmp, key)
-        else:
+        if not use_cache:
             tmp.unlink(missing_ok=True)
+        elif key is not None:
+            self._keep(tmp, key)
+        else:
+            with self._unkept_lock:
+                self._unkept[tmp] = (text, settings, voice)  # keyed and kept once this sentence is handed over
+            try:
+                self._pool.submit(self._keep_later, tmp)
+            except RuntimeError:
+                self._keep_later(tmp)  # the session is closing: kept now
         return clip
+
+    def _keep(self, tmp: Path, key: str) -> None:
+        os.chmod(tmp, 0o600)  # the worker wrote it; the cache is as private as the rest
+        self.cache.put(tmp, key)
+
+    def _keep_later(self, tmp: Path) -> None:
+        """Key a sentence rendered before its model was hashed and move it into the cache (once, whoever asks)."""
+        with self._unkept_lock:
+            waiting = self._unkept.pop(tmp, None)
+        if waiting is None:
+            return
+        text, settings, voice = waiting
+        try:
+            if self._speaking(settings).voice == voice:  # not when espeak-ng took over meanwhile: the key would be its
+                self._keep(tmp, self.key(text, settings))
+                return
+        except (OSError, VoiceguideError):
+            pass  # a full disk, or a model gone meanwhile
+        tmp.unlink(missing_ok=True)  # it is rendered again next time
 
     def _render_file(self, text: str, settings: VoiceSettings, tmp: Path) -> Clip:
         s = self._speaking(settings)
@@ -342,7 +312,7 @@ class Synthesizer:
         if voice and voice not in {v.id for v in self.voices()}:
             raise SettingsError(messages.UNKNOWN_VOICE.format(voice=voice))
 
-    def _ensure_worker(self, engine: str, voice: str) -> _Worker:
+    def _ensure_worker(self, engine: str, voice: str) -> Worker:
         """The engine's worker, started when there is none (or it died), once it is ready."""
         worker = self._start_worker(engine, voice)
         try:
@@ -352,7 +322,7 @@ class Synthesizer:
             raise
         return worker
 
-    def _start_worker(self, engine: str, voice: str) -> _Worker:
+    def _start_worker(self, engine: str, voice: str) -> Worker:
         """Start the engine's worker when none runs; returns at once, before its engine has loaded."""
         if self._closed:
             raise EngineFailed(messages.TTS_CLOSED)  # a prefetch still running while the session ends
@@ -368,7 +338,7 @@ class Synthesizer:
                 except engines.NeuralUnavailable as why:
                     raise EngineMissing(str(why)) from None
                 args = [engines.PIPER, str(model), str(config)]
-            worker = self._workers[engine] = _Worker(args)
+            worker = self._workers[engine] = Worker.started(args)
         return worker
 
     def _respawn(self, engine: str) -> None:
@@ -380,6 +350,8 @@ class Synthesizer:
     def close(self) -> None:
         self._closed = True
         self._pool.shutdown(wait=False, cancel_futures=True)
+        for tmp in list(self._unkept):
+            self._keep_later(tmp)  # the first sentences of a first reading are found next time, not rendered again
         for engine in list(self._workers):
             worker = self._workers.pop(engine, None)
             if worker is not None:

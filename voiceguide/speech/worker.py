@@ -1,0 +1,136 @@
+"""A render worker process (``render_worker``) seen from the process that asks it for sentences.
+
+One line of JSON each way per request. ``start_early`` starts the neural
+voice's worker as a reading's process starts, before the command line
+loads; this module imports no more than that needs, so the worker is on its
+way within a few milliseconds of the start.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+from typing import Any
+
+from voiceguide import messages
+from voiceguide.errors import EngineMissing, SettingsError
+from voiceguide.speech import engines
+from voiceguide.speech.cache import default_folder
+
+
+class Worker:
+    """One render worker process of one engine (its arguments: ``render_worker``'s)."""
+
+    def __init__(self, args: list[str]) -> None:
+        env = dict(os.environ)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "voiceguide.speech.render_worker", *args],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            bufsize=1,
+            env=env,
+        )
+        self._seq = 0
+        self._ready = False
+
+    def wait_ready(self, timeout: float = 30) -> None:
+        """Wait for the worker's hello (its engine loaded); EngineMissing when it could not start.
+
+        Starting and waiting are apart so that the neural voice loads on the
+        other core while this process does what comes before its first render.
+        """
+        if self._ready:
+            return
+        hello = self._read(timeout)
+        if not hello or not hello.get("ok"):
+            self.kill()
+            detail = str((hello or {}).get("error", "no answer"))
+            missing = EngineMissing(f"{messages.FIX_TTS} ({detail})")
+            missing.detail = detail  # type: ignore[attr-defined]
+            raise missing
+        self._ready = True
+
+    def _read(self, timeout: float) -> dict[str, Any] | None:
+        result: list[str] = []
+        stdout = self.proc.stdout
+        assert stdout is not None  # started with stdout=PIPE
+        reader = threading.Thread(target=lambda: result.append(stdout.readline()), daemon=True)
+        reader.start()
+        reader.join(timeout)
+        if reader.is_alive() or not result or not result[0]:
+            return None
+        try:
+            reply: dict[str, Any] = json.loads(result[0])
+            return reply
+        except ValueError:
+            return None
+
+    def ask(self, wait: float, **request: Any) -> dict[str, Any] | None:
+        self._seq += 1
+        request["id"] = self._seq
+        stdin = self.proc.stdin
+        assert stdin is not None  # started with stdin=PIPE
+        try:
+            stdin.write(json.dumps(request) + "\n")
+            stdin.flush()
+        except (BrokenPipeError, OSError):
+            return None
+        reply = self._read(wait)
+        if reply is not None and reply.get("id") != self._seq:
+            return None  # an answer to some other request: the worker is out of step
+        return reply
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        try:
+            self.proc.wait(5)
+        except subprocess.TimeoutExpired:
+            pass
+
+    @classmethod
+    def started(cls, args: list[str]) -> Worker:
+        """A worker for ``args``: the one ``start_early`` began when it fits, else a new one."""
+        return _early.pop(tuple(args), None) or cls(args)
+
+
+_early: dict[tuple[str, ...], Worker] = {}
+"""Workers started by ``start_early``, by their arguments, until a Synthesizer takes them"""
+
+
+def start_early(voice: str) -> None:
+    """For `read` aloud, called by the process's entry before the command line loads.
+
+    When ``voice`` (a guess at the voice that will speak, "" for the default) is
+    the neural one and the speech cache has never seen its model, the first
+    sentence cannot be on disk: its worker starts loading the voice (about
+    0.4 s of CPU) now, on the other core, not after the command line and the
+    article have loaded. A Synthesizer with the same voice takes it; a wrong
+    guess costs a worker killed at exit, never a sound. A warm cache starts
+    nothing, so a reading that needs no render shares no CPU with one.
+    """
+    try:
+        chosen = engines.choose(voice).voice
+        if engines.engine_of(chosen) != engines.PIPER:
+            return
+        model, config = engines.piper_model(chosen)
+        if engines.known_digest(model, default_folder()) is not None:
+            return
+    except (SettingsError, engines.NeuralUnavailable, OSError):
+        return  # the command says so in its own words, or renders nothing neural
+    args = (engines.PIPER, str(model), str(config))
+    if args not in _early:
+        import atexit
+
+        _early[args] = Worker(list(args))
+        atexit.register(_discard_early)
+
+
+def _discard_early() -> None:
+    while _early:
+        _early.popitem()[1].kill()
