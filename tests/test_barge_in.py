@@ -1,4 +1,7 @@
-"""Barge-in: commands spoken while the guide reads arrive as reading keys (real mic, real model)."""
+"""Barge-in: commands spoken while the guide reads arrive as reading keys (real mic, real model).
+
+The tests that hear speech are `live` (run one at a time after the rest); the scripted ones run with the rest.
+"""
 
 from __future__ import annotations
 
@@ -12,8 +15,6 @@ from voiceguide.speech.barge_in import COMMAND_KEYS, VoiceKeys
 from voiceguide.speech.commands import COMMANDS
 from voiceguide.speech.listener import CommandListener
 from voiceguide.speech.transcriber import WhisperTranscriber
-
-pytestmark = [pytest.mark.audio, pytest.mark.live]
 
 
 @pytest.fixture(scope="module")
@@ -39,10 +40,12 @@ def keys_after_saying(pulse, listener, text: str, wait: float = 6.0) -> list[str
     return got
 
 
+@pytest.mark.live  # hears a spoken command through the real microphone path, in real time
 def test_saying_next_during_reading_gives_the_next_key(pulse, listener):
     assert keys_after_saying(pulse, listener, "next") == ["n"]
 
 
+@pytest.mark.live  # hears a spoken command through the real microphone path, in real time
 def test_ordinary_speech_gives_no_key(pulse, listener):
     assert keys_after_saying(pulse, listener, "I wonder what the weather will be like tomorrow.") == []
 
@@ -62,6 +65,7 @@ class _TerminalKeys:
         return self.keys.pop(0) if self.keys else None
 
 
+@pytest.mark.live  # hears a spoken command through the real microphone path, in real time
 def test_pressed_keys_still_work_during_barge_in(pulse, listener):
     with VoiceKeys(listener, _TerminalKeys(["]"])) as keys:
         assert keys.poll() == "]"
