@@ -227,11 +227,24 @@ def test_a_first_reading_loads_the_neural_voice_once_begun_before_the_command_li
     assert render_workers() == []
 
 
-@pytest.mark.parametrize("voice", [ESPEAK_VOICE, "piper:nobody"])
-def test_no_voice_starts_early_for_espeak_ng_or_a_voice_that_does_not_exist(voice):
+def test_no_voice_starts_early_for_a_voice_that_does_not_exist():
     from voiceguide.speech import worker
 
-    worker.start_early(voice)  # an unknown voice is the command's to report, in its own words
+    worker.start_early("piper:nobody")  # the command reports it, in its own words
+    assert render_workers() == []
+
+
+def test_a_first_reading_in_espeak_ng_starts_its_engine_early_and_a_later_one_does_not():
+    """espeak-ng starts early only while the cache holds no sentence at all: then the first cannot be on disk."""
+    from voiceguide.speech import worker
+
+    worker.start_early(ESPEAK_VOICE)
+    started = render_workers()
+    assert len(started) == 1
+    with Synthesizer(VoiceSettings(voice=ESPEAK_VOICE)) as synth:
+        synth.render(SENTENCE)
+        assert render_workers() == started  # the early worker speaks
+    worker.start_early(ESPEAK_VOICE)
     assert render_workers() == []
 
 

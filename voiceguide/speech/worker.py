@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 import threading
+from pathlib import Path
 from typing import Any
 
 from voiceguide import messages
@@ -106,29 +107,41 @@ _early: dict[tuple[str, ...], Worker] = {}
 def start_early(voice: str) -> None:
     """For `read` aloud, called by the process's entry before the command line loads.
 
-    When ``voice`` (a guess at the voice that will speak, "" for the default) is
-    the neural one and the speech cache has never seen its model, the first
-    sentence cannot be on disk: its worker starts loading the voice (about
-    0.4 s of CPU) now, on the other core, not after the command line and the
-    article have loaded. A Synthesizer with the same voice takes it; a wrong
-    guess costs a worker killed at exit, never a sound. A warm cache starts
-    nothing, so a reading that needs no render shares no CPU with one.
+    ``voice`` is a guess at the voice that will speak ("" for the default). When
+    its first sentence cannot be on disk, its worker starts now, on the other
+    core, not after the command line and the article have loaded: for the
+    neural voice when the speech cache has never seen its model (loading it
+    takes about 0.4 s of CPU), for espeak-ng when the cache holds no sentence
+    at all. A Synthesizer with the same voice takes the worker; a wrong guess
+    costs a worker stopped at exit, never a sound. Otherwise nothing starts,
+    so a reading whose first sentence is cached shares no CPU with a worker.
     """
     try:
         chosen = engines.choose(voice).voice
-        if engines.engine_of(chosen) != engines.PIPER:
+        if engines.engine_of(chosen) == engines.PIPER:
+            model, config = engines.piper_model(chosen)
+            if engines.known_digest(model, default_folder()) is not None:
+                return
+            args: tuple[str, ...] = (engines.PIPER, str(model), str(config))
+        elif _holds_a_sentence(default_folder()):
             return
-        model, config = engines.piper_model(chosen)
-        if engines.known_digest(model, default_folder()) is not None:
-            return
+        else:
+            args = ()
     except (SettingsError, engines.NeuralUnavailable, OSError):
         return  # the command says so in its own words, or renders nothing neural
-    args = (engines.PIPER, str(model), str(config))
     if args not in _early:
         import atexit
 
         _early[args] = Worker(list(args))
         atexit.register(_discard_early)
+
+
+def _holds_a_sentence(folder: Path) -> bool:
+    try:
+        with os.scandir(folder) as entries:
+            return any(entry.name.endswith(".wav") and not entry.name.startswith(".") for entry in entries)
+    except OSError:
+        return False  # no cache yet
 
 
 def _discard_early() -> None:
