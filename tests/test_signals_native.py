@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import resource
+import shutil
 import signal
 import subprocess
 import sys
@@ -184,3 +185,38 @@ def test_a_stop_that_lands_in_a_callback_still_stops_the_command_without_a_trace
     )
     assert "Traceback" not in result.stderr and "Exception ignored" not in result.stderr, result.stderr
     assert result.stdout.strip() == f"stopped by {int(signum)}"
+
+
+def voice_workers_of(home: str) -> list[int]:
+    """Render worker processes started for the voiceguide home ``home``, whoever their parent is now."""
+    found = []
+    for pid in os.listdir("/proc"):
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes()
+            environ = Path(f"/proc/{pid}/environ").read_bytes()
+        except OSError:
+            continue
+        if b"voiceguide.speech.render_worker" in command and f"VOICEGUIDE_HOME={home}\0".encode() in environ:
+            found.append(int(pid))
+    return found
+
+
+@pytest.mark.audio  # a reading's device, on the private server
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_first_reading_stopped_at_any_moment_leaves_no_voice_loading(pulse, signum):
+    """The neural voice starts loading as a first reading's process starts (speech/worker.py): a stop while the
+    command line loads, or once the reading has taken the voice, ends that worker with the command."""
+    home = os.environ["VOICEGUIDE_HOME"]
+    for delay in (0.0, 0.03, 0.08, 0.15, 0.3, 0.6):
+        proc = start("read", "--section", "1", "--from-start", "--voice", "piper:joe")
+        deadline = time.monotonic() + 20
+        while not voice_workers_of(home) and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.002)
+        assert voice_workers_of(home), "a first reading started no voice early"
+        time.sleep(delay)
+        proc.send_signal(signum)
+        _out, err = proc.communicate(timeout=30)
+        assert proc.returncode == 128 + signum, err
+        assert "Traceback" not in err
+        assert voice_workers_of(home) == [], f"a voice worker outlived the command stopped {delay} s in"
+        shutil.rmtree(Path(home) / "cache", ignore_errors=True)  # the next one is a first reading again

@@ -14,6 +14,11 @@ try:
     import _signal  # type: ignore[import-not-found]  # built in, loads nothing: in place before any import
 
     def _before_main(signum: int, frame: object) -> None:
+        import sys
+
+        stop_early = getattr(sys.modules.get("voiceguide.speech.worker"), "stop_early", None)
+        if stop_early is not None:
+            stop_early()  # a voice started for the reading (see run) is not left loading
         os._exit(128 + signum)  # still loading: nothing is written yet, and no traceback for a stop
 
     for _name in (

@@ -251,6 +251,9 @@ def _stopped(code: int, *, at_once: bool) -> None:
         sys.exit(code)
     import os
 
+    early = sys.modules.get("voiceguide.speech.worker")
+    if early is not None:
+        early.stop_early()  # a voice started for a reading that never began: not left loading after the exit
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

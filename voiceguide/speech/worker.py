@@ -133,7 +133,7 @@ def start_early(voice: str) -> None:
         import atexit
 
         _early[args] = Worker(list(args))
-        atexit.register(_discard_early)
+        atexit.register(stop_early)
 
 
 def _holds_a_sentence(folder: Path) -> bool:
@@ -144,6 +144,7 @@ def _holds_a_sentence(folder: Path) -> bool:
         return False  # no cache yet
 
 
-def _discard_early() -> None:
+def stop_early() -> None:
+    """Stop the workers started early that no Synthesizer took (at exit, and when a command is stopped)."""
     while _early:
         _early.popitem()[1].kill()
