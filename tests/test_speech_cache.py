@@ -75,7 +75,11 @@ def test_processes_sharing_the_folder_keep_it_under_the_cap_together(tmp_path):
     for proc in fillers:
         assert proc.wait(60) == 0
     total = SpeechCache(tmp_path, max_mb=2).size()
-    assert total <= 2 * MB + 3 * 100 * 1024  # each process may add one file past its last scan
+    # each process sees what the others add only when it scans: it may add a tenth of the cap (down to EVICT_TO
+    # at its last eviction, up to the cap by its own count) and the file that passes it, unseen by the others
+    # (measured under load: up to 3.03 MB of 2 MB in 3 of 60 runs; 2.3 MB or less in the rest)
+    unseen = (1 - EVICT_TO) * 2 * MB + 2 * 100 * 1024
+    assert total <= 2 * MB + 3 * unseen
     assert total >= EVICT_TO * 2 * MB * 0.5
     assert not [name for name in os.listdir(tmp_path) if name.endswith(".partial")]
 

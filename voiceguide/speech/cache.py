@@ -5,7 +5,10 @@ A file's modification time is when it was last used (written, or read back:
 several voiceguide processes share the folder. Each process keeps a running
 total of what it added and scans the folder only when that total passes the
 cap, then removes the oldest files until the folder is well under it.
-Only files named like a cache key are ever counted or removed.
+Only files named like a cache key are ever counted or removed. Several
+processes rendering into one folder at once may pass the cap together,
+each by what it added since it last looked: once it has evicted, at most
+a tenth of the cap (1 - EVICT_TO) and one file.
 """
 
 from __future__ import annotations
