@@ -234,6 +234,7 @@ def test_no_voice_starts_early_for_a_voice_that_does_not_exist():
     assert render_workers() == []
 
 
+@pytest.mark.audio  # a speech render, or a voice loaded
 def test_a_first_reading_in_espeak_ng_starts_its_engine_early_and_a_later_one_does_not():
     """espeak-ng starts early only while the cache holds no sentence at all: then the first cannot be on disk."""
     from voiceguide.speech import worker
@@ -259,6 +260,7 @@ def test_no_voice_starts_early_once_the_cache_knows_the_model():
     assert render_workers() == []
 
 
+@pytest.mark.audio  # a speech render, or a voice loaded
 def test_a_voice_started_early_and_never_taken_is_stopped_at_exit(tmp_path):
     """A wrong guess (a usage error after the start) costs a worker started and stopped, never one left running."""
     code = (
@@ -276,6 +278,7 @@ def test_a_voice_started_early_and_never_taken_is_stopped_at_exit(tmp_path):
         raise AssertionError("the early worker outlived its process")
 
 
+@pytest.mark.audio  # a speech render, or a voice loaded
 def test_sentences_rendered_before_the_model_was_hashed_are_each_kept_under_their_own_key(tmp_path):
     """A first reading renders before it hashes the model (60 MB); what it rendered is found next time, each
     sentence as itself, even when the next one was asked for before the first was ready."""
