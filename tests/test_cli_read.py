@@ -217,6 +217,23 @@ def test_the_device_starts_opening_before_the_command_line_loads_only_for_a_read
 
 
 @pytest.mark.parametrize(
+    "args, spoken",
+    [
+        (["guide"], True),
+        (["--debug", "guide", "my-notes.md", "--section", "2"], True),
+        (["guide", "--text"], False),
+        (["guide", "--help"], False),
+        (["read"], False),  # a reading's own guess: reads_aloud
+        (["journal", "list"], False),
+    ],
+)
+def test_a_spoken_guide_starts_its_voice_before_the_command_line_loads(args, spoken):
+    from voiceguide.entry import guides_aloud
+
+    assert guides_aloud(args) is spoken
+
+
+@pytest.mark.parametrize(
     "args, env, saved, voice",
     [
         (["read"], None, None, ""),

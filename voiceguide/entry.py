@@ -42,10 +42,13 @@ def run() -> None:
     """The console entry point: the command line, after the early handlers above."""
     import sys
 
-    if reads_aloud(sys.argv[1:]):
+    args = sys.argv[1:]
+    aloud = reads_aloud(args)
+    if aloud or guides_aloud(args):
         from voiceguide.speech.worker import start_early
 
-        start_early(voice_asked(sys.argv[1:]))  # first: the neural voice's load is the longest wait of all
+        start_early(voice_asked(args))  # first: the neural voice's load is the longest wait of all
+    if aloud:
         import voiceguide.audio
         from voiceguide.audio.opening import open_early
 
@@ -70,6 +73,12 @@ def reads_aloud(args: list[str]) -> bool:
     if command != "read" or os.environ.get("VOICEGUIDE_DEBUG_AUDIO"):
         return False
     return not any(arg.split("=", 1)[0] in NOT_ALOUD for arg in args)
+
+
+def guides_aloud(args: list[str]) -> bool:
+    """True when ``args`` ask for a spoken `guide` (its voice may start early; its devices are its own)."""
+    command = next((arg for arg in args if not arg.startswith("-")), None)
+    return command == "guide" and not any(arg in ("--help", "-h", "--text") for arg in args)
 
 
 def voice_asked(args: list[str]) -> str:
