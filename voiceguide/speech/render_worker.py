@@ -231,10 +231,7 @@ def _load_voice(model: str, config: str) -> Any:
     onnxruntime optimises the graph on every load by default: for this model
     that doubles the load (0.31 s against 0.15 s here) and renders no faster
     (0.12 s a sentence either way, measured), and the load is on the way to
-    the first sound of a reading with a cold cache. Its threads sleep between
-    renders rather than spin: on two cores a spinning thread takes the CPU
-    the reading's own process needs to start playing (25 ms less CPU for the
-    load and first sentence, renders as fast, measured).
+    the first sound of a reading with a cold cache.
     """
     import json
 
@@ -247,7 +244,6 @@ def _load_voice(model: str, config: str) -> Any:
     onnxruntime.set_seed(VOICE_SEED)  # before the session: its noise generators take the seed when made
     options = onnxruntime.SessionOptions()
     options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
-    options.add_session_config_entry("session.intra_op.allow_spinning", "0")  # idle threads sleep, see above
     session = onnxruntime.InferenceSession(model, sess_options=options, providers=["CPUExecutionProvider"])
     return PiperVoice(session=session, config=voice_config)
 
