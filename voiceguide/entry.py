@@ -69,16 +69,19 @@ def reads_aloud(args: list[str]) -> bool:
     Only a guess to start the device sooner: Click still parses the arguments, and
     a guess that was wrong costs a device opened and closed, never a sound.
     """
-    command = next((arg for arg in args if not arg.startswith("-")), None)
-    if command != "read" or os.environ.get("VOICEGUIDE_DEBUG_AUDIO"):
+    if _command(args) != "read" or os.environ.get("VOICEGUIDE_DEBUG_AUDIO"):
         return False
     return not any(arg.split("=", 1)[0] in NOT_ALOUD for arg in args)
 
 
+def _command(args: list[str]) -> str | None:
+    """The command ``args`` name: the first word that is not an option (the root's options are all flags)."""
+    return next((arg for arg in args if not arg.startswith("-")), None)
+
+
 def guides_aloud(args: list[str]) -> bool:
     """True when ``args`` ask for a spoken `guide` (its voice may start early; its devices are its own)."""
-    command = next((arg for arg in args if not arg.startswith("-")), None)
-    return command == "guide" and not any(arg in ("--help", "-h", "--text") for arg in args)
+    return _command(args) == "guide" and not any(arg in ("--help", "-h", "--text") for arg in args)
 
 
 def voice_asked(args: list[str]) -> str:

@@ -1,7 +1,7 @@
 """A render worker process (``render_worker``) seen from the process that asks it for sentences.
 
-One line of JSON each way per request. ``start_early`` starts the neural
-voice's worker as a reading's process starts, before the command line
+One line of JSON each way per request. ``start_early`` starts a voice's
+worker as a reading's or a guide's process starts, before the command line
 loads; this module imports no more than that needs, so the worker is on its
 way within a few milliseconds of the start.
 """
