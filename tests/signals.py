@@ -78,6 +78,22 @@ def word_error_rate(reference: str, hypothesis: str) -> float:
     return jiwer.wer(norm(reference), norm(hypothesis) or "<empty>")
 
 
+def missing_words(reference: str, hypothesis: str) -> list[str]:
+    """The runs of the reference's words that the hypothesis leaves out (three words or more), for a failure message."""
+    import difflib
+    import re
+
+    def words(s: str) -> list[str]:
+        return re.sub(r"[^a-z0-9' ]+", " ", s.lower().replace("’", "'")).split()
+
+    ref, hyp = words(reference), words(hypothesis)
+    runs = []
+    for op, i1, i2, _j1, _j2 in difflib.SequenceMatcher(a=ref, b=hyp, autojunk=False).get_opcodes():
+        if op in ("delete", "replace") and i2 - i1 >= 3:
+            runs.append(" ".join(ref[i1:i2]))
+    return runs
+
+
 def speech_seconds(samples: np.ndarray, rate: int, floor_db: float = -40.0, frame: float = 0.01) -> float:
     """Seconds from the first to the last sound of one rendered sentence (silence before and after trimmed).
 
