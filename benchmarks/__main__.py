@@ -18,7 +18,7 @@ from collections.abc import Callable
 from rich.console import Console
 from rich.table import Table
 
-from benchmarks.accuracy import bench_accuracy, bench_live_memory
+from benchmarks.accuracy import bench_accuracy, bench_live_memory, bench_person_in_noise
 from benchmarks.barge_in import bench_barge_in
 from benchmarks.breathing import bench_breathing_cues
 from benchmarks.commands import bench_commands
@@ -174,6 +174,7 @@ STEPS: dict[str, Step] = {
     "reflect": lambda pulse, runs: [step() for step in reflect_steps(runs)],
     "accuracy": lambda pulse, runs: bench_accuracy(max(1, runs)),
     "live_memory": lambda pulse, runs: bench_live_memory(),
+    "person_noise": lambda pulse, runs: bench_person_in_noise(),
     "journal": lambda pulse, runs: bench_journal_scale(runs),
     "journal_years": lambda pulse, runs: bench_journal_years(runs),
     "crypto": lambda pulse, runs: bench_journal_crypto(runs),

@@ -143,6 +143,84 @@ def _natural_speech() -> np.ndarray:
     return samples
 
 
+PERSON_SOUNDS = "/usr/share/asterisk/sounds/en_US_f_Allison"
+"""A person's recorded voice: Allison Smith's prompts at 16 kHz, with their texts (Debian's
+asterisk-core-sounds-en-g722 and asterisk-core-sounds-en, CC-BY-SA-3.0); `scripts/bench` installs them"""
+PERSON_TEXTS = "/usr/share/doc/asterisk-core-sounds-en/core-sounds-en.txt.gz"
+PERSON_SECONDS = 90.0
+PERSON_SEEDS = 4
+
+
+def _person_speech() -> tuple[np.ndarray, str] | None:
+    """About 90 s of a person's speech at 16 kHz and what she says: prompts of 8 words or more, no digits,
+    none repeating three words of another (a repeated phrase would count one mishearing many times)."""
+    import gzip
+    import re
+
+    import av
+
+    if not os.path.isdir(PERSON_SOUNDS) or not os.path.exists(PERSON_TEXTS):
+        return None
+    texts = {}
+    with gzip.open(PERSON_TEXTS, "rt", encoding="utf-8") as listing:
+        for line in listing:
+            name, sep, text = line.strip().partition(":")
+            if sep and not name.startswith(";"):
+                texts[name.strip()] = text.strip()
+    seen: set[tuple[str, ...]] = set()
+    parts, said, seconds = [], [], 0.0
+    for name in sorted(texts):
+        text = texts[name]
+        path = os.path.join(PERSON_SOUNDS, f"{name}.g722")
+        if "[" in text or re.search(r"[0-9#*]", text) or len(text.split()) < 8 or not os.path.exists(path):
+            continue
+        words = re.findall(r"[a-z']+", text.lower())
+        grams = {tuple(words[i : i + 3]) for i in range(len(words) - 2)}
+        if grams & seen:
+            continue
+        seen |= grams
+        with av.open(path, format="g722") as container:
+            audio = np.concatenate([frame.to_ndarray().reshape(-1) for frame in container.decode(audio=0)])
+        if audio.dtype != np.int16:
+            audio = np.clip(audio * 32768.0, -32768, 32767).astype(np.int16)
+        parts += [audio, np.zeros(int(0.7 * 16000), np.int16)]
+        said.append(text)
+        seconds += len(audio) / 16000
+        if seconds >= PERSON_SECONDS:
+            break
+    return np.concatenate(parts), " ".join(said)
+
+
+def bench_person_in_noise() -> list[Row]:
+    """The noise figure on a person's voice: the final text's WER at 10 dB pink noise, default model
+    against tiny.en, median over noise seeds (one seed can move either model by 5 points on 90 s)."""
+    from tests.signals import coloured_noise, mix_at_snr
+    from voiceguide.speech import models
+    from voiceguide.speech.transcriber import WhisperTranscriber
+
+    found = _person_speech()
+    if found is None:
+        return [Row("noise_ratio_person", float("nan"), note=f"{PERSON_SOUNDS} missing: scripts/bench installs it")]
+    speech, said = found
+    default = models.final_default()
+    errors: dict[str, list[float]] = {default: [], "tiny.en": []}
+    transcribers = {name: WhisperTranscriber(name) for name in errors}
+    for seed in range(PERSON_SEEDS):
+        noisy = mix_at_snr(speech, coloured_noise(len(speech) / 16000, exponent=1.0, seed=seed), SNR)
+        for name, t in transcribers.items():
+            errors[name].append(_wer(said, t.transcribe_recording(noisy, 16000).text))
+    base, tiny = statistics.median(errors[default]), statistics.median(errors["tiny.en"])
+    spread = "; ".join(f"{n} " + ", ".join(f"{e:.1f}" for e in errs) for n, errs in errors.items())
+    return [
+        Row(
+            "noise_ratio_person",
+            base / max(tiny, 1e-9),
+            note=f"{len(speech) / 16000:.0f} s of Allison Smith's recorded prompts, pink noise {SNR:g} dB, "
+            f"{PERSON_SEEDS} seeds: {default} {base:.1f} %, tiny.en {tiny:.1f} % WER (median; {spread})",
+        )
+    ]
+
+
 def bench_accuracy(runs: int = 1) -> list[Row]:
     from benchmarks.reflect import MINUTE_OF_REFLECTION
     from tests.signals import coloured_noise, mix_at_snr

@@ -105,7 +105,7 @@ BUDGETS: dict[str, Budget] = {
         f"noise_ratio_{voice}": Budget(
             f"final text WER in pink noise at 10 dB, default model against tiny.en ({voice} voice)", 0.5, "x"
         )
-        for voice in ("espeak-ng", "piper")
+        for voice in ("espeak-ng", "piper", "person")
     },
     "import_jrnl_20k": Budget("`journal import` 20,000 jrnl entries (whole command)", 3, "s"),
     "import_jrnl_20k_encrypted": Budget("`journal import` 20,000 jrnl entries encrypted by jrnl 4.6", 5, "s"),
