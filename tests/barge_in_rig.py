@@ -77,8 +77,14 @@ class RigReading:
     latency: float = 0.0
     """The player's output latency: a stop is heard this long after the session acts"""
 
+    scripted_quit: float | None = None
+    """When the rig pressed q itself to end a reading a command did not end (time.monotonic())"""
+
     def actions(self) -> list[str]:
-        return [key.action for key in self.result.keys]  # type: ignore[attr-defined]
+        """What the session did on the keys it was given, before the rig's own q: a "quit" acted on
+        after that press is the press, not a spoken stop."""
+        end = self.scripted_quit if self.scripted_quit is not None else float("inf")
+        return [key.action for key in self.result.keys if key.at < end]  # type: ignore[attr-defined]
 
     def to_silence(self) -> float | None:
         """Seconds from the end of the person's speech to the guide falling silent (stop, pause or next)"""
@@ -99,13 +105,17 @@ def read_on_rig(
     at: float = 0.0,
     ser_db: float = 0.0,
     quit_after: float | None = None,
+    echo: bool = True,
 ) -> RigReading:
     """Read ``article`` (or one section) on the rig; the person says ``say`` ``at`` seconds in.
 
     ``quit_after``: press q that many seconds after the person finished (or
     after ``at`` when no one speaks), so a reading that a command did not end
-    (a pause, a next) ends anyway.
+    (a pause, a next) ends anyway. ``echo`` False: headphones, the microphone
+    hears only the person.
     """
+    import contextlib
+
     from voiceguide.audio.player import Player
     from voiceguide.sessions.read import ReadSession
     from voiceguide.speech.barge_in import speaker_barge_in
@@ -113,7 +123,8 @@ def read_on_rig(
     reading = RigReading()
     keys = ScriptKeys()
     echo_rms = _echo_rms(synth, article)
-    with pulse.echo(), Player() as player, speaker_barge_in(player, transcriber, keys) as heard:
+    room = pulse.echo() if echo else contextlib.nullcontext()
+    with room, Player() as player, speaker_barge_in(player, transcriber, keys) as heard:
         session = ReadSession(article, player=player, synthesizer=synth, keys=heard)
 
         def person() -> None:
@@ -129,6 +140,7 @@ def read_on_rig(
                 proc.wait(timeout=len(voice) / MIC_RATE + 10)
             if quit_after is not None:
                 time.sleep(quit_after)
+                reading.scripted_quit = time.monotonic()
                 keys.press("q")
 
         helper = threading.Thread(target=person, daemon=True)

@@ -140,3 +140,22 @@ def test_a_command_heard_while_the_canceller_is_not_holding_is_dropped():
     got, _listener, player = _keys_from([Command(CommandName.NEXT, "Next.")], safe=lambda: False)
     assert got == [None, None]
     assert player.volume == 0.8
+
+
+@pytest.mark.live  # hears spoken commands over a reading through the real microphone path, in real time
+def test_with_headphones_commands_spoken_over_the_reading_are_acted_on(pulse):
+    """The microphone hears the person and not the speakers: their voice reaches the listener whole.
+    (Before, the canceller's suppressor cut it to almost nothing while the guide spoke: not one of
+    pause, next, back and repeat was acted on.)"""
+    from benchmarks.barge_in import SAID, _setup
+    from tests.barge_in_rig import read_on_rig
+
+    article, synth, transcriber = _setup()
+    acted = {}
+    with synth:
+        for said in ("pause", "next"):
+            reading = read_on_rig(
+                pulse, article, synth, transcriber, section=1, say=said, at=4.0, quit_after=2.5, echo=False
+            )
+            acted[said] = reading.actions()
+    assert acted == {said: [SAID[said]] for said in ("pause", "next")}

@@ -48,6 +48,14 @@ CONVERGE_FRAMES = 150
 """Frames of the guide's voice (1.5 s) AEC3 needs to find the room's delay and echo"""
 MIN_PLAYED_FRAMES = 50
 """Frames of the guide's voice (half a second) below which the canceller's state is not judged"""
+ECHO_SPAN = 0.25
+"""Seconds from a sound played to its echo at the microphone, at most (delay searched for the decision below)"""
+ECHO_LIKENESS = 0.2
+"""Correlation between what was played and what the microphone heard, above which the speakers are heard
+(measured on simulated rooms: 0.34-0.6 in reverberant ones, 0.9-1 on the rig; 0-0.1 with headphones)"""
+DECIDE_CHUNKS = 10
+"""Chunks heard while the guide sounds (about a second) before deciding whether the speakers are heard;
+the decision then weighs the last twice as many"""
 GAP_TOLERANCE = 0.001
 """Seconds a buffer may start off where the last one ended (timestamps jitter by microseconds; underruns
 leave gaps of 5 to 20 ms, which must be mirrored in the reference or the echo is no longer where AEC3 looks)"""
@@ -150,6 +158,10 @@ class EchoCanceller:
         """Frames of the guide's voice the canceller has seen"""
         self.recent: collections.deque[tuple[float, float, float]] = collections.deque(maxlen=RECENT_FRAMES)
         """(played, heard, left) energy of each of the last frames, for the canceller's state just now"""
+        self.likeness: collections.deque[float] = collections.deque(maxlen=2 * DECIDE_CHUNKS)
+        """How much each of the last chunks heard while the guide sounded was like what it played (0 to 1)"""
+        self.speakers_heard: bool | None = None
+        """Does the microphone hear the speakers? None until DECIDE_CHUNKS chunks tell"""
 
     def process(self, samples: np.ndarray, when: float) -> np.ndarray:
         """The cleaned samples (int16); ``when`` is the monotonic capture time of samples[0].
@@ -182,7 +194,39 @@ class EchoCanceller:
                 self.played_frames += 1
         self._carry = samples[frames * FRAME :].astype(np.int16)
         self._carry_time = when + frames * FRAME / RATE
+        whole = samples[: frames * FRAME].astype(np.int16)
+        self._judge_speakers(whole, when)
+        if self.speakers_heard is False:
+            return whole  # headphones: the canceller's suppressor would only cut into a voice over the reading
         return out
+
+    def _judge_speakers(self, heard: np.ndarray, when: float) -> None:
+        """Decide, from the chunks heard while the guide sounds, whether its echo reaches the microphone.
+
+        A voice from the speakers comes back as a delayed, filtered copy of
+        what was played: correlated at some delay under ECHO_SPAN in nearly
+        every chunk. A microphone that hears only the room and the person
+        (headphones) stays unlike it, but for a chunk of the person's voice
+        now and then, which chance makes as like it as 0.4: the decision is
+        the median of the last two seconds, made afresh with each chunk.
+        """
+        if len(heard) < FRAME:
+            return
+        span = round(ECHO_SPAN * RATE)
+        played = self.reference.take(when - ECHO_SPAN, span + len(heard)).astype(np.float64)
+        if float(np.dot(played, played)) < len(played) * (32768 * 10 ** (PLAYED_DBFS / 20)) ** 2:
+            return  # the guide was silent: nothing to hear of it
+        near = heard.astype(np.float64)
+        size = 1 << int(np.ceil(np.log2(len(played) + len(near))))
+        corr = np.fft.irfft(np.fft.rfft(played, size) * np.conj(np.fft.rfft(near, size)), size)[: span + 1]
+        window = np.concatenate([[0.0], np.cumsum(played**2)])
+        energies = window[len(near) : len(near) + span + 1] - window[: span + 1]
+        norm = np.sqrt(np.maximum(energies, 1e-9) * max(float(np.dot(near, near)), 1e-9))
+        self.likeness.append(float(np.max(np.abs(corr) / norm)))
+        if len(self.likeness) >= DECIDE_CHUNKS:
+            # the median of the last seconds: a voice, now and then as like the guide as chance makes it, is not
+            # the speakers; an echo is like it in nearly every chunk
+            self.speakers_heard = bool(np.median(self.likeness) >= ECHO_LIKENESS)
 
     def holding(self, need_db: float, unheard_dbfs: float) -> bool:
         """Is the echo cancelled by at least ``need_db`` over the last seconds, or too quiet to matter?
@@ -190,6 +234,8 @@ class EchoCanceller:
         Only frames in which the guide was sounding count: in its pauses
         there is no echo, and the room's noise is not an echo left over.
         """
+        if self.speakers_heard is False:
+            return True  # the microphone does not hear the speakers: nothing of the guide to mistake
         floor = FRAME * (32768 * 10 ** (PLAYED_DBFS / 20)) ** 2
         recent = list(self.recent)[:-ONSET_FRAMES]  # the voice that asks is not an echo left over
         frames = [(heard, left) for played, heard, left in recent if played > floor]
