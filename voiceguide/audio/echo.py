@@ -52,7 +52,8 @@ ECHO_SPAN = 0.25
 """Seconds from a sound played to its echo at the microphone, at most (delay searched for the decision below)"""
 ECHO_LIKENESS = 0.2
 """Correlation between what was played and what the microphone heard, above which the speakers are heard
-(measured on simulated rooms: 0.34-0.6 in reverberant ones, 0.9-1 on the rig; 0-0.1 with headphones)"""
+(medians measured on simulated rooms: 0.41-0.5 in reverberant ones, 0.22 with the echo 10 dB under pink
+room noise, 0.9-1 on the rig; 0-0.13 with headphones, in quiet or pink room noise)"""
 DECIDE_CHUNKS = 10
 """Chunks heard while the guide sounds (about a second) before deciding whether the speakers are heard;
 the decision then weighs the last twice as many"""
