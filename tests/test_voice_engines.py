@@ -278,6 +278,22 @@ def test_a_voice_started_early_and_never_taken_is_stopped_at_exit(tmp_path):
         raise AssertionError("the early worker outlived its process")
 
 
+@pytest.mark.audio  # a voice loaded
+def test_a_stopped_command_ends_every_voice_still_loading_taken_by_the_reading_or_not():
+    """A stop ends the command without closing its Synthesizer: the worker the reading took, still loading
+    its voice, went on for up to half a second after the exit (caught by the stop test in
+    test_signals_native on a busy machine). Both stop paths now end every worker of the process."""
+    from voiceguide.speech import worker
+
+    worker.start_early("")  # the neural voice, never seen by this cache
+    taken = worker.Worker.started(list(next(iter(worker._early))))  # as a Synthesizer takes it
+    worker.start_early(ESPEAK_VOICE)  # and one nobody took
+    untaken = next(iter(worker._early.values()))
+    worker.stop_all()
+    assert taken.proc.poll() is not None and untaken.proc.poll() is not None
+    assert render_workers() == []
+
+
 @pytest.mark.audio  # a speech render, or a voice loaded
 def test_sentences_rendered_before_the_model_was_hashed_are_each_kept_under_their_own_key(tmp_path):
     """A first reading renders before it hashes the model (60 MB); what it rendered is found next time, each

@@ -16,9 +16,9 @@ try:
     def _before_main(signum: int, frame: object) -> None:
         import sys
 
-        stop_early = getattr(sys.modules.get("voiceguide.speech.worker"), "stop_early", None)
-        if stop_early is not None:
-            stop_early()  # a voice started for the reading (see run) is not left loading
+        stop_all = getattr(sys.modules.get("voiceguide.speech.worker"), "stop_all", None)
+        if stop_all is not None:
+            stop_all()  # a voice started for the reading (see run) is not left loading
         os._exit(128 + signum)  # still loading: nothing is written yet, and no traceback for a stop
 
     for _name in (

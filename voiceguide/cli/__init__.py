@@ -253,7 +253,7 @@ def _stopped(code: int, *, at_once: bool) -> None:
 
     early = sys.modules.get("voiceguide.speech.worker")
     if early is not None:
-        early.stop_early()  # a voice started for a reading that never began: not left loading after the exit
+        early.stop_all()  # a voice still loading, taken by the reading or not, does not go on after the exit
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

@@ -38,6 +38,7 @@ class Worker:
         )
         self._seq = 0
         self._ready = False
+        _running.add(self)
 
     def wait_ready(self, timeout: float = 30) -> None:
         """Wait for the worker's hello (its engine loaded); EngineMissing when it could not start.
@@ -87,6 +88,7 @@ class Worker:
         return reply
 
     def kill(self) -> None:
+        _running.discard(self)
         if self.proc.poll() is None:
             self.proc.kill()
         try:
@@ -100,6 +102,8 @@ class Worker:
         return _early.pop(tuple(args), None) or cls(args)
 
 
+_running: set[Worker] = set()
+"""Every worker this process started and has not killed"""
 _early: dict[tuple[str, ...], Worker] = {}
 """Workers started by ``start_early``, by their arguments, until a Synthesizer takes them"""
 
@@ -145,6 +149,14 @@ def _holds_a_sentence(folder: Path) -> bool:
 
 
 def stop_early() -> None:
-    """Stop the workers started early that no Synthesizer took (at exit, and when a command is stopped)."""
+    """Stop the workers started early that no Synthesizer took (at exit)."""
     while _early:
         _early.popitem()[1].kill()
+
+
+def stop_all() -> None:
+    """Stop every worker of this process, taken or not: a stopped command ends without closing its
+    Synthesizer, and a worker still loading its voice would go on loading after the exit."""
+    _early.clear()
+    for worker in list(_running):
+        worker.kill()
