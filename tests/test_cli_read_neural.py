@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from tests.cli_helpers import run_voiceguide
@@ -40,7 +42,8 @@ def test_read_section_two_in_the_neural_voice_is_heard_word_for_word(pulse, tran
     section = ARTICLE.sections[1]
     with pulse.record_speaker() as rec:
         result = run_voiceguide("read", "--section", "2", "--from-start", "--voice", "piper:joe", timeout=400)
-        samples, _ = rec.stop()
+        samples, began = rec.stop()
+        stopped = time.monotonic()
     assert result.returncode == 0, result.stderr
     assert "neural voice" not in result.stderr  # it spoke, no fallback
     audio = Clip(samples, SPEAKER_RATE).resampled(16000).samples
@@ -48,18 +51,20 @@ def test_read_section_two_in_the_neural_voice_is_heard_word_for_word(pulse, tran
     wer = word_error_rate(said(section), heard)
     print(f"section 2 from the speaker: WER {wer:.3f}; heard: {heard}")
     # measured: 1.1-4.3 % from the speaker, 2.1 % for the same clips to a file
-    assert wer <= 0.05, _why_not_heard(section, audio, heard, transcriber)
+    assert wer <= 0.05, _why_not_heard(section, audio, heard, transcriber, stopped - began)
 
 
-def _why_not_heard(section, audio, heard: str, transcriber) -> str:
+def _why_not_heard(section, audio, heard: str, transcriber, wall: float) -> str:
     """What a failure needs to tell a lost sound from a judge's slip: the words left out, the longest silence
-    between the first and last sound (a reading's own pauses are under 1.6 s), and Whisper's plain long-form
+    between the first and last sound (a reading's own pauses are under 1.6 s), the seconds recorded against
+    the seconds the recording lasted (fewer: the recorder lost audio), and Whisper's plain long-form
     reading of the same recording as a second opinion."""
     sounds = loud_segments(audio, 16000, threshold=0.01, min_gap=0.3)
     gaps = [b[0] - a[1] for a, b in zip(sounds, sounds[1:], strict=False)]
     second = transcriber.transcribe(audio, 16000).text
     return (
         f"left out: {missing_words(said(section), heard)}; longest silence {max(gaps, default=0.0):.2f} s; "
+        f"recorded {len(audio) / 16000:.1f} s in {wall:.1f} s; "
         f"second opinion WER {word_error_rate(said(section), second):.3f}, left out: "
         f"{missing_words(said(section), second)}; heard: {heard}"
     )
