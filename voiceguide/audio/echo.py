@@ -41,6 +41,8 @@ RECENT_FRAMES = 360
 """Frames (3.6 s) over which the canceller's present state is judged (the last 0.6 s left out)"""
 PLAYED_DBFS = -50.0
 """A frame the player sent out louder than this carries the guide's voice"""
+PLAYED_POWER = (32768 * 10 ** (PLAYED_DBFS / 20)) ** 2
+"""PLAYED_DBFS as the mean energy of one sample (int16 scale)"""
 ONSET_FRAMES = 60
 """The last frames (0.6 s: the voice detector's start window and a chunk) are left out of the judgement:
 they hold the start of the voice being judged, which the canceller rightly leaves in"""
@@ -191,7 +193,7 @@ class EchoCanceller:
             self.left_energy += left
             energy = float(np.dot(played, played))
             self.recent.append((energy, heard, left))
-            if energy > FRAME * (32768 * 10 ** (PLAYED_DBFS / 20)) ** 2:
+            if energy > FRAME * PLAYED_POWER:
                 self.played_frames += 1
         self._carry = samples[frames * FRAME :].astype(np.int16)
         self._carry_time = when + frames * FRAME / RATE
@@ -215,7 +217,7 @@ class EchoCanceller:
             return
         span = round(ECHO_SPAN * RATE)
         played = self.reference.take(when - ECHO_SPAN, span + len(heard)).astype(np.float64)
-        if float(np.dot(played, played)) < len(played) * (32768 * 10 ** (PLAYED_DBFS / 20)) ** 2:
+        if float(np.dot(played, played)) < len(played) * PLAYED_POWER:
             return  # the guide was silent: nothing to hear of it
         near = heard.astype(np.float64)
         size = 1 << int(np.ceil(np.log2(len(played) + len(near))))
@@ -237,7 +239,7 @@ class EchoCanceller:
         """
         if self.speakers_heard is False:
             return True  # the microphone does not hear the speakers: nothing of the guide to mistake
-        floor = FRAME * (32768 * 10 ** (PLAYED_DBFS / 20)) ** 2
+        floor = FRAME * PLAYED_POWER
         recent = list(self.recent)[:-ONSET_FRAMES]  # the voice that asks is not an echo left over
         frames = [(heard, left) for played, heard, left in recent if played > floor]
         if self.played_frames < CONVERGE_FRAMES:
