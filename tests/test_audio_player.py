@@ -12,6 +12,7 @@ from tests.signals import dominant_frequency, loud_segments
 from voiceguide.audio.clip import Clip
 from voiceguide.audio.player import Player
 from voiceguide.audio.tones import tone
+from voiceguide.settings import AudioSettings
 
 pytestmark = pytest.mark.audio
 
@@ -118,3 +119,42 @@ def test_a_player_opened_in_the_background_plays_and_one_never_taken_is_closed(p
     untaken = PlayerOpening()
     untaken.discard()  # an error came before the first sound: its device is closed, not left open
     assert untaken._player is None
+
+
+def _busy(seconds: float) -> None:
+    end = time.monotonic() + seconds
+    n = 0
+    while time.monotonic() < end:  # pure Python: holds the GIL between the interpreter's switches
+        n += 1
+
+
+def test_a_busy_machine_delays_no_sound_and_loses_none(pulse):
+    """Everything handed to the Player is heard, in order and unbroken, while the machine is busy: three
+    other processes spin on the two cores and a thread of our own holds the GIL (as a transcription does).
+    With 5 ms buffers this lost two thirds of a 20 s tone: each underrun made ALSA skip what came late,
+    and a reading lost whole words ("It is a-" for "it is often shaped by our past experiences")."""
+    import subprocess
+    import sys
+    import threading
+
+    seconds = 6.0
+    sine = np.sin(2 * np.pi * 440 * np.arange(int(22050 * seconds)) / 22050)
+    clip = Clip((sine * 8000).astype(np.int16), 22050)
+    spinners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(3)]
+    hog = threading.Thread(target=_busy, args=(seconds + 1.0,), daemon=True)
+    try:
+        with pulse.record_speaker() as rec, Player(AudioSettings(output_rate=22050)) as player:
+            hog.start()
+            assert player.play(clip).wait(seconds + 10)
+            time.sleep(0.2)
+            samples, _ = rec.stop()
+    finally:
+        for spinner in spinners:
+            spinner.kill()
+            spinner.wait(5)
+        hog.join(seconds + 5)
+    # at worst a click: a few ms of it late or lost (measured with 20 ms buffers: 6.00 s +-0.03 s, in one piece
+    # or with one gap of 30 ms, in 10 runs); 5 ms buffers heard it in 6 pieces
+    sounds = loud_segments(samples, SPEAKER_RATE, threshold=0.02, window=0.001, min_gap=0.06)
+    assert len(sounds) == 1, f"the tone broke into {len(sounds)} pieces: {sounds}"
+    assert sounds[0][1] - sounds[0][0] == pytest.approx(seconds, abs=0.06)

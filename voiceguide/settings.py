@@ -91,8 +91,9 @@ class AudioSettings:
     speech_rate: int = 22050
     """Samples per second of a reading's playback: the rate both voices render at (espeak-ng always,
     the joe voice by its config), so a sentence plays as it was rendered, with nothing to resample"""
-    buffer_ms: int = 5
-    """Milliseconds per playback buffer; stop and pause act within one buffer"""
+    buffer_ms: int = 20
+    """Milliseconds per playback buffer; stop and pause act within one buffer. Shorter buffers underran
+    on a busy machine, and ALSA skipped the sound that came late (5 ms lost two thirds of a tone)"""
     record_rate: int = 16000
     """Samples per second of the recording stream (Whisper's rate)"""
     chunk_ms: int = 100
