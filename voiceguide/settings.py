@@ -91,9 +91,10 @@ class AudioSettings:
     speech_rate: int = 22050
     """Samples per second of a reading's playback: the rate both voices render at (espeak-ng always,
     the joe voice by its config), so a sentence plays as it was rendered, with nothing to resample"""
-    buffer_ms: int = 20
-    """Milliseconds per playback buffer; stop and pause act within one buffer. Shorter buffers underran
-    on a busy machine, and ALSA skipped the sound that came late (5 ms lost two thirds of a tone)"""
+    buffer_ms: int = 10
+    """Milliseconds per playback buffer; stop and pause act within three of them (the device holds three).
+    5 ms buffers underran on a busy machine, and ALSA skipped the sound that came late (two thirds of a
+    tone lost); with the Player's GIL switch interval, 10 ms plays it whole and stops in 30 ms"""
     record_rate: int = 16000
     """Samples per second of the recording stream (Whisper's rate)"""
     chunk_ms: int = 100

@@ -14,6 +14,7 @@ other than 1 or a tap, so a reading's first sentence plays before numpy loads.
 from __future__ import annotations
 
 import collections
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -70,6 +71,10 @@ class Playback:
         self._done.set()
 
 
+SWITCH_INTERVAL = 0.001
+"""Seconds another thread may hold the GIL while the audio callback waits for it"""
+
+
 class Player:
     """Plays clips one after another on the default (or chosen) output device."""
 
@@ -93,6 +98,9 @@ class Player:
 
     # -- stream ------------------------------------------------------------
     def _open(self) -> None:
+        # The callback runs Python: while another thread runs Python, it waits for the GIL up to the
+        # interpreter's switch interval (5 ms), a third of what the device holds, and an underrun loses sound
+        sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL))
         self._stream, self._clock_offset = open_stream(
             output=True,
             device=self.settings.output_device,
