@@ -294,6 +294,29 @@ def test_a_stopped_command_ends_every_voice_still_loading_taken_by_the_reading_o
     assert render_workers() == []
 
 
+def test_a_stop_inside_the_spawn_of_a_worker_ends_that_worker_too():
+    """A stop can land after Popen's fork and before the Worker is known (seen once in CI: a worker outlived a
+    reading stopped the moment it appeared). The stop path also ends the process's own children that are
+    render workers, and leaves its other children alone."""
+    from voiceguide.speech import worker
+
+    unknown = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", worker.WORKER_MODULE])
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        deadline = time.monotonic() + 10
+        while worker.WORKER_MODULE.encode() not in open(f"/proc/{unknown.pid}/cmdline", "rb").read():
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        worker.stop_all()
+        assert not os.path.exists(f"/proc/{unknown.pid}"), "a render worker nobody knew of outlived the stop"
+        assert other.poll() is None, "a child that is no render worker was stopped"
+    finally:
+        for proc in (unknown, other):
+            if proc.pid and os.path.exists(f"/proc/{proc.pid}"):
+                proc.kill()
+                proc.wait(5)
+
+
 @pytest.mark.audio  # a speech render, or a voice loaded
 def test_sentences_rendered_before_the_model_was_hashed_are_each_kept_under_their_own_key(tmp_path):
     """A first reading renders before it hashes the model (60 MB); what it rendered is found next time, each

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -21,6 +22,8 @@ from voiceguide.errors import EngineMissing, SettingsError
 from voiceguide.speech import engines
 from voiceguide.speech.cache import default_folder
 
+WORKER_MODULE = "voiceguide.speech.render_worker"
+
 
 class Worker:
     """One render worker process of one engine (its arguments: ``render_worker``'s)."""
@@ -28,7 +31,7 @@ class Worker:
     def __init__(self, args: list[str]) -> None:
         env = dict(os.environ)
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "voiceguide.speech.render_worker", *args],
+            [sys.executable, "-m", WORKER_MODULE, *args],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -156,7 +159,44 @@ def stop_early() -> None:
 
 def stop_all() -> None:
     """Stop every worker of this process, taken or not: a stopped command ends without closing its
-    Synthesizer, and a worker still loading its voice would go on loading after the exit."""
+    Synthesizer, and a worker still loading its voice would go on loading after the exit.
+
+    A stop can land inside ``Popen``, after the fork and before the worker is
+    known here: the process's own children that are render workers, or
+    forks of this very command not yet become one, go too (Linux).
+    """
     _early.clear()
     for worker in list(_running):
         worker.kill()
+    for pid in _unknown_workers():
+        try:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        except OSError:
+            pass
+
+
+def _unknown_workers() -> list[int]:
+    """Children of this process that are render workers, or forks of it about to become one."""
+    me = os.getpid()
+    try:
+        names = os.listdir("/proc")
+        with open(f"/proc/{me}/cmdline", "rb") as f:
+            mine = f.read()
+    except OSError:
+        return []
+    found = []
+    for name in names:
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", "rb") as f:
+                stat = f.read()
+            with open(f"/proc/{name}/cmdline", "rb") as f:
+                cmdline = f.read()
+        except OSError:
+            continue
+        fields = stat[stat.rfind(b")") + 2 :].split()  # the name in brackets may hold spaces
+        if len(fields) > 1 and int(fields[1]) == me and (WORKER_MODULE.encode() in cmdline or cmdline == mine):
+            found.append(int(name))
+    return found
