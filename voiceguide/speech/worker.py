@@ -191,12 +191,13 @@ def _unknown_workers() -> list[int]:
             continue
         try:
             with open(f"/proc/{name}/stat", "rb") as f:
-                stat = f.read()
+                fields = f.read().rpartition(b")")[2].split()  # the name in brackets may hold spaces
+            if len(fields) < 2 or int(fields[1]) != me:
+                continue
             with open(f"/proc/{name}/cmdline", "rb") as f:
                 cmdline = f.read()
         except OSError:
             continue
-        fields = stat[stat.rfind(b")") + 2 :].split()  # the name in brackets may hold spaces
-        if len(fields) > 1 and int(fields[1]) == me and (WORKER_MODULE.encode() in cmdline or cmdline == mine):
+        if WORKER_MODULE.encode() in cmdline or cmdline == mine:
             found.append(int(name))
     return found
