@@ -32,12 +32,15 @@ def test_a_rendered_sentence_says_its_words(synth):
 
 
 def test_a_neural_clip_starts_with_its_first_sound():
-    # the voice puts about 50 ms of digital silence before every sentence; our pauses are our own
+    # the voice puts about 50 ms of near silence before every sentence; our pauses are our own
     with Synthesizer(VoiceSettings(voice=NEURAL_VOICE), use_cache=False) as synth:
-        for text in ("Introduction.", SENTENCE):
+        for text in ("Introduction.", SENTENCE, "Trust is rebuilt slowly."):
             clip = synth.render(text)
-            first_sound = int(np.flatnonzero(np.abs(clip.samples.astype(np.int32)) > 33)[0])  # above -60 dBFS
-            assert first_sound <= round(0.005 * clip.rate) + 1, (text, first_sound / clip.rate)
+            level, rate = np.abs(clip.samples.astype(np.int32)), clip.rate
+            above_50 = int(np.flatnonzero(level > 104)[0])  # -50 dBFS
+            above_40 = int(np.flatnonzero(level > 328)[0])  # -40 dBFS: where a listener hears it begin
+            assert round(0.001 * rate) - 1 <= above_50 <= round(0.001 * rate) + 1, (text, above_50 / rate)
+            assert above_40 <= 0.008 * rate, (text, above_40 / rate)  # the -60 dBFS cut it replaced: 10-13 ms
 
 
 def test_the_neural_voice_renders_a_reading_the_same_way_every_time():

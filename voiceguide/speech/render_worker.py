@@ -251,14 +251,15 @@ def _load_voice(model: str, config: str) -> Any:
 VOICE_SEED = 0
 """Seed of the noise the neural voice draws as it renders: the same sentences in the same order sound
 the same in every run (an article gives the same file twice), not a new take each time"""
-LEAD_SILENCE = 33
-"""Samples quieter than this (-60 dBFS) before the first sound are the voice's lead-in, not speech"""
-LEAD_KEEP = 0.005
-"""Seconds of that lead-in kept before the first sound"""
+LEAD_SILENCE = 104
+"""Samples quieter than this (-50 dBFS) before the first sound are the voice's lead-in, not speech:
+the voice's onset rises through it in 2-5 ms, 45 dB below its peaks, unheard at any volume"""
+LEAD_KEEP = 0.001
+"""Seconds of that lead-in kept before the first sound, so a clip starts below it, never mid-rise"""
 
 
 def _trim_lead(data: Any, rate: int) -> Any:
-    """The clip without the neural voice's digital silence before its first sound (about 50 ms).
+    """The clip without the neural voice's silence before its first sound (about 50 ms).
 
     Our Player adds the pauses between sentences; silence the voice puts in
     front of each one only delays the first sound of a reading.
