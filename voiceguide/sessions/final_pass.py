@@ -44,12 +44,14 @@ class FinalPass:
         windows: WindowedTranscription | None = None,
         stretches: Sequence[Stretch] = (),
         voiced: Sequence[bool] = (),
+        levels: Sequence[float] = (),
     ) -> None:
         self.journal, self.entry_id, self.recording_id = journal, entry_id, recording_id
         self.pcm = pcm
         self.transcriber = transcriber
         self.closing_phrases = tuple(closing_phrases)
         self.windows, self.stretches, self.voiced = windows, tuple(stretches), tuple(voiced)
+        self.levels = tuple(levels)
         """The pass already under way window by window while the entry was recorded, and the VAD's findings"""
         self.transcript: Transcript | None = None
         self.entry: Any | None = None
@@ -78,7 +80,7 @@ class FinalPass:
 
         try:
             if self.windows is not None:
-                whole = self.windows.finish(self.stretches, len(self.pcm) / 2 / RATE, self.voiced)
+                whole = self.windows.finish(self.stretches, len(self.pcm) / 2 / RATE, self.voiced, levels=self.levels)
             else:
                 samples = np.frombuffer(self.pcm, dtype="<i2").astype(np.int16)
                 whole = whole_recording(self.transcriber)(samples, RATE)

@@ -258,8 +258,9 @@ class ReflectSession:
             samples = chunk.samples if chunk.rate == RATE else _resample(chunk.samples, chunk.rate)
             stream.feed(samples)
             if self._windows is not None:
+                heard = stream.endpointer
                 self._windows.update(
-                    stream.endpointer.stretches, stream.endpointer.seconds, stream.endpointer.voiced, stream.open_since
+                    heard.stretches, heard.seconds, heard.voiced, stream.open_since, levels=heard.levels
                 )
             self._keep(samples)
             if self.view is not None:
@@ -342,6 +343,7 @@ class ReflectSession:
                 windows=self._windows,
                 stretches=list(stream.endpointer.stretches),
                 voiced=list(stream.endpointer.voiced),
+                levels=list(stream.endpointer.levels),
             )
         return ReflectResult(entry, transcript, ended_by, seconds, stopped, saved, final)
 

@@ -109,6 +109,8 @@ class Endpointer:
         """Index of the frame after the last one that kept the stretch going"""
         self.voiced: list[bool] = []
         """Every frame's decision, for cutting long stretches at a quiet frame"""
+        self.levels: list[float] = []
+        """Every frame's mean square (int16 units), for cutting speech the VAD hears no pause in"""
 
     @property
     def seconds(self) -> float:
@@ -133,7 +135,10 @@ class Endpointer:
         frames, self._pending = self._pending[:usable], self._pending[usable:]
         events: list[VadEvent] = []
         for i in range(0, usable, FRAME):
-            events.extend(self._step(self.classifier.is_speech(frames[i : i + FRAME])))
+            frame = frames[i : i + FRAME]
+            wide = frame.astype(np.float32)
+            self.levels.append(float(np.dot(wide, wide)) / FRAME)
+            events.extend(self._step(self.classifier.is_speech(frame)))
         return events
 
     def flush(self) -> list[VadEvent]:
