@@ -109,6 +109,53 @@ def test_in_steady_noise_the_final_pass_keeps_the_words_around_its_window_cuts(m
         assert word_error_rate(MINUTE_OF_REFLECTION, text) <= 0.08, (seed, text)
 
 
+def _said(text: str) -> np.ndarray:
+    from voiceguide.audio.clip import Clip
+
+    samples, rate = espeak(text)
+    return Clip(samples, rate).resampled(16000).samples
+
+
+def test_a_window_whisper_ended_early_is_read_to_its_end_without_saying_the_seam_twice():
+    from voiceguide.speech.transcriber import Segment, Transcript
+    from voiceguide.speech.windows import read_to_the_end
+
+    window = _said("I walked to the river in the morning and sat by the water for a long time. " * 2)
+    seconds = len(window) / 16000
+    asked: list[tuple[float, str | None]] = []
+
+    def whisper(samples, rate, prompt):  # a fake: the first reading stops a third of the way in
+        asked.append((len(samples) / rate, prompt))
+        if len(asked) == 1:
+            return Transcript("I walked to the river.", (Segment(0.0, seconds / 3, "I walked to the river.", 0.9),))
+        end = len(samples) / rate - 0.3
+        return Transcript("to the river in the morning.", (Segment(0.0, end, "to the river in the morning.", 0.9),))
+
+    result = read_to_the_end(whisper, window, "Before that.")
+    assert asked[0] == (pytest.approx(seconds), "Before that.")
+    assert asked[1] == (pytest.approx(seconds * 2 / 3 + 0.2, abs=0.01), "Before that. I walked to the river.")
+    assert len(asked) == 2 and result.text == "I walked to the river. in the morning."
+    assert result.segments[-1].start == pytest.approx(seconds / 3 - 0.2, abs=0.01)
+
+
+def test_a_window_that_ends_in_silence_after_its_last_words_is_read_once():
+    from voiceguide.speech.transcriber import Transcript
+    from voiceguide.speech.windows import read_to_the_end
+
+    words = _said("I walked to the river.")
+    window = np.concatenate([words, np.zeros(5 * 16000, np.int16)])
+    calls = []
+
+    def whisper(samples, rate, prompt):
+        from voiceguide.speech.transcriber import Segment
+
+        calls.append(prompt)
+        return Transcript("I walked to the river.", (Segment(0.0, len(words) / 16000, "I walked to the river.", 0.9),))
+
+    assert read_to_the_end(whisper, window, "").text == "I walked to the river."
+    assert len(calls) == 1
+
+
 def test_block_features_are_faster_whispers_features():
     from faster_whisper.feature_extractor import FeatureExtractor
 

@@ -37,6 +37,13 @@ or more into the window, not at WINDOW: a cut through a word made Whisper base d
 words around it in pink noise at 7 dB"""
 QUIET_SPAN = 0.3
 """Seconds of that quietest moment (a pause between sentences under the noise)"""
+TAIL_LEFT = 2.0
+"""Seconds of a window after its last segment that are read again when they hold speech: Whisper
+sometimes ends a window early, and in noise base dropped the last 5 s of a 14 s window"""
+TAIL_SPEECH = 1.0
+"""Seconds of speech (our VAD, on those samples alone) that make such a tail worth reading"""
+TAIL_BACK = 0.2
+"""Seconds before the last segment's end where the tail starts, so no word at the seam is halved"""
 
 
 @dataclass(frozen=True)
@@ -232,10 +239,62 @@ class WindowedTranscription:
                     self._first()
                 heard = " ".join(r.text for r in self.results if r.text)
                 samples = self._audio(round(window.start * RATE), round(window.end * RATE))
-                self.results.append(self._transcribe(samples, RATE, context_prompt(heard)))
+                self.results.append(read_to_the_end(self._transcribe, samples, heard))
             except BaseException as error:  # handed to finish(), on the caller's thread
                 self._error = error
                 return
+
+
+def read_to_the_end(
+    transcribe: Callable[[np.ndarray, int, str | None], Transcript], samples: np.ndarray, heard: str
+) -> Transcript:
+    """One window's text, with ``heard`` (the text before it) as the prompt, read to its end.
+
+    When the last segment ends TAIL_LEFT seconds or more before the window
+    does and what follows holds speech, the rest is read again with all the
+    text so far as its prompt (at most twice), and words it repeats at the
+    seam are left out. The decision uses only the window's own samples, so
+    live and file passes read alike.
+    """
+    from voiceguide.speech.vad import speech_stretches
+
+    result = transcribe(samples, RATE, context_prompt(heard))
+    length = len(samples) / RATE
+    for _ in range(2):
+        if not result.segments or length - result.segments[-1].end < TAIL_LEFT:
+            break
+        offset = max(0.0, result.segments[-1].end - TAIL_BACK)
+        tail = samples[round(offset * RATE) :]
+        if sum(s.end - s.start for s in speech_stretches(tail)) < TAIL_SPEECH:
+            break
+        more = transcribe(tail, RATE, context_prompt(f"{heard} {result.text}".strip()))
+        added = _after_the_seam(result.text, more.segments, offset)
+        if not added or added[-1].end <= result.segments[-1].end:
+            break
+        text = " ".join([result.text, *(s.text for s in added)]).strip()
+        result = replace(result, text=text, segments=result.segments + tuple(added))
+    return result
+
+
+def _after_the_seam(before: str, segments: Sequence[Segment], offset: float) -> list[Segment]:
+    """``segments`` of a tail read from ``offset`` s, in the window's time, without the words that
+    repeat the end of ``before`` (the seam is read twice)."""
+    import re
+
+    def norm(words: list[str]) -> list[str]:
+        return [re.sub(r"[^a-z0-9']", "", w.lower()) for w in words]
+
+    ending = norm(before.split())
+    out: list[Segment] = []
+    for i, seg in enumerate(segments):
+        words = seg.text.split()
+        if i == 0:
+            head = norm(words)
+            k = next((k for k in range(min(8, len(ending), len(head)), 0, -1) if ending[-k:] == head[:k]), 0)
+            words = words[k:]
+        if words:
+            out.append(replace(seg, start=seg.start + offset, end=seg.end + offset, text=" ".join(words)))
+    return out
 
 
 def transcribe_windows(
