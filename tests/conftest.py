@@ -10,26 +10,18 @@ REAL_AUDIO_FIXTURES = frozenset(
 """Fixtures that bring the private audio server, Whisper or speech renders: a test using one is `audio`"""
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """`-m "not audio"` is the fast set, and the long tests start first.
 
     A test is `audio` when it is marked so, is `slow` (seconds of real time),
     or uses a fixture of REAL_AUDIO_FIXTURES. With parallel workers the longest
-    tests start first, so none of them is left to run alone at the end. The
-    `live` tests are one group (``--dist loadgroup``): one worker runs them one
-    after another from the start, beside the rest, with its own audio server,
-    so no two of them share the CPU they need in real time.
+    tests start first, so none of them is left to run alone at the end.
     """
     for item in items:
         if item.get_closest_marker("slow") or REAL_AUDIO_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.audio)
-        if item.get_closest_marker("live"):
-            item.add_marker(pytest.mark.xdist_group("live"))
 
     def weight(item: pytest.Item) -> int:
-        if item.get_closest_marker("live"):
-            return -1
         return 0 if item.get_closest_marker("slow") else 1 if item.get_closest_marker("audio") else 2
 
     items.sort(key=weight)  # stable: within each part, the files' own order
