@@ -127,14 +127,13 @@ def _invented_words(transcriber, clips: list[np.ndarray]) -> int:
 
 def _natural_speech() -> np.ndarray:
     """The same minute read by the neural voice (Piper's joe), a short breath between sentences, at 16 kHz."""
-    from piper import PiperVoice
-
     from benchmarks.reflect import MINUTE_OF_REFLECTION
     from voiceguide.audio.clip import Clip
     from voiceguide.speech.engines import piper_model
+    from voiceguide.speech.render_worker import _load_voice
 
     model, config = piper_model()
-    voice = PiperVoice.load(str(model), config_path=str(config))
+    voice = _load_voice(str(model), str(config))  # as the reading loads it: seeded, the same take every run
     parts, rate = [], 22050
     for chunk in voice.synthesize(MINUTE_OF_REFLECTION):
         rate = chunk.sample_rate

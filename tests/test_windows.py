@@ -95,18 +95,22 @@ def test_speech_the_vad_hears_no_pause_in_is_cut_at_its_quietest_moment():
 
 
 def test_in_steady_noise_the_final_pass_keeps_the_words_around_its_window_cuts(models):
-    # pink noise at 7 dB hides every pause from the VAD; cut through a word at 28 s, Whisper base
-    # dropped the 7 s after the cut (noise seed 6) or the last 15 s of the entry (seed 8)
+    # pink noise at 7 dB hides every pause from the VAD. Cut through a word at 28 s, Whisper base
+    # misheard the words around the cut (8.2 and 8.7 % WER on these two draws, 5.5 % now), and on
+    # other takes of the voice dropped the 7 s after the cut or the last 15 s of the entry
     from benchmarks.accuracy import _natural_speech
     from benchmarks.reflect import MINUTE_OF_REFLECTION
     from tests.signals import coloured_noise, mix_at_snr
 
     base = next(m for m in models if m.model_name == "base")
     speech = _natural_speech()
-    for seed in (6, 8):
+    said = MINUTE_OF_REFLECTION.split()
+    for seed in (1, 5):
         noisy = mix_at_snr(speech, coloured_noise(len(speech) / 16000, exponent=1.0, seed=seed), 7.0)
         text = base.transcribe_recording(noisy, 16000).text
-        assert word_error_rate(MINUTE_OF_REFLECTION, text) <= 0.08, (seed, text)
+        # 7 s dropped is 20 of the 183 words; a misheard word keeps the count
+        assert len(text.split()) >= 0.95 * len(said), (seed, text)
+        assert word_error_rate(MINUTE_OF_REFLECTION, text) <= 0.075, (seed, text)
 
 
 def _said(text: str) -> np.ndarray:
