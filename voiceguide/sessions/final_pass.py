@@ -50,8 +50,8 @@ class FinalPass:
         self.pcm = pcm
         self.transcriber = transcriber
         self.closing_phrases = tuple(closing_phrases)
-        self.windows, self.stretches, self.voiced = windows, tuple(stretches), tuple(voiced)
-        self.levels = tuple(levels)
+        self.windows, self.stretches = windows, tuple(stretches)
+        self.voiced, self.levels = tuple(voiced), tuple(levels)
         """The pass already under way window by window while the entry was recorded, and the VAD's findings"""
         self.transcript: Transcript | None = None
         self.entry: Any | None = None
