@@ -26,12 +26,43 @@ def test_an_underrun_gap_is_silence_in_the_reference():
     loud, quiet = np.full(480, 1000, np.int16), np.zeros(480, np.int16)
     for i in range(50):
         reference.feed(loud if i % 2 else quiet, 100.0 + i * 0.01)
-    for i in range(20):  # 8 ms late, and on from there
-        reference.feed(np.full(480, 3000, np.int16), 100.508 + i * 0.01)
+    for i in range(20):  # 8 ms late, reported as an underflow, and on from there
+        reference.feed(np.full(480, 3000, np.int16), 100.508 + i * 0.01, underflow=i == 0)
     late = reference.take(100.508 + 0.002, 80)
     assert np.allclose(late, 3000, atol=30)
     gap = reference.take(100.5005, 80)
     assert np.abs(gap).max() < 100
+
+
+def _fed_with_stamps(stamps: list[float]) -> EchoReference:
+    """A reference fed 10 ms buffers numbered 0, 1, 2 ... in their values, stamped with ``stamps``."""
+    reference = EchoReference(48000)
+    for i, start in enumerate(stamps):
+        reference.feed(np.full(480, 100 * (i % 200), np.int16), start)
+    return reference
+
+
+def test_timestamps_that_jitter_do_not_move_the_reference():
+    """A loaded machine moves timestamps by milliseconds, single ones or for seconds, while the device plays
+    on without a break: the reference stays on the samples' count (before, each stray one moved it, and the
+    echo came back for a second or more)."""
+    jitter = np.random.default_rng(2).uniform(-0.009, 0.009, 300)
+    for i in range(100, 250):
+        jitter[i] = 0.004  # the stamps of a whole stretch a little late
+    reference = _fed_with_stamps(
+        [100.0 + i * 0.01 + (jitter[i] if i % 7 == 3 or 100 <= i < 250 else 0.0) for i in range(300)]
+    )
+    for i in (60, 150, 290):
+        middle = reference.take(100.0 + i * 0.01 + 0.003, 100)
+        assert np.allclose(middle, 100 * (i % 200), atol=30), i
+
+
+def test_timestamps_that_stay_away_correct_the_reference_once():
+    """A clock that drifts, or a gap the device did not report, is followed once it lasts."""
+    reference = _fed_with_stamps([100.0 + i * 0.01 + (0.025 if i >= 100 else 0.0) for i in range(300)])
+    for i in (170, 290):
+        middle = reference.take(100.0 + i * 0.01 + 0.025 + 0.003, 100)
+        assert np.allclose(middle, 100 * (i % 200), atol=30), i
 
 
 @pytest.mark.audio

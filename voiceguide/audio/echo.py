@@ -59,9 +59,50 @@ room noise, 0.9-1 on the rig; 0-0.13 with headphones, in quiet or pink room nois
 DECIDE_CHUNKS = 10
 """Chunks heard while the guide sounds (about a second) before deciding whether the speakers are heard;
 the decision then weighs the last twice as many"""
-GAP_TOLERANCE = 0.001
-"""Seconds a buffer may start off where the last one ended (timestamps jitter by microseconds; underruns
-leave gaps of 5 to 20 ms, which must be mirrored in the reference or the echo is no longer where AEC3 looks)"""
+DRIFT_TOLERANCE = 0.02
+"""Seconds a device's timestamps may stray from its samples' own count before the count is corrected.
+The timestamps jitter: a loaded machine moves them by 3 to 10 ms, for a buffer or for several seconds, while
+the device plays and records on without a break. Each move of the reference against the microphone costs
+AEC3 one to three seconds of the echo coming back (10-20 dB instead of 50-70 dB), measured on the rig: the
+count is kept, and AEC3's own delay estimator follows what is left."""
+DRIFT_PATIENCE = 0.5
+"""Seconds of audio in a row the timestamps must stray by more than DRIFT_TOLERANCE for a correction: a
+clock that drifts, or a gap the device did not report, stays away and is corrected once"""
+RESTART_GAP = 1.0
+"""Seconds between blocks beyond which the stream was stopped and restarted: a new stretch"""
+
+
+class Timeline:
+    """When each block of a stream was played or captured: its samples' own count since the stretch began.
+
+    A device's timestamps only move the count when the device reports a
+    break (``broke``: a player that ran dry and played silence, a recorder
+    that overflowed and lost audio) or when they stay away
+    from it for DRIFT_PATIENCE.
+    """
+
+    def __init__(self) -> None:
+        self.expected: float | None = None
+        """Where the next block starts on the count"""
+        self.strayed = 0.0
+        """Seconds of audio in a row whose timestamps strayed from the count"""
+
+    def place(self, stamp: float, seconds: float, broke: bool = False) -> tuple[float, float | None]:
+        """(start, shift) of a block ``seconds`` long the device stamped ``stamp``: ``shift`` is how far the
+        count moved to follow the device (0 when it did not), None for a new stretch. A break lost or
+        skipped audio: the stamp is followed at once."""
+        gap = stamp - self.expected if self.expected is not None else math.inf
+        shift: float | None
+        if not -RESTART_GAP < gap < RESTART_GAP:
+            start, shift, self.strayed = stamp, None, 0.0
+        else:
+            self.strayed = self.strayed + seconds if abs(gap) > DRIFT_TOLERANCE else 0.0
+            if (broke and gap > 0) or self.strayed >= DRIFT_PATIENCE:
+                start, shift, self.strayed = stamp, gap, 0.0
+            else:
+                start, shift = self.expected, 0.0  # type: ignore[assignment]
+        self.expected = start + seconds
+        return start, shift
 
 
 class EchoReference:
@@ -74,39 +115,40 @@ class EchoReference:
 
     def __init__(self, rate_in: int) -> None:
         self.rate_in = rate_in
-        self._pending: collections.deque[tuple[float, np.ndarray]] = collections.deque()
+        self._pending: collections.deque[tuple[float, bool, np.ndarray]] = collections.deque()
         self._buffer = np.zeros(0, dtype=np.float32)
         self._origin: float | None = None
         """Monotonic time of self._buffer[0]"""
-        self._expected: float | None = None
-        """Where the next fed block should start, if the stream is continuous"""
+        self._timeline = Timeline()
         self._resampler: Any = None
         self._lock = threading.Lock()
 
-    def feed(self, samples: np.ndarray, start: float) -> None:
-        """One buffer as it goes to the device; ``start`` is when its first frame is heard."""
-        self._pending.append((start, samples.copy()))
+    def feed(self, samples: np.ndarray, start: float, underflow: bool = False) -> None:
+        """One buffer as it goes to the device; ``start`` is when its first frame is heard; ``underflow``: the
+        device ran dry before it (it played silence the reference must hold too)."""
+        self._pending.append((start, underflow, samples.copy()))
 
     def _absorb(self) -> None:
+        """Append the pending buffers on the played samples' own count.
+
+        A device plays its buffers back to back: the timeline is the count of
+        samples, and a buffer's timestamp only corrects it when the device
+        reports running dry (the silence it played goes into the reference,
+        or the echo is no longer where AEC3 looks) or when the timestamps
+        stay away from the count (Timeline).
+        """
         import soxr
 
         while self._pending:
-            start, block = self._pending.popleft()
-            gap = start - self._expected if self._expected is not None else math.inf
-            if self._resampler is None or not -GAP_TOLERANCE <= gap < 1.0:
+            stamp, underflow, block = self._pending.popleft()
+            start, shift = self._timeline.place(stamp, len(block) / self.rate_in, broke=underflow)
+            if shift is None or self._resampler is None:
                 # the first block, or the stream was restarted: a new stretch
                 self._resampler = soxr.ResampleStream(self.rate_in, RATE, 1, dtype="float32")
                 self._buffer = np.zeros(0, dtype=np.float32)
                 self._origin = start
-            elif gap > GAP_TOLERANCE:
-                # an underrun: the device played silence until this block, and the echo moved with it
-                held = self._resampler.resample_chunk(np.zeros(0, np.float32), last=True)
-                self._resampler = soxr.ResampleStream(self.rate_in, RATE, 1, dtype="float32")
-                assert self._origin is not None
-                end = self._origin + (len(self._buffer) + len(held)) / RATE
-                silence = np.zeros(max(0, round((start - end) * RATE)), np.float32)
-                self._buffer = np.concatenate([self._buffer, held.astype(np.float32), silence])
-            self._expected = start + len(block) / self.rate_in
+            elif shift:
+                self._shift(shift)
             out = self._resampler.resample_chunk(block.astype(np.float32))
             self._buffer = np.concatenate([self._buffer, out.astype(np.float32)])
         keep = int(HISTORY_SECONDS * RATE)
@@ -114,6 +156,20 @@ class EchoReference:
             drop = len(self._buffer) - keep
             self._buffer = self._buffer[drop:]
             self._origin += drop / RATE
+
+    def _shift(self, gap: float) -> None:
+        """Move what comes next ``gap`` seconds later (silence in between) or earlier (the latest samples dropped)."""
+        import soxr
+
+        held = self._resampler.resample_chunk(np.zeros(0, np.float32), last=True)
+        self._resampler = soxr.ResampleStream(self.rate_in, RATE, 1, dtype="float32")
+        samples = round(gap * RATE)
+        if samples >= 0:
+            self._buffer = np.concatenate([self._buffer, held.astype(np.float32), np.zeros(samples, np.float32)])
+        else:
+            self._buffer = np.concatenate([self._buffer, held.astype(np.float32)])[
+                : max(0, len(self._buffer) + len(held) + samples)
+            ]
 
     def take(self, t: float, n: int) -> np.ndarray:
         """``n`` samples (float32, int16 scale) played from monotonic time ``t`` on."""
@@ -153,6 +209,7 @@ class EchoCanceller:
         self._apm = load_apm()
         self._carry = np.zeros(0, dtype=np.int16)
         self._carry_time = 0.0
+        self._captured = Timeline()
         self.heard_energy = 0.0
         """Sum of squares of what the microphone heard (for ERLE)"""
         self.left_energy = 0.0
@@ -166,12 +223,15 @@ class EchoCanceller:
         self.speakers_heard: bool | None = None
         """Does the microphone hear the speakers? None until DECIDE_CHUNKS chunks tell"""
 
-    def process(self, samples: np.ndarray, when: float) -> np.ndarray:
-        """The cleaned samples (int16); ``when`` is the monotonic capture time of samples[0].
+    def process(self, samples: np.ndarray, when: float, broke: bool = False) -> np.ndarray:
+        """The cleaned samples (int16); ``when`` is the monotonic capture time of samples[0]; ``broke``: the
+        device lost audio before them.
 
         A remainder shorter than 10 ms waits for the next chunk, so the output
-        can lag the input by up to 10 ms.
+        can lag the input by up to 10 ms. The capture times are the chunks' own
+        count (Timeline): the device's stamps jitter as the player's do.
         """
+        when, _ = self._captured.place(when, len(samples) / RATE, broke=broke)
         if len(self._carry):
             when = self._carry_time
             samples = np.concatenate([self._carry, samples.astype(np.int16)])
@@ -343,7 +403,7 @@ class EchoCancelledMic:
         index = 0
         try:
             for chunk in self._recorder.chunks(timeout=5.0):
-                cleaned = self.canceller.process(chunk.samples, chunk.time)
+                cleaned = self.canceller.process(chunk.samples, chunk.time, chunk.broke)
                 with self._lock:
                     if self._listening:
                         self._out.put(Chunk(cleaned, RATE, chunk.time, index))

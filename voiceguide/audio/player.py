@@ -92,8 +92,9 @@ class Player:
         self._last_end = 0.0
         self._clock_offset = 0.0
         self._stream: Any = None
-        self.tap: Callable[[np.ndarray, float], None] | None = None
-        """Called in the audio thread with every buffer as it goes out and when it is heard (echo cancelling)"""
+        self.tap: Callable[[np.ndarray, float, bool], None] | None = None
+        """Called in the audio thread with every buffer as it goes out, when it is heard, and whether the device
+        ran dry before it (echo cancelling)"""
         self._open()
 
     # -- stream ------------------------------------------------------------
@@ -222,5 +223,5 @@ class Player:
         if self.volume != 1.0:
             samples = np.clip(samples.astype(np.float32) * self.volume, -32768, 32767).astype(np.int16)
         if tap is not None:
-            tap(samples, start)
+            tap(samples, start, bool(status & pyaudio.paOutputUnderflow))
         return samples.tobytes(), pyaudio.paContinue

@@ -30,6 +30,8 @@ class Chunk:
     """time.monotonic() estimate of when the first sample was captured"""
     index: int
     """Sequence number since the recorder started"""
+    broke: bool = False
+    """The device lost audio before this chunk (it overflowed): ``time`` is after a break"""
 
     @property
     def level(self) -> float:
@@ -107,6 +109,7 @@ class Recorder:
         adc = time_info.get("input_buffer_adc_time", 0.0) if time_info else 0.0
         when = adc + self._clock_offset if adc else time.monotonic() - frame_count / self.rate
         samples = np.frombuffer(in_data or b"", dtype="<i2").astype(np.int16)
-        self._queue.put(Chunk(samples, self.rate, when, self._count))
+        broke = bool(status & pyaudio.paInputOverflow)
+        self._queue.put(Chunk(samples, self.rate, when, self._count, broke))
         self._count += 1
         return None, pyaudio.paContinue
