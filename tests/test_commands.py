@@ -156,6 +156,19 @@ def test_spoken_commands_are_recognised(whisper_listener, text, name):
     assert isinstance(decision.heard, Command) and decision.heard.name == name, decision
 
 
+@pytest.mark.parametrize("before_end", [0.05, 0.15, 0.25])
+def test_a_command_begun_as_the_listening_times_out_is_heard_whole(whisper_listener, before_end):
+    """Barge-in listens a second at a time: a word that begins just before one listen ends is kept for the
+    listen to finish, rather than lost with it and heard in part by the next (before, "pause" begun 0.05 to
+    0.25 s before the end was lost)."""
+    speech = _speech("Pause.")
+    onset = int(np.flatnonzero(np.abs(speech) > 500)[0])
+    lead = np.zeros(int((1.0 - before_end) * 16000) - onset, np.int16)
+    audio = np.concatenate([lead, speech, np.zeros(16000, np.int16)])
+    decision = whisper_listener.decide((_Chunk(audio[i : i + 1600]) for i in range(0, len(audio), 1600)), timeout=1.0)
+    assert isinstance(decision.heard, Command) and decision.heard.name == "pause", decision
+
+
 @pytest.fixture(scope="module")
 def mood_listener(whisper_listener):
     """The listener at a check-in: the same model, the numbers in its prompt."""

@@ -33,6 +33,10 @@ if TYPE_CHECKING:
 
     from voiceguide.speech.vad import VadSettings
 
+ONSET_GRACE = 1.0
+"""Seconds a listen may run past its timeout while a voice is starting (voiced frames the detector has not yet
+called speech): barge-in listens a second at a time, and a word begun at the end of one was lost with it"""
+
 
 @dataclass(frozen=True)
 class ListenSettings:
@@ -192,7 +196,8 @@ class CommandListener:
                 if key is not None:
                     return Decision(KeyPressed(key), None, self.monotonic())
             if not endpointer.heard_speech:
-                if total / RATE >= limit:
+                # a voice that began just before the time was up is given the time to be heard whole
+                if total / RATE >= limit and not (endpointer.starting and total / RATE < limit + ONSET_GRACE):
                     return finish(Nothing("timeout"))
                 continue
             if not started:

@@ -129,6 +129,11 @@ class Endpointer:
             return 0.0
         return (self._frames - self._last_voiced) * FRAME_SECONDS
 
+    @property
+    def starting(self) -> bool:
+        """A voice may be starting: voiced frames in the start window, not yet enough to call it speech"""
+        return not self.in_speech and any(self._window)
+
     def feed(self, samples: np.ndarray) -> list[VadEvent]:
         self._pending = np.concatenate([self._pending, samples.astype(np.int16, copy=False)])
         usable = len(self._pending) - len(self._pending) % FRAME
