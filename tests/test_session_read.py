@@ -177,6 +177,24 @@ def test_next_section_and_repeat_keys(article):
     ]
 
 
+@pytest.mark.parametrize("then", ["q", "n"])
+def test_a_key_in_the_breath_after_a_jump_is_acted_on(article, then):
+    """The breath between a cut and what follows takes keys like any other pause: a stop or a second next
+    said in it is acted on (before, it escaped the reading as an error, which ended with a traceback)."""
+    # clip 1 is "The sun is up.": r 0.1 s into it, then the second key 0.1 s into the breath after the cut
+    session, player, synth, progress, clock = make_session(article, after_clip=[(1, 0.1, "r"), (1, 0.2, then)])
+    result = session.run(section=1)
+    assert [k.action for k in result.keys] == ["repeat", "quit" if then == "q" else "next"]
+    if then == "q":
+        assert not result.finished and result.position == Position(1, 0)
+        assert texts(result) == [("title", "Morning"), ("sentence", "The sun is up.")]
+    else:  # on from the sentence after the one repeated
+        assert result.finished
+        assert texts(result)[1:] == [
+            ("sentence", s) for s in ("The sun is up.", "Birds are singing.", "Open the window.")
+        ]
+
+
 def test_space_pauses_and_resumes_the_player(article):
     session, player, synth, progress, clock = make_session(article, keys=[(1.0, " "), (4.0, " ")])
     start = clock.now

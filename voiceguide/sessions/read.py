@@ -205,9 +205,14 @@ class ReadSession:
         result = self._result = ReadResult(position, False)
         announced: int | None = None
         self._view_section, self._view_started = section, False
+        breath = False
+        """A jump was taken: a breath between the cut and what follows (keys work in it as anywhere)"""
         try:
             while True:
                 try:
+                    if breath:
+                        breath = False
+                        self._gap(self.pauses.sentence)
                     if position.sentence == 0 and announced != position.section:
                         announced = position.section
                         self._announce(self.article.sections[position.section - 1])
@@ -235,8 +240,7 @@ class ReadSession:
                         self._save(position)
                         result.position, result.finished = position, True
                         break
-                    position = moved
-                    self._gap(self.pauses.sentence)  # a breath between the cut and what follows
+                    position, breath = moved, True
         except KeyboardInterrupt:
             self.player.stop()
             self._save(position)
