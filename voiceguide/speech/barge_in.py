@@ -49,8 +49,11 @@ ERLE_SAFE = 25.0
 ECHO_UNHEARD = -60.0
 """dBFS: a microphone hearing less of the speakers than this hears no echo to mistake (headphones)"""
 
-DUCK_GAIN = 0.25
-"""The guide's volume while someone speaks over it (-12 dB): the echo drops with it"""
+DUCK_GAIN = 0.05
+"""The guide's volume while someone speaks over it (-26 dB), from their first voiced 30 ms: the echo drops
+with it, and the echo canceller's suppressor, which thins a voice over a loud echo, lets the rest of the word
+through. At a quarter (-12 dB), ducked only once the detector called it speech (180 ms in), 8 of 15 commands
+said over the reading were acted on at 0 dB speech-to-echo on the rig; now 27 of 35."""
 
 
 class VoiceKeys:

@@ -91,7 +91,8 @@ class CommandListener:
         self._pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="command")
         self.last: Decision | None = None
         self.on_speech: Callable[[], object] | None = None
-        """Called once per utterance as soon as the voice detector hears speech (barge-in ducks the guide)"""
+        """Called once per utterance at its first voiced frame, before the voice detector calls it speech
+        (barge-in ducks the guide)"""
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
@@ -195,6 +196,9 @@ class CommandListener:
                 key = keys.poll()
                 if key is not None:
                     return Decision(KeyPressed(key), None, self.monotonic())
+            if not started and endpointer.starting and self.on_speech is not None:
+                started = True  # the first voiced frame: barge-in ducks the guide before the word is over
+                self.on_speech()
             if not endpointer.heard_speech:
                 # a voice that began just before the time was up is given the time to be heard whole
                 if total / RATE >= limit and not (endpointer.starting and total / RATE < limit + ONSET_GRACE):
