@@ -7,7 +7,7 @@ import pytest
 
 from tests.signals import espeak, word_error_rate
 from voiceguide.audio.clip import Clip
-from voiceguide.speech.vad import FRAME_SECONDS, Endpointer, Stretch, VadSettings
+from voiceguide.speech.vad import FRAME_SECONDS, Endpointer, Frames, Stretch, VadSettings
 from voiceguide.speech.windows import MARGIN, TARGET, WINDOW, WindowedTranscription, plan_windows
 
 PAUSE = VadSettings().pause
@@ -37,9 +37,8 @@ def _live(
             now,
             pause=PAUSE,
             final=False,
-            voiced=(voiced or [])[:heard],
+            frames=Frames(voiced or [], levels or []).heard(heard),
             open_since=going,
-            levels=(levels or [])[:heard],
         )
         assert planned[: len(handed)] == handed, "a window once cut never changes"
         handed = planned
@@ -72,7 +71,7 @@ def test_speech_without_a_pause_is_cut_at_a_breath_and_at_the_window_when_there_
     breath = int(20.0 / FRAME_SECONDS)
     voiced[breath : breath + 6] = [False] * 6
     live = _live(stretches, 71, voiced)
-    whole = plan_windows(stretches, 71, pause=PAUSE, final=True, voiced=voiced)
+    whole = plan_windows(stretches, 71, pause=PAUSE, final=True, frames=Frames(voiced))
     assert live == whole[: len(live)] and len(live) >= 2, "cut while the person still talks"
     assert whole[0].end == pytest.approx(20.0 + 2.5 * FRAME_SECONDS, abs=0.05)
     assert whole[1].end - whole[1].start == pytest.approx(WINDOW)
@@ -88,7 +87,7 @@ def test_speech_the_vad_hears_no_pause_in_is_cut_at_its_quietest_moment():
         at = int(pause / FRAME_SECONDS)
         levels[at : at + 10] = [2e6 if pause == 23.0 else 2.5e6] * 10
     live = _live(stretches, 71, voiced, levels)
-    whole = plan_windows(stretches, 71, pause=PAUSE, final=True, voiced=voiced, levels=levels)
+    whole = plan_windows(stretches, 71, pause=PAUSE, final=True, frames=Frames(voiced, levels))
     assert live == whole[: len(live)] and len(live) >= 2, "cut while the person still talks"
     assert whole[0].end == pytest.approx(23.0 + 5 * FRAME_SECONDS, abs=0.05)
     assert whole[1].end == pytest.approx(41.0 + 5 * FRAME_SECONDS, abs=0.05)
@@ -181,10 +180,10 @@ def test_the_final_pass_run_live_reads_the_entry_as_the_whole_recording_does(mod
     for i in range(0, len(speech), 1600):
         endpointer.feed(speech[i : i + 1600])
         going = endpointer.stretch_start if endpointer.in_speech else None
-        passes.update(endpointer.stretches, endpointer.seconds, endpointer.voiced, going, levels=endpointer.levels)
+        passes.update(endpointer.stretches, endpointer.seconds, endpointer.frames, going)
     handed_live = len(passes.windows)
     endpointer.flush()
-    live = passes.finish(endpointer.stretches, len(speech) / 16000, endpointer.voiced, levels=endpointer.levels)
+    live = passes.finish(endpointer.stretches, len(speech) / 16000, endpointer.frames)
     whole = base.transcribe_recording(speech, 16000)
     assert handed_live >= 2 and len(passes.windows) == handed_live + 1
     assert live.text == whole.text

@@ -21,7 +21,7 @@ from voiceguide.collaborators import TranscriberLike
 from voiceguide.errors import EntryNotFound
 from voiceguide.journal.recovery import apply_final_text
 from voiceguide.speech.transcriber import Transcript
-from voiceguide.speech.vad import RATE
+from voiceguide.speech.vad import NO_FRAMES, RATE, Frames
 
 if TYPE_CHECKING:
     from voiceguide.journal.store import Journal
@@ -43,15 +43,14 @@ class FinalPass:
         *,
         windows: WindowedTranscription | None = None,
         stretches: Sequence[Stretch] = (),
-        voiced: Sequence[bool] = (),
-        levels: Sequence[float] = (),
+        frames: Frames = NO_FRAMES,
     ) -> None:
         self.journal, self.entry_id, self.recording_id = journal, entry_id, recording_id
         self.pcm = pcm
         self.transcriber = transcriber
         self.closing_phrases = tuple(closing_phrases)
         self.windows, self.stretches = windows, tuple(stretches)
-        self.voiced, self.levels = tuple(voiced), tuple(levels)
+        self.frames = frames.kept()
         """The pass already under way window by window while the entry was recorded, and the VAD's findings"""
         self.transcript: Transcript | None = None
         self.entry: Any | None = None
@@ -80,7 +79,7 @@ class FinalPass:
 
         try:
             if self.windows is not None:
-                whole = self.windows.finish(self.stretches, len(self.pcm) / 2 / RATE, self.voiced, levels=self.levels)
+                whole = self.windows.finish(self.stretches, len(self.pcm) / 2 / RATE, self.frames)
             else:
                 samples = np.frombuffer(self.pcm, dtype="<i2").astype(np.int16)
                 whole = whole_recording(self.transcriber)(samples, RATE)

@@ -259,9 +259,7 @@ class ReflectSession:
             stream.feed(samples)
             if self._windows is not None:
                 heard = stream.endpointer
-                self._windows.update(
-                    heard.stretches, heard.seconds, heard.voiced, stream.open_since, levels=heard.levels
-                )
+                self._windows.update(heard.stretches, heard.seconds, heard.frames, stream.open_since)
             self._keep(samples)
             if self.view is not None:
                 self.view.update(stream.seconds, chunk.level, stream.endpointer.in_speech, stream.latest_text)
@@ -342,8 +340,7 @@ class ReflectSession:
                 self.closing_phrases,
                 windows=self._windows,
                 stretches=list(stream.endpointer.stretches),
-                voiced=list(stream.endpointer.voiced),
-                levels=list(stream.endpointer.levels),
+                frames=stream.endpointer.frames,
             )
         return ReflectResult(entry, transcript, ended_by, seconds, stopped, saved, final)
 

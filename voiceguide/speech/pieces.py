@@ -39,9 +39,9 @@ class DecodedPiece:
         """The decoder said a sentence twice in a row: it ran on past the speech (the 30 s window is safer)."""
         import re
 
-        said = [
-            " ".join(re.sub(r"[^a-z0-9' ]+", " ", p.lower()).split()) for p in re.split(r"(?<=[.!?])\s+", self.text)
-        ]
+        from voiceguide.speech.commands import normalise
+
+        said = [normalise(p) for p in re.split(r"(?<=[.!?])\s+", self.text)]
         said = [p for p in said if p]
         return any(a == b and len(a.split()) >= 3 for a, b in zip(said, said[1:], strict=False))
 

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 from voiceguide import messages
 from voiceguide.errors import EngineFailed, EngineMissing
+from voiceguide.speech.commands import normalise
 
 NO_SPEECH_LIMIT = 0.6
 COMMAND_WINDOW = 10
@@ -155,12 +156,6 @@ PROMPT_WORDS = 150
 """Words of earlier text given as the prompt (about 200 tokens; Whisper keeps at most 223)"""
 
 
-def _normalised(text: str) -> str:
-    import re
-
-    return " ".join(re.sub(r"[^a-z' ]+", " ", text.lower().replace("’", "'")).split())
-
-
 def context_prompt(text: str) -> str | None:
     """The end of the text heard so far, as Whisper's prompt for the next piece."""
     words = text.split()
@@ -208,7 +203,7 @@ def invented(
         heard = stretches is not None and share >= INVENTION_SPEECH_SHARE and avg_logprob >= CONFIDENT_LOGPROB
         if not heard:
             return True
-    if _normalised(text) in INVENTIONS:
+    if normalise(text) in INVENTIONS:
         return no_speech_prob > INVENTION_NO_SPEECH or share < INVENTION_SPEECH_SHARE
     return False
 
@@ -524,7 +519,7 @@ def _collapse_repeats(text: str) -> str:
     import re
 
     parts = [p for p in re.split(r"(?<=[.!?,])\s+", text) if p]
-    norm = [re.sub(r"[^a-z' ]", "", p.lower()).strip() for p in parts]
+    norm = [normalise(p) for p in parts]
     if len(parts) > 1 and len(set(norm)) == 1:
         return parts[0]
     return text

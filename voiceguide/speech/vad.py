@@ -12,7 +12,7 @@ after speech is the endpoint.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,6 +42,28 @@ class VadSettings:
     """Seconds with nothing voiced that end a stretch of speech"""
     silence: float = 3.0
     """Seconds without speech, after speech, that end the recording"""
+
+
+@dataclass(frozen=True)
+class Frames:
+    """What the voice detector found in each 30 ms frame of a recording so far."""
+
+    voiced: Sequence[bool] = ()
+    """Each frame's decision, for cutting long stretches at a breath"""
+    levels: Sequence[float] = ()
+    """Each frame's mean square (int16 units), for cutting speech it hears no pause in"""
+
+    def heard(self, frames: int) -> Frames:
+        """The first ``frames`` frames only."""
+        return Frames(self.voiced[:frames], self.levels[:frames])
+
+    def kept(self) -> Frames:
+        """A copy that no longer grows with the recording."""
+        return Frames(tuple(self.voiced), tuple(self.levels))
+
+
+NO_FRAMES = Frames()
+"""A recording the voice detector has not judged: nothing to cut at"""
 
 
 @dataclass(frozen=True)
@@ -111,6 +133,11 @@ class Endpointer:
         """Every frame's decision, for cutting long stretches at a quiet frame"""
         self.levels: list[float] = []
         """Every frame's mean square (int16 units), for cutting speech the VAD hears no pause in"""
+
+    @property
+    def frames(self) -> Frames:
+        """Every frame's findings so far (the lists themselves: they grow as audio is fed)."""
+        return Frames(self.voiced, self.levels)
 
     @property
     def seconds(self) -> float:

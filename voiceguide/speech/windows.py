@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from voiceguide.speech.transcriber import Segment, Transcript, context_prompt
-from voiceguide.speech.vad import FRAME_SECONDS, RATE, Endpointer, Stretch, VadSettings
+from voiceguide.speech.vad import FRAME_SECONDS, NO_FRAMES, RATE, Endpointer, Frames, Stretch, VadSettings
 
 WINDOW = 28.0
 """Longest window in seconds (Whisper's own is 30; the rest is room for the pads)"""
@@ -86,18 +86,16 @@ def plan_windows(
     *,
     pause: float,
     final: bool,
-    voiced: Sequence[bool] = (),
+    frames: Frames = NO_FRAMES,
     open_since: float | None = None,
-    levels: Sequence[float] = (),
 ) -> list[Window]:
     """The windows that can be cut from ``stretches`` (closed ones) heard up to ``now`` seconds.
 
     A window starts just before its first speech and ends just after the
     first stretch that takes it past TARGET seconds, if that stretch ends
     within WINDOW; otherwise after the last stretch that fits, or, when
-    speech filled it without a pause, at the latest breath (``voiced``: the
-    VAD's frame decisions), else at its quietest moment (``levels``: the
-    frames' mean squares), or else at WINDOW. A cut is made only once no later
+    speech filled it without a pause, at the latest breath (the VAD's
+    ``frames``), else at its quietest moment (their levels), or else at WINDOW. A cut is made only once no later
     stretch could change it: a stretch still open at ``now`` ends no earlier
     than ``now - pause``. With ``final`` (the recording ended), the rest is
     the last window.
@@ -125,7 +123,7 @@ def plan_windows(
             end = stretches[j].end + MARGIN
             if end > limit:
                 if fit is None:
-                    fit = _quiet_gap(voiced, start, limit) or _quietest(levels, start, limit) or limit
+                    fit = _quiet_gap(frames.voiced, start, limit) or _quietest(frames.levels, start, limit) or limit
                 cut = fit
                 break
             if still_open and j == len(stretches) - 1:
@@ -182,16 +180,13 @@ class WindowedTranscription:
         self,
         stretches: Sequence[Stretch],
         now: float,
-        voiced: Sequence[bool] = (),
+        frames: Frames = NO_FRAMES,
         open_since: float | None = None,
         *,
         final: bool = False,
-        levels: Sequence[float] = (),
     ) -> None:
         """Hand every window that became complete to the background thread."""
-        planned = plan_windows(
-            stretches, now, pause=self.pause, final=final, voiced=voiced, open_since=open_since, levels=levels
-        )
+        planned = plan_windows(stretches, now, pause=self.pause, final=final, frames=frames, open_since=open_since)
         for window in planned[len(self.windows) :]:
             self.windows.append(window)
             self._jobs.put(window)
@@ -200,12 +195,11 @@ class WindowedTranscription:
         self,
         stretches: Sequence[Stretch],
         seconds: float,
-        voiced: Sequence[bool] = (),
+        frames: Frames = NO_FRAMES,
         timeout: float | None = None,
-        levels: Sequence[float] = (),
     ) -> Transcript:
         """The last window read too, and the whole text (the windows' texts in order)."""
-        self.update(stretches, seconds, voiced, final=True, levels=levels)
+        self.update(stretches, seconds, frames, final=True)
         self._jobs.put(None)
         self._thread.join(timeout)
         if self._error is not None:
@@ -279,10 +273,10 @@ def read_to_the_end(
 def _after_the_seam(before: str, segments: Sequence[Segment], offset: float) -> list[Segment]:
     """``segments`` of a tail read from ``offset`` s, in the window's time, without the words that
     repeat the end of ``before`` (the seam is read twice)."""
-    import re
+    from voiceguide.speech.commands import normalise
 
     def norm(words: list[str]) -> list[str]:
-        return [re.sub(r"[^a-z0-9']", "", w.lower()) for w in words]
+        return [normalise(w) for w in words]
 
     ending = norm(before.split())
     out: list[Segment] = []
@@ -315,4 +309,4 @@ def transcribe_windows(
     passes = WindowedTranscription(
         transcribe, lambda a, b: samples[a:b], pause=VadSettings().pause, engine=engine, model=model
     )
-    return passes.finish(stretches, seconds, endpointer.voiced, levels=endpointer.levels)
+    return passes.finish(stretches, seconds, endpointer.frames)
