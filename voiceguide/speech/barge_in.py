@@ -102,6 +102,8 @@ class VoiceKeys:
 
     def _duck(self) -> None:
         self._safe_now = self.safe() if self.safe is not None else True
+        if not self._safe_now:
+            return  # what is heard now would not be acted on (the canceller is still finding the room)
         if self.player is not None and self._volume is None:
             self._volume = self.player.volume
             self.player.volume = self._volume * DUCK_GAIN
