@@ -95,10 +95,10 @@ def plan_windows(
     first stretch that takes it past TARGET seconds, if that stretch ends
     within WINDOW; otherwise after the last stretch that fits, or, when
     speech filled it without a pause, at the latest breath (the VAD's
-    ``frames``), else at its quietest moment (their levels), or else at WINDOW. A cut is made only once no later
-    stretch could change it: a stretch still open at ``now`` ends no earlier
-    than ``now - pause``. With ``final`` (the recording ended), the rest is
-    the last window.
+    ``frames``), else at its quietest moment (their levels), or else at
+    WINDOW. A cut is made only once no later stretch could change it: a
+    stretch still open at ``now`` ends no earlier than ``now - pause``. With
+    ``final`` (the recording ended), the rest is the last window.
 
     ``open_since`` is the start of a stretch still open at ``now``: a
     stretch with no pause long enough to end it is cut as soon as it has
